@@ -1,0 +1,125 @@
+/**
+ * What one engine run returns. Columnar on purpose: a cascade over a million positions logs
+ * hundreds of thousands of events, and typed columns keep that cheap and allocation-free.
+ */
+
+export const eventTypes = [
+  "liquidation",
+  "partial_liquidation",
+  "liquidation_fee",
+  "bad_debt",
+  "insurance_fund_cover",
+  "backstop_takeover",
+  "backstop_cover",
+  "backstop_unwind",
+  "adl",
+  "socialized_loss",
+  "exchange_loss",
+  "unfilled",
+  "funding",
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+/** Per-step series; every column has `steps + 1` entries (row 0 = before the first step). */
+export const timeseriesColumns = [
+  "step",
+  "time",
+  "indexPrice",
+  "markPrice",
+  "midPrice",
+  "bestBid",
+  "bestAsk",
+  "lastPrice",
+  "liquidatedNotional",
+  "liquidationCount",
+  "cascadeRounds",
+  "badDebt",
+  "insuranceFund",
+  "backstopCapital",
+  "adlNotional",
+  "socializedLoss",
+  "openInterest",
+  "longOpenInterest",
+  "shortOpenInterest",
+  "bidDepth1pct",
+  "askDepth1pct",
+] as const;
+export type TimeseriesColumn = (typeof timeseriesColumns)[number];
+
+export interface EventLog {
+  length: number;
+  step: Int32Array;
+  round: Int32Array;
+  type: Uint8Array; // index into eventTypes
+  /** Index into `accounts`, -1 for events with no account (fund movements). */
+  account: Int32Array;
+  /** +1 long, -1 short, 0 none. */
+  side: Int8Array;
+  quantity: Float64Array;
+  price: Float64Array;
+  notional: Float64Array;
+  /** Money moved by the event (fee, deficit, cover, realised PnL), in quote units. */
+  amount: Float64Array;
+  insuranceFund: Float64Array;
+  accounts: readonly string[];
+}
+
+export interface HeatmapBucket {
+  priceLow: number;
+  priceHigh: number;
+  longNotional: number;
+  shortNotional: number;
+  longCount: number;
+  shortCount: number;
+}
+
+export interface Ledger {
+  valueStart: number;
+  valueEnd: number;
+  drift: number;
+}
+
+export interface EngineSummary {
+  name: string;
+  symbol: string;
+  steps: number;
+  dt: number;
+  positionCount: number;
+  liquidatedNotional: number;
+  liquidationCount: number;
+  partialLiquidationCount: number;
+  cascadeRounds: number;
+  maxRoundsInStep: number;
+  badDebt: number;
+  insuranceFundStart: number;
+  insuranceFundEnd: number;
+  insuranceFundUsed: number;
+  liquidationFees: number;
+  backstopCapitalStart: number;
+  backstopCapitalEnd: number;
+  backstopTakeoverNotional: number;
+  adlNotional: number;
+  adlCount: number;
+  socializedLoss: number;
+  exchangeLoss: number;
+  unfilledNotional: number;
+  fundingPaid: number;
+  startPrice: number;
+  minPrice: number;
+  endPrice: number;
+  minIndexPrice: number;
+  exogenousMove: number;
+  totalMove: number;
+  amplification: number;
+  openInterestStart: number;
+  openInterestEnd: number;
+  ledger: Ledger;
+}
+
+export interface RunResult {
+  summary: EngineSummary;
+  timeseries: Record<TimeseriesColumn, Float64Array>;
+  events: EventLog;
+  /** Liquidation notional by liquidation price before any shock. */
+  heatmap: HeatmapBucket[];
+}

@@ -1,0 +1,341 @@
+/**
+ * The scenario contract (see ../shared/DESIGN.md, "Scenario contract"). Every object is strict so
+ * that a misspelt field is an error, not a silently ignored value. Defaults live here and only
+ * here: the engine receives a fully populated scenario.
+ */
+import { z } from "zod";
+
+const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
+const positive = finite.refine((value) => value > 0, { message: "must be > 0" });
+const nonNegative = finite.refine((value) => value >= 0, { message: "must be >= 0" });
+const fraction = finite.refine((value) => value >= 0 && value <= 1, {
+  message: "must be between 0 and 1",
+});
+const openFraction = finite.refine((value) => value > 0 && value < 1, {
+  message: "must be strictly between 0 and 1",
+});
+const positiveInteger = z.number().int().positive();
+const nonNegativeInteger = z.number().int().nonnegative();
+
+export const sideSchema = z.enum(["long", "short"]);
+export const marginModeSchema = z.enum(["isolated", "cross"]);
+
+const priceLevelSchema = z.strictObject({ price: positive, size: positive });
+
+export const orderBookSchema = z
+  .strictObject({
+    levels: z
+      .strictObject({
+        bids: z.array(priceLevelSchema).min(1, "needs at least one bid level"),
+        asks: z.array(priceLevelSchema).min(1, "needs at least one ask level"),
+      })
+      .optional()
+      .describe("Explicit aggregated L2 levels (absolute prices, base-asset sizes)."),
+    shape: z
+      .strictObject({
+        depthPerPercent: positive.describe(
+          "Quote notional resting on each side within each 1 % of price.",
+        ),
+        levels: positiveInteger.describe("Number of price levels per side."),
+        tick: positive.describe("Price distance between levels, in quote units."),
+        spreadTicks: nonNegativeInteger.default(1).describe("Ticks between best bid and best ask."),
+      })
+      .optional()
+      .describe("A parametric book: flat depth per percent of price."),
+    depthCsv: z
+      .strictObject({
+        file: z.string().min(1),
+        at: z
+          .string()
+          .optional()
+          .describe(
+            "Timestamp of the snapshot to use (latest at or before it); the first one if absent.",
+          ),
+        levelsPerPercent: positiveInteger
+          .default(10)
+          .describe("Levels generated inside each 1 % band."),
+      })
+      .optional()
+      .describe("A real depth snapshot in Binance bookDepth CSV format."),
+    resilienceHalfLife: z
+      .union([positive, z.literal("none")])
+      .default(60)
+      .describe("Seconds for eaten depth to refill half-way toward its baseline."),
+  })
+  .superRefine((book, context) => {
+    const sources = [book.levels, book.shape, book.depthCsv].filter((s) => s !== undefined).length;
+    if (sources !== 1) {
+      context.addIssue({
+        code: "custom",
+        message: `exactly one of levels, shape, depthCsv is required (got ${sources})`,
+      });
+    }
+  });
+
+export const impactSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("linear"),
+    lambda: nonNegative.describe(
+      "Relative price move per unit of quote notional traded (0 = infinitely deep).",
+    ),
+    decayHalfLife: positive.default(300),
+  }),
+  z.strictObject({
+    kind: z.literal("sqrt"),
+    y: positive.default(0.7).describe("Square-root law prefactor Y (order of 1)."),
+    dailyVolume: positive.describe("Daily traded quote notional V."),
+    dailyVolatility: positive.describe("Daily return volatility sigma."),
+    decayHalfLife: positive.default(300),
+  }),
+]);
+
+export const marketSchema = z
+  .strictObject({
+    orderBook: orderBookSchema.optional(),
+    impact: impactSchema.optional(),
+  })
+  .superRefine((market, context) => {
+    if ((market.orderBook === undefined) === (market.impact === undefined)) {
+      context.addIssue({ code: "custom", message: "exactly one of orderBook, impact is required" });
+    }
+  });
+
+export const tierSchema = z.strictObject({
+  maxNotional: positive
+    .nullable()
+    .default(null)
+    .describe("Upper notional bound of the bracket; null for the last."),
+  maxLeverage: positive.describe("Highest initial leverage allowed in this bracket."),
+  rate: openFraction
+    .optional()
+    .describe(
+      "Maintenance margin rate; absent = half the initial margin at max leverage (Hyperliquid).",
+    ),
+});
+
+/** Binance USD-M BTCUSDT brackets (first five), as published on the leverage & margin page. */
+export const defaultTiers = [
+  { maxNotional: 300_000, maxLeverage: 125, rate: 0.004 },
+  { maxNotional: 800_000, maxLeverage: 100, rate: 0.005 },
+  { maxNotional: 3_000_000, maxLeverage: 75, rate: 0.0065 },
+  { maxNotional: 12_000_000, maxLeverage: 50, rate: 0.01 },
+  { maxNotional: null, maxLeverage: 25, rate: 0.02 },
+];
+
+export const markPriceSchema = z.strictObject({
+  kind: z
+    .enum(["book", "index", "median", "blend"])
+    .default("book")
+    .describe(
+      "book: book mid; index: external price only; median: median(index, mid, last); blend: weight*mid + (1-weight)*index.",
+    ),
+  weight: fraction.default(0.5),
+});
+
+export const exchangeSchema = z.strictObject({
+  marginMode: marginModeSchema.default("isolated").describe("For positions that name none."),
+  maintenanceMarginTiers: z
+    .array(tierSchema)
+    .min(1)
+    .default(defaultTiers)
+    .superRefine((tiers, context) => {
+      for (let index = 0; index < tiers.length; index++) {
+        const tier = tiers[index];
+        const last = index === tiers.length - 1;
+        if (!last && tier.maxNotional === null) {
+          context.addIssue({
+            code: "custom",
+            path: [index, "maxNotional"],
+            message: "only the last tier may be unbounded (null)",
+          });
+        }
+        if (index > 0) {
+          const previous = tiers[index - 1];
+          if (
+            tier.maxNotional !== null &&
+            previous.maxNotional !== null &&
+            tier.maxNotional <= previous.maxNotional
+          ) {
+            context.addIssue({
+              code: "custom",
+              path: [index, "maxNotional"],
+              message: `must be above the previous tier's ${previous.maxNotional}`,
+            });
+          }
+          const rate = tier.rate ?? 1 / (2 * tier.maxLeverage);
+          const previousRate = previous.rate ?? 1 / (2 * previous.maxLeverage);
+          if (rate < previousRate) {
+            context.addIssue({
+              code: "custom",
+              path: [index, "rate"],
+              message: `must not fall below the previous tier's ${previousRate}`,
+            });
+          }
+        }
+        const rate = tier.rate ?? 1 / (2 * tier.maxLeverage);
+        if (rate >= 1 / tier.maxLeverage) {
+          context.addIssue({
+            code: "custom",
+            path: [index, "rate"],
+            message: `maintenance rate ${rate} must be below the initial margin 1/maxLeverage = ${1 / tier.maxLeverage}`,
+          });
+        }
+      }
+    }),
+  liquidationFeeRate: fraction.default(0.005),
+  liquidation: z
+    .strictObject({
+      mode: z.enum(["full", "partial"]).default("full"),
+      maxNotionalPerStep: positive
+        .optional()
+        .describe("Liquidation engine capacity per step (quote notional); unlimited if absent."),
+      maxRoundsPerStep: positiveInteger.default(1000),
+    })
+    .default({ mode: "full", maxRoundsPerStep: 1000 }),
+  insuranceFund: nonNegative.default(0),
+  backstop: z
+    .strictObject({
+      capital: positive,
+      maxLeverage: positive.default(5),
+      unwindNotionalPerStep: nonNegative.default(0),
+    })
+    .optional()
+    .describe("Hyperliquid HLP-style vault that takes over positions the book cannot absorb."),
+  adl: z
+    .strictObject({ ranking: z.enum(["binance", "hyperliquid", "proRata", "none"]) })
+    .default({ ranking: "binance" }),
+  markPrice: markPriceSchema.default({ kind: "book", weight: 0.5 }),
+  funding: z
+    .strictObject({
+      intervalSeconds: positive.default(28_800),
+      kind: z.enum(["fixed", "premium"]).default("premium"),
+      rate: finite.default(0.0001).describe("Rate per interval when kind is fixed."),
+      interestRate: finite.default(0.0001),
+      cap: positive.default(0.0075),
+    })
+    .optional(),
+});
+
+export const inlinePositionSchema = z.strictObject({
+  account: z.string().min(1),
+  side: sideSchema,
+  size: positive,
+  entryPrice: positive,
+  collateral: positive,
+  marginMode: marginModeSchema.optional(),
+});
+
+const distributionSchema = {
+  entryPrice: z.discriminatedUnion("distribution", [
+    z.strictObject({
+      distribution: z.literal("lognormal"),
+      sigma: nonNegative.describe("Log-sd of entry price around asset.price."),
+    }),
+    z.strictObject({
+      distribution: z.literal("uniform"),
+      low: positive.describe("Lowest entry as a multiple of asset.price."),
+      high: positive.describe("Highest entry as a multiple of asset.price."),
+    }),
+  ]),
+  notional: z.discriminatedUnion("distribution", [
+    z.strictObject({
+      distribution: z.literal("pareto"),
+      min: positive,
+      alpha: positive,
+      max: positive.optional(),
+    }),
+    z.strictObject({ distribution: z.literal("lognormal"), median: positive, sigma: nonNegative }),
+    z.strictObject({ distribution: z.literal("fixed"), value: positive }),
+  ]),
+};
+
+export const populationSchema = z.strictObject({
+  count: positiveInteger,
+  longShare: fraction.default(0.5),
+  crossShare: fraction.default(0).describe("Share of generated positions on cross margin."),
+  leverage: z
+    .record(z.string().regex(/^\d+(\.\d+)?$/, "leverage keys are numbers such as 10"), fraction)
+    .refine((mix) => Object.keys(mix).length > 0, { message: "needs at least one leverage" })
+    .refine(
+      (mix) => Math.abs(Object.values(mix).reduce((sum, share) => sum + share, 0) - 1) < 1e-9,
+      { message: "shares must add up to 1" },
+    ),
+  entryPrice: distributionSchema.entryPrice.default({ distribution: "lognormal", sigma: 0.03 }),
+  notional: distributionSchema.notional.default({
+    distribution: "pareto",
+    min: 1_000,
+    alpha: 1.5,
+    max: 5_000_000,
+  }),
+});
+
+export const positionsSchema = z
+  .strictObject({
+    inline: z.array(inlinePositionSchema).optional(),
+    csv: z.string().min(1).optional().describe("account,side,size,entryPrice,collateral[,marginMode]"),
+    population: populationSchema.optional(),
+  })
+  .refine((p) => p.inline !== undefined || p.csv !== undefined || p.population !== undefined, {
+    message: "needs at least one of inline, csv, population",
+  });
+
+export const shockSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("none") }),
+  z.strictObject({ kind: z.literal("instant"), drop: openFraction, at: nonNegativeInteger }),
+  z.strictObject({
+    kind: z.literal("linear"),
+    drop: openFraction,
+    from: nonNegativeInteger,
+    to: nonNegativeInteger,
+  }),
+  z.strictObject({
+    kind: z.literal("steps"),
+    points: z
+      .array(z.strictObject({ at: nonNegativeInteger, drop: finite.refine((d) => d < 1) }))
+      .min(1),
+  }),
+  z.strictObject({
+    kind: z.literal("path"),
+    csv: z.string().min(1).describe("Binance kline CSV (open_time,open,high,low,close,...)."),
+    column: z.enum(["open", "high", "low", "close"]).default("close"),
+    from: z.string().optional().describe("First bar to use (ISO time, UTC)."),
+    to: z.string().optional().describe("Last bar to use (ISO time, UTC)."),
+    rebase: z.boolean().default(true).describe("Scale the path so it starts at asset.price."),
+  }),
+  z.strictObject({
+    kind: z.literal("gbm"),
+    sigmaDaily: positive,
+    driftDaily: finite.default(0),
+  }),
+  z.strictObject({
+    kind: z.literal("jump"),
+    sigmaDaily: nonNegative,
+    jumpsPerDay: positive,
+    jumpMean: finite.describe("Mean log jump size (negative for crashes)."),
+    jumpSigma: nonNegative,
+  }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  seed: nonNegativeInteger.default(42),
+  steps: positiveInteger.default(600),
+  dt: positive.default(1).describe("Seconds per step."),
+  asset: z.strictObject({ symbol: z.string().min(1), price: positive }),
+  market: marketSchema,
+  exchange: exchangeSchema.default(exchangeSchema.parse({})),
+  positions: positionsSchema,
+  shock: shockSchema.default({ kind: "none" }),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type OrderBookConfig = z.infer<typeof orderBookSchema>;
+export type ImpactConfig = z.infer<typeof impactSchema>;
+export type ExchangeConfig = z.infer<typeof exchangeSchema>;
+export type TierConfig = z.infer<typeof tierSchema>;
+export type PopulationConfig = z.infer<typeof populationSchema>;
+export type ShockConfig = z.infer<typeof shockSchema>;
+export type InlinePosition = z.infer<typeof inlinePositionSchema>;
+export type MarkPriceConfig = z.infer<typeof markPriceSchema>;
