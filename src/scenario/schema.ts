@@ -113,13 +113,21 @@ export const tierSchema = z.strictObject({
     ),
 });
 
-/** Binance USD-M BTCUSDT brackets (first five), as published on the leverage & margin page. */
+/**
+ * Binance USD-M BTCUSDT leverage & margin brackets as published in 2020-2021 (Binance Futures
+ * "Leverage and Margin of USDⓈ-M Futures"); maintenance amounts follow from these rates.
+ */
 export const defaultTiers = [
-  { maxNotional: 300_000, maxLeverage: 125, rate: 0.004 },
-  { maxNotional: 800_000, maxLeverage: 100, rate: 0.005 },
-  { maxNotional: 3_000_000, maxLeverage: 75, rate: 0.0065 },
-  { maxNotional: 12_000_000, maxLeverage: 50, rate: 0.01 },
-  { maxNotional: null, maxLeverage: 25, rate: 0.02 },
+  { maxNotional: 50_000, maxLeverage: 125, rate: 0.004 },
+  { maxNotional: 250_000, maxLeverage: 100, rate: 0.005 },
+  { maxNotional: 1_000_000, maxLeverage: 50, rate: 0.01 },
+  { maxNotional: 10_000_000, maxLeverage: 20, rate: 0.025 },
+  { maxNotional: 20_000_000, maxLeverage: 10, rate: 0.05 },
+  { maxNotional: 50_000_000, maxLeverage: 5, rate: 0.1 },
+  { maxNotional: 100_000_000, maxLeverage: 4, rate: 0.125 },
+  { maxNotional: 200_000_000, maxLeverage: 3, rate: 0.15 },
+  { maxNotional: 300_000_000, maxLeverage: 2, rate: 0.25 },
+  { maxNotional: null, maxLeverage: 1, rate: 0.5 },
 ];
 
 export const markPriceSchema = z.strictObject({

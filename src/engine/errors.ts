@@ -1,0 +1,12 @@
+/** A number turned NaN or infinite inside the engine: the run stops and says where. */
+export class EngineNumericError extends Error {
+  constructor(
+    readonly step: number,
+    readonly subject: string,
+    readonly field: string,
+    readonly value: number,
+  ) {
+    super(`step ${step}: ${subject}: ${field} became ${value}; the run was stopped`);
+    this.name = "EngineNumericError";
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Liquidation heatmap: how much notional would be liquidated at each price level if the price
+ * went there with nothing else changing (the "liquidation clusters" traders look for).
+ */
+import type { HeatmapBucket } from "../result.ts";
+import type { PositionStore } from "../venue/positionStore.ts";
+
+export interface HeatmapOptions {
+  /** Half-width of the price window around the current price, as a fraction. */
+  range: number;
+  bucketCount: number;
+}
+
+export const defaultHeatmapOptions: HeatmapOptions = { range: 0.3, bucketCount: 120 };
+
+export function liquidationHeatmap(
+  store: PositionStore,
+  price: number,
+  options: HeatmapOptions = defaultHeatmapOptions,
+): HeatmapBucket[] {
+  const low = price * (1 - options.range);
+  const width = (2 * options.range * price) / options.bucketCount;
+  const buckets: HeatmapBucket[] = [];
+  for (let index = 0; index < options.bucketCount; index++) {
+    buckets.push({
+      priceLow: low + index * width,
+      priceHigh: low + (index + 1) * width,
+      longNotional: 0,
+      shortNotional: 0,
+      longCount: 0,
+      shortCount: 0,
+    });
+  }
+  for (let id = 0; id < store.count; id++) {
+    const size = store.size[id];
+    if (size === 0) continue;
+    const liquidationPrice = store.liquidationPrice[id];
+    const index = Math.floor((liquidationPrice - low) / width);
+    if (index < 0 || index >= options.bucketCount) continue;
+    const bucket = buckets[index];
+    if (store.side[id] > 0) {
+      bucket.longNotional += size * liquidationPrice;
+      bucket.longCount++;
+    } else {
+      bucket.shortNotional += size * liquidationPrice;
+      bucket.shortCount++;
+    }
+  }
+  return buckets;
+}

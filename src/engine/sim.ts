@@ -1,0 +1,883 @@
+/**
+ * The step loop (DESIGN.md, "The step loop") for one perpetual-futures venue:
+ *   1. the exogenous index moves and liquidity providers re-quote around it;
+ *   2-4. the mark price updates;
+ *   5. margin check → liquidations against the same market, repeated in cascade rounds;
+ *   6. losses: insurance fund → backstop vault → ADL → socialised loss → exchange;
+ *   7. depth refills, funding, metrics.
+ *
+ * Money is accounted as cash plus signed position for every holder (traders, the balancing
+ * counterparty, the book's makers, the backstop vault, the insurance fund, the exchange), so every
+ * transfer has a payer and a payee and the ledger can be summed independently at the end.
+ */
+import type { EngineScenario, PositionSpec } from "./config.ts";
+import { EngineNumericError } from "./errors.ts";
+import { EventRecorder } from "./eventLog.ts";
+import { ImpactFunctionMarket } from "./market/impactMarket.ts";
+import { emptyFill, type Market } from "./market/market.ts";
+import { OrderBookMarket } from "./market/orderBook.ts";
+import { liquidationHeatmap } from "./metrics/heatmap.ts";
+import { generatePopulation } from "./agents/population.ts";
+import { runStreams } from "./random.ts";
+import type { HeatmapBucket, RunResult, TimeseriesColumn } from "./result.ts";
+import { timeseriesColumns } from "./result.ts";
+import { AdlQueue } from "./risk/adl.ts";
+import { TriggerHeap } from "./risk/liquidationIndex.ts";
+import { exogenousPath } from "./shock.ts";
+import { bankruptcyPrice, MarginTiers } from "./venue/marginTiers.ts";
+import { PositionStore } from "./venue/positionStore.ts";
+
+export interface RunOptions {
+  seed: number;
+  runIndex?: number;
+  /** Called after each step; cheap enough to drive a progress bar. */
+  onStep?: (step: number, steps: number) => void;
+}
+
+/** Quantities below this fraction of a position are dust: treat as fully closed. */
+const dustFraction = 1e-12;
+const code = {
+  liquidation: EventRecorder.code("liquidation"),
+  partial: EventRecorder.code("partial_liquidation"),
+  fee: EventRecorder.code("liquidation_fee"),
+  badDebt: EventRecorder.code("bad_debt"),
+  fundCover: EventRecorder.code("insurance_fund_cover"),
+  takeover: EventRecorder.code("backstop_takeover"),
+  backstopCover: EventRecorder.code("backstop_cover"),
+  unwind: EventRecorder.code("backstop_unwind"),
+  adl: EventRecorder.code("adl"),
+  socialized: EventRecorder.code("socialized_loss"),
+  exchangeLoss: EventRecorder.code("exchange_loss"),
+  unfilled: EventRecorder.code("unfilled"),
+  funding: EventRecorder.code("funding"),
+};
+
+/** Neumaier-compensated sum: the ledger adds a million terms of very different sizes. */
+class CompensatedSum {
+  private total = 0;
+  private compensation = 0;
+
+  add(value: number): void {
+    const next = this.total + value;
+    if (Math.abs(this.total) >= Math.abs(value)) this.compensation += this.total - next + value;
+    else this.compensation += value - next + this.total;
+    this.total = next;
+  }
+
+  get value(): number {
+    return this.total + this.compensation;
+  }
+}
+
+function createMarket(scenario: EngineScenario): Market {
+  const spec = scenario.market;
+  return spec.kind === "orderBook"
+    ? new OrderBookMarket(spec)
+    : new ImpactFunctionMarket(spec, scenario.asset.price);
+}
+
+/** Explicit cross-margin positions of one account share its wallet; one-way mode only. */
+function mergeCrossAccounts(positions: readonly PositionSpec[], defaultCross: boolean): PositionSpec[] {
+  const merged: PositionSpec[] = [];
+  const crossIndex = new Map<string, number>();
+  for (const position of positions) {
+    const cross = (position.marginMode ?? (defaultCross ? "cross" : "isolated")) === "cross";
+    if (!cross) {
+      merged.push(position);
+      continue;
+    }
+    const existing = crossIndex.get(position.account);
+    if (existing === undefined) {
+      crossIndex.set(position.account, merged.length);
+      merged.push({ ...position, marginMode: "cross" });
+      continue;
+    }
+    const held = merged[existing];
+    if (held.side !== position.side) {
+      throw new Error(
+        `positions: account ${position.account} holds both a long and a short on cross margin; only one-way mode is modelled`,
+      );
+    }
+    const size = held.size + position.size;
+    merged[existing] = {
+      ...held,
+      size,
+      entryPrice: (held.size * held.entryPrice + position.size * position.entryPrice) / size,
+      collateral: held.collateral + position.collateral,
+    };
+  }
+  return merged;
+}
+
+export class Simulation {
+  readonly store: PositionStore;
+  readonly tiers: MarginTiers;
+  readonly market: Market;
+  private readonly scenario: EngineScenario;
+  private readonly events = new EventRecorder();
+  private readonly fill = emptyFill();
+  private readonly longHeap: TriggerHeap;
+  private readonly shortHeap: TriggerHeap;
+  private readonly indexPath: Float64Array;
+  private readonly adlQueues: { long: AdlQueue; short: AdlQueue } | null;
+  private readonly batch: number[] = [];
+  /** Positions still liquidatable when capacity ran out or the book was empty: first next step. */
+  private pending: number[] = [];
+  private carried: number[] = [];
+  /** Round stamp per position, so duplicate heap entries never liquidate a position twice a round. */
+  private readonly batchStamp: Int32Array;
+  private roundStamp = 0;
+
+  // Cash of the holders other than traders.
+  insuranceFund: number;
+  private makerCash = 0;
+  private makerSize = 0;
+  private vaultCash: number;
+  private vaultSize = 0;
+  private exchangeCash = 0;
+  /** Deficits paid to bankrupt positions this round, collected from winners at round end. */
+  private socialPool = 0;
+
+  private step = 0;
+  private round = 0;
+  private mark: number;
+  private index: number;
+  private capacityLeft = Number.POSITIVE_INFINITY;
+  private longSize = 0;
+  private shortSize = 0;
+  private premiumSum = 0;
+  private premiumSteps = 0;
+
+  // Per-step accumulators (reset each step) and run totals.
+  private stepLiquidated = 0;
+  private stepCount = 0;
+  private stepBadDebt = 0;
+  private stepAdl = 0;
+  private stepSocialized = 0;
+  private readonly totals = {
+    liquidatedNotional: 0,
+    liquidationCount: 0,
+    partialLiquidationCount: 0,
+    cascadeRounds: 0,
+    maxRoundsInStep: 0,
+    badDebt: 0,
+    liquidationFees: 0,
+    backstopTakeoverNotional: 0,
+    adlNotional: 0,
+    adlCount: 0,
+    socializedLoss: 0,
+    exchangeLoss: 0,
+    unfilledNotional: 0,
+    fundingPaid: 0,
+  };
+
+  constructor(scenario: EngineScenario, options: RunOptions) {
+    this.scenario = scenario;
+    const streams = runStreams(options.seed, options.runIndex ?? 0);
+    const exchange = scenario.exchange;
+    this.tiers = new MarginTiers(exchange.maintenanceMarginTiers);
+    const explicit = mergeCrossAccounts(scenario.positions.explicit, exchange.marginMode === "cross");
+    const capacity = explicit.length + (scenario.positions.population?.count ?? 0) + 1;
+    this.store = new PositionStore(capacity);
+    for (const position of explicit) {
+      this.store.add(
+        position.side === "long" ? 1 : -1,
+        position.size,
+        position.entryPrice,
+        position.collateral,
+        (position.marginMode ?? exchange.marginMode) === "cross",
+      );
+      this.store.explicitNames.push(position.account);
+    }
+    if (scenario.positions.population) {
+      generatePopulation(
+        scenario.positions.population,
+        scenario.asset.price,
+        this.tiers,
+        this.store,
+        streams.population,
+      );
+    }
+    this.addCounterparty();
+
+    this.market = createMarket(scenario);
+    this.indexPath = exogenousPath(
+      scenario.shock,
+      scenario.asset.price,
+      scenario.steps,
+      scenario.dt,
+      streams.shock,
+    );
+    if (this.indexPath[0] !== scenario.asset.price) {
+      this.market.shift(this.indexPath[0] / scenario.asset.price);
+    }
+    this.index = this.indexPath[0];
+    this.insuranceFund = exchange.insuranceFund;
+    this.vaultCash = exchange.backstop?.capital ?? 0;
+    const ranking = exchange.adl.ranking;
+    this.adlQueues =
+      ranking === "none"
+        ? null
+        : { long: new AdlQueue(ranking, 1), short: new AdlQueue(ranking, -1) };
+    this.batchStamp = new Int32Array(this.store.count);
+    this.longHeap = new TriggerHeap(this.store.count);
+    this.shortHeap = new TriggerHeap(this.store.count);
+    this.rebuildIndex();
+    this.mark = this.computeMark();
+  }
+
+  /**
+   * Whoever holds the other side of the traders' net position (other market participants on the
+   * venue), at 1x leverage and the start price, so open interest balances and the ledger is
+   * closed. It is an ordinary position: it can be deleveraged and pays funding.
+   */
+  private addCounterparty(): void {
+    const store = this.store;
+    let net = 0;
+    for (let id = 0; id < store.count; id++) net += store.side[id] * store.size[id];
+    const scale = Math.max(1, this.totalSize());
+    if (Math.abs(net) <= 1e-12 * scale) return;
+    const price = this.scenario.asset.price;
+    const size = Math.abs(net);
+    store.counterpartyId = store.add(net > 0 ? -1 : 1, size, price, size * price, false);
+  }
+
+  private totalSize(): number {
+    let total = 0;
+    for (let id = 0; id < this.store.count; id++) total += this.store.size[id];
+    return total;
+  }
+
+  /** Recompute every liquidation price and reload both heaps: O(n), at start and after funding. */
+  private rebuildIndex(): void {
+    const store = this.store;
+    this.longHeap.clear();
+    this.shortHeap.clear();
+    this.longSize = 0;
+    this.shortSize = 0;
+    for (let id = 0; id < store.count; id++) {
+      const size = store.size[id];
+      if (size === 0) continue;
+      const side = store.side[id];
+      const price = this.tiers.liquidationPrice(side, size, store.entryPrice[id], store.collateral[id]);
+      store.liquidationPrice[id] = price;
+      if (side > 0) {
+        this.longHeap.append(price, id);
+        this.longSize += size;
+      } else {
+        this.shortHeap.append(-price, id);
+        this.shortSize += size;
+      }
+    }
+    this.longHeap.heapify();
+    this.shortHeap.heapify();
+  }
+
+  private reindex(id: number): void {
+    const store = this.store;
+    const price = this.tiers.liquidationPrice(
+      store.side[id],
+      store.size[id],
+      store.entryPrice[id],
+      store.collateral[id],
+    );
+    store.liquidationPrice[id] = price;
+    if (store.side[id] > 0) this.longHeap.push(price, id);
+    else this.shortHeap.push(-price, id);
+  }
+
+  private isLiquidatable(id: number): boolean {
+    const store = this.store;
+    if (store.size[id] === 0) return false;
+    return store.side[id] > 0
+      ? this.mark <= store.liquidationPrice[id]
+      : this.mark >= store.liquidationPrice[id];
+  }
+
+  private computeMark(): number {
+    const spec = this.scenario.exchange.markPrice;
+    const mid = this.market.mid();
+    switch (spec.kind) {
+      case "book":
+        return mid;
+      case "index":
+        return this.index;
+      case "blend":
+        return spec.weight * mid + (1 - spec.weight) * this.index;
+      case "median": {
+        const last = this.market.lastPrice();
+        return Math.max(Math.min(this.index, mid), Math.min(Math.max(this.index, mid), last));
+      }
+    }
+  }
+
+  /** Liquidation notional by price level at the start, before any step has run. */
+  preShockHeatmap(): HeatmapBucket[] {
+    return liquidationHeatmap(this.store, this.mark);
+  }
+
+  run(onStep?: RunOptions["onStep"]): RunResult {
+    const steps = this.scenario.steps;
+    const series = {} as Record<TimeseriesColumn, Float64Array>;
+    for (const column of timeseriesColumns) series[column] = new Float64Array(steps + 1);
+    const heatmap = this.preShockHeatmap();
+    const valueStart = this.ledgerValue();
+    const insuranceFundStart = this.insuranceFund;
+    const backstopStart = this.vaultEquity();
+    const openInterestStart = this.longSize * this.mark;
+    this.recordRow(series, 0);
+    for (let step = 1; step <= steps; step++) {
+      this.step = step;
+      this.resetStepTotals();
+      const nextIndex = this.indexPath[step];
+      this.market.shift(nextIndex / this.index);
+      this.index = nextIndex;
+      this.unwindBackstop();
+      this.runLiquidations();
+      this.checkFinite(this.mark, "market", "mark price");
+      this.checkFinite(this.index, "market", "index price");
+      this.recordRow(series, step);
+      this.market.advance(this.scenario.dt);
+      this.payFunding();
+      this.mark = this.computeMark();
+      onStep?.(step, steps);
+    }
+    const valueEnd = this.ledgerValue();
+    const marks = series.markPrice;
+    let minPrice = marks[0];
+    for (let step = 1; step <= steps; step++) minPrice = Math.min(minPrice, marks[step]);
+    let minIndex = this.indexPath[0];
+    for (let step = 1; step <= steps; step++) minIndex = Math.min(minIndex, this.indexPath[step]);
+    const startPrice = marks[0];
+    const exogenousMove = 1 - minIndex / this.indexPath[0];
+    const totalMove = 1 - minPrice / startPrice;
+    return {
+      summary: {
+        name: this.scenario.name,
+        symbol: this.scenario.asset.symbol,
+        steps,
+        dt: this.scenario.dt,
+        positionCount: this.store.count,
+        ...this.totals,
+        insuranceFundStart,
+        insuranceFundEnd: this.insuranceFund,
+        insuranceFundUsed: Math.max(0, insuranceFundStart + this.totals.liquidationFees - this.insuranceFund),
+        backstopCapitalStart: backstopStart,
+        backstopCapitalEnd: this.vaultEquity(),
+        startPrice,
+        minPrice,
+        endPrice: marks[steps],
+        minIndexPrice: minIndex,
+        exogenousMove,
+        totalMove,
+        amplification: exogenousMove > 0 ? totalMove / exogenousMove : Number.NaN,
+        openInterestStart,
+        openInterestEnd: this.longSize * marks[steps],
+        ledger: { valueStart, valueEnd, drift: valueEnd - valueStart },
+      },
+      timeseries: series,
+      events: this.events.finish((id) => this.store.accountName(id)),
+      heatmap,
+    };
+  }
+
+  private resetStepTotals(): void {
+    this.stepLiquidated = 0;
+    this.stepCount = 0;
+    this.stepBadDebt = 0;
+    this.stepAdl = 0;
+    this.stepSocialized = 0;
+  }
+
+  private recordRow(series: Record<TimeseriesColumn, Float64Array>, step: number): void {
+    const market = this.market;
+    const mid = market.mid();
+    series.step[step] = step;
+    series.time[step] = step * this.scenario.dt;
+    series.indexPrice[step] = this.index;
+    series.markPrice[step] = this.mark;
+    series.midPrice[step] = mid;
+    series.bestBid[step] = market.bestBid();
+    series.bestAsk[step] = market.bestAsk();
+    series.lastPrice[step] = market.lastPrice();
+    series.liquidatedNotional[step] = this.stepLiquidated;
+    series.liquidationCount[step] = this.stepCount;
+    series.cascadeRounds[step] = step === 0 ? 0 : this.roundsInStep;
+    series.badDebt[step] = this.stepBadDebt;
+    series.insuranceFund[step] = this.insuranceFund;
+    series.backstopCapital[step] = this.vaultEquity();
+    series.adlNotional[step] = this.stepAdl;
+    series.socializedLoss[step] = this.stepSocialized;
+    // Long units held by everyone equal short units held by everyone: that is the open interest.
+    const longUnits = this.longSize + Math.max(0, this.makerSize) + Math.max(0, this.vaultSize);
+    series.openInterest[step] = longUnits * this.mark;
+    series.longOpenInterest[step] = this.longSize * this.mark;
+    series.shortOpenInterest[step] = this.shortSize * this.mark;
+    series.bidDepth1pct[step] = market.depthWithin(-1, 0.01) * mid;
+    series.askDepth1pct[step] = market.depthWithin(1, 0.01) * mid;
+  }
+
+  private roundsInStep = 0;
+
+  /** Step 5: cascade rounds until nothing new is liquidatable or capacity is spent. */
+  private runLiquidations(): void {
+    const exchange = this.scenario.exchange;
+    this.capacityLeft = exchange.liquidation.maxNotionalPerStep ?? Number.POSITIVE_INFINITY;
+    this.roundsInStep = 0;
+    this.mark = this.computeMark();
+    const carried = this.pending;
+    this.pending = this.carried;
+    this.pending.length = 0;
+    this.carried = carried;
+    while (this.roundsInStep < exchange.liquidation.maxRoundsPerStep) {
+      const batch = this.batch;
+      batch.length = 0;
+      this.roundStamp++;
+      if (this.roundsInStep === 0) {
+        for (const id of carried) {
+          if (this.isLiquidatable(id)) this.addToBatch(id);
+          else if (this.store.size[id] > 0) this.reindex(id);
+        }
+        carried.length = 0;
+      }
+      this.collectTriggered();
+      if (batch.length === 0) break;
+      this.roundsInStep++;
+      this.round = this.roundsInStep;
+      this.adlQueues?.long.invalidate();
+      this.adlQueues?.short.invalidate();
+      for (let index = 0; index < batch.length; index++) {
+        const id = batch[index];
+        if (this.capacityLeft <= 0) {
+          this.pending.push(id);
+          continue;
+        }
+        if (this.isLiquidatable(id)) this.liquidate(id);
+        else if (this.store.size[id] > 0) this.reindex(id);
+      }
+      this.collectSocializedLoss();
+      this.mark = this.computeMark();
+      if (this.capacityLeft <= 0) break;
+    }
+    this.totals.cascadeRounds += this.roundsInStep;
+    this.totals.maxRoundsInStep = Math.max(this.totals.maxRoundsInStep, this.roundsInStep);
+  }
+
+  private addToBatch(id: number): void {
+    if (this.batchStamp[id] === this.roundStamp) return;
+    this.batchStamp[id] = this.roundStamp;
+    this.batch.push(id);
+  }
+
+  /** Pop every position the current mark has crossed; stale heap entries are dropped. */
+  private collectTriggered(): void {
+    const store = this.store;
+    const mark = this.mark;
+    const longs = this.longHeap;
+    while (longs.size > 0 && longs.topKey() >= mark) {
+      const id = longs.topId();
+      const key = longs.topKey();
+      longs.pop();
+      if (store.size[id] > 0 && store.liquidationPrice[id] === key) this.addToBatch(id);
+    }
+    const shorts = this.shortHeap;
+    while (shorts.size > 0 && shorts.topKey() >= -mark) {
+      const id = shorts.topId();
+      const key = shorts.topKey();
+      shorts.pop();
+      if (store.size[id] > 0 && -store.liquidationPrice[id] === key) this.addToBatch(id);
+    }
+  }
+
+  private liquidate(id: number): void {
+    const store = this.store;
+    const exchange = this.scenario.exchange;
+    const side = store.side[id];
+    const size = store.size[id];
+    const mark = this.mark;
+    let quantity = size;
+    if (exchange.liquidation.mode === "partial") {
+      const equity = store.equity(id, mark);
+      const keep = this.tiers.notionalRestoringMargin(size * mark, equity) / mark;
+      if (keep > 0 && keep < size) quantity = size - keep;
+    }
+    let capacityLimited = false;
+    if (quantity * mark > this.capacityLeft) {
+      quantity = this.capacityLeft / mark;
+      capacityLimited = true;
+    }
+    this.capacityLeft -= quantity * mark;
+
+    // The worst price the order may fill at: the loss beyond bankruptcy must stay within what
+    // the insurance fund and the backstop can still pay (Binance: the liquidation engine takes
+    // over at the bankruptcy price and the fund absorbs fills beyond it; past that, ADL).
+    const absorb = this.insuranceFund + this.vaultSpare();
+    const bankrupt = bankruptcyPrice(side, size, store.entryPrice[id], store.collateral[id]);
+    const limit =
+      side > 0 ? Math.max(0, bankrupt - absorb / quantity) : bankrupt + absorb / quantity;
+    let remaining = quantity - this.closeInMarket(id, quantity, limit, quantity < size);
+
+    if (remaining > dustFraction * size) {
+      remaining -= this.backstopTakeover(id, remaining);
+    }
+    if (remaining > dustFraction * size && this.adlQueues) {
+      remaining -= this.autoDeleverage(id, remaining);
+    }
+    if (remaining > dustFraction * size) {
+      // Last resort: sell at any price the book offers; the loss is socialised.
+      const unlimited = side > 0 ? 0 : Number.POSITIVE_INFINITY;
+      remaining -= this.closeInMarket(id, remaining, unlimited, true);
+    }
+    if (remaining > dustFraction * size) {
+      this.events.record(this.step, this.round, code.unfilled, id, side, remaining, mark, 0, this.insuranceFund);
+      this.totals.unfilledNotional += remaining * mark;
+    }
+    if (store.size[id] <= dustFraction * size) this.closeDust(id);
+    this.checkFinite(store.collateral[id], store.accountName(id), "collateral");
+    if (store.size[id] > 0) {
+      if (capacityLimited || remaining > dustFraction * size) {
+        this.pending.push(id);
+        this.reindexQuietly(id);
+      } else {
+        this.reindex(id);
+      }
+    }
+  }
+
+  /** Liquidation price kept current without a heap entry: the position waits in `pending`. */
+  private reindexQuietly(id: number): void {
+    const store = this.store;
+    store.liquidationPrice[id] = this.tiers.liquidationPrice(
+      store.side[id],
+      store.size[id],
+      store.entryPrice[id],
+      store.collateral[id],
+    );
+  }
+
+  private closeDust(id: number): void {
+    const store = this.store;
+    const dust = store.size[id];
+    if (dust === 0) return;
+    // Rounding leftovers are closed at the mark against the makers so sizes stay balanced.
+    this.transferToMakers(id, dust, dust * this.mark);
+  }
+
+  private changeSize(id: number, delta: number): void {
+    const store = this.store;
+    store.size[id] += delta;
+    if (store.side[id] > 0) this.longSize += delta;
+    else this.shortSize += delta;
+  }
+
+  /** The makers take `quantity` from position `id` for `notional`; the position's PnL is realised. */
+  private transferToMakers(id: number, quantity: number, notional: number): void {
+    const store = this.store;
+    const side = store.side[id];
+    store.collateral[id] += side * (notional - quantity * store.entryPrice[id]);
+    this.changeSize(id, -quantity);
+    this.makerSize += side * quantity;
+    this.makerCash -= side * notional;
+  }
+
+  /**
+   * Sends a closing order for `quantity` to the market, settles the fill, charges the
+   * liquidation fee and covers any loss beyond bankruptcy. Returns the quantity filled.
+   */
+  private closeInMarket(id: number, quantity: number, limit: number, partial: boolean): number {
+    const store = this.store;
+    const side = store.side[id];
+    const fill = this.fill;
+    const bankrupt = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
+    this.market.execute(side > 0 ? -1 : 1, quantity, limit, fill);
+    const filled = fill.filled;
+    if (filled <= 0) return 0;
+    const collateralBefore = store.collateral[id];
+    this.transferToMakers(id, filled, fill.notional);
+    const closesAll = store.size[id] <= dustFraction * (store.size[id] + filled);
+    this.events.record(
+      this.step,
+      this.round,
+      partial && !closesAll ? code.partial : code.liquidation,
+      id,
+      side,
+      filled,
+      fill.averagePrice,
+      store.collateral[id] - collateralBefore,
+      this.insuranceFund,
+    );
+    this.stepLiquidated += fill.notional;
+    this.stepCount++;
+    this.totals.liquidatedNotional += fill.notional;
+    this.totals.liquidationCount++;
+    if (partial && !closesAll) this.totals.partialLiquidationCount++;
+
+    // Loss beyond the bankruptcy price on the filled units is bad debt.
+    const deficit = side * filled * (bankrupt - fill.averagePrice);
+    if (deficit > 0) this.coverDeficit(id, deficit);
+    const fee = Math.min(
+      this.scenario.exchange.liquidationFeeRate * fill.notional,
+      Math.max(0, store.equity(id, this.mark)),
+    );
+    if (fee > 0) {
+      store.collateral[id] -= fee;
+      this.insuranceFund += fee;
+      this.totals.liquidationFees += fee;
+      this.events.record(this.step, this.round, code.fee, id, side, 0, 0, fee, this.insuranceFund);
+    }
+    return filled;
+  }
+
+  /** Loss waterfall for cash: insurance fund → backstop vault → socialised (collected at round end). */
+  private coverDeficit(id: number, deficit: number): void {
+    const store = this.store;
+    const side = store.side[id];
+    this.totals.badDebt += deficit;
+    this.stepBadDebt += deficit;
+    this.events.record(this.step, this.round, code.badDebt, id, side, 0, 0, deficit, this.insuranceFund);
+    let rest = deficit;
+    const fromFund = Math.min(rest, this.insuranceFund);
+    if (fromFund > 0) {
+      this.insuranceFund -= fromFund;
+      store.collateral[id] += fromFund;
+      rest -= fromFund;
+      this.events.record(this.step, this.round, code.fundCover, id, side, 0, 0, fromFund, this.insuranceFund);
+    }
+    const fromVault = Math.min(rest, this.vaultSpare());
+    if (fromVault > 0) {
+      this.vaultCash -= fromVault;
+      store.collateral[id] += fromVault;
+      rest -= fromVault;
+      this.events.record(this.step, this.round, code.backstopCover, id, side, 0, 0, fromVault, this.insuranceFund);
+    }
+    if (rest > 0) {
+      this.socialPool -= rest;
+      store.collateral[id] += rest;
+    }
+  }
+
+  /**
+   * Socialised loss (the BitMEX-era "clawback"): what the round's waterfall could not pay is taken
+   * from positions in profit, pro rata to their unrealised profit, capped at it; anything beyond
+   * all profits is the exchange's own loss. Once per round, so it is one scan however many
+   * deficits the round produced.
+   */
+  private collectSocializedLoss(): void {
+    const owed = -this.socialPool;
+    if (owed <= 0) return;
+    const store = this.store;
+    const mark = this.mark;
+    let totalProfit = 0;
+    for (let id = 0; id < store.count; id++) {
+      const profit = store.side[id] * store.size[id] * (mark - store.entryPrice[id]);
+      if (store.size[id] > 0 && profit > 0) totalProfit += profit;
+    }
+    const share = totalProfit > 0 ? Math.min(1, owed / totalProfit) : 0;
+    let collected = 0;
+    if (share > 0) {
+      for (let id = 0; id < store.count; id++) {
+        const profit = store.side[id] * store.size[id] * (mark - store.entryPrice[id]);
+        if (store.size[id] === 0 || profit <= 0) continue;
+        const haircut = profit * share;
+        store.collateral[id] -= haircut;
+        collected += haircut;
+        this.reindex(id);
+      }
+      this.events.record(this.step, this.round, code.socialized, -1, 0, 0, 0, collected, this.insuranceFund);
+    }
+    this.totals.socializedLoss += collected;
+    this.stepSocialized += collected;
+    const uncovered = owed - collected;
+    if (uncovered > 0) {
+      this.exchangeCash -= uncovered;
+      this.totals.exchangeLoss += uncovered;
+      this.events.record(this.step, this.round, code.exchangeLoss, -1, 0, 0, 0, uncovered, this.insuranceFund);
+    }
+    this.socialPool = 0;
+  }
+
+  private vaultEquity(): number {
+    return this.vaultCash + this.vaultSize * this.mark;
+  }
+
+  /** What the vault can still lose while keeping its own margin (notional / maxLeverage). */
+  private vaultSpare(): number {
+    const backstop = this.scenario.exchange.backstop;
+    if (!backstop) return 0;
+    return Math.max(
+      0,
+      this.vaultEquity() - (Math.abs(this.vaultSize) * this.mark) / backstop.maxLeverage,
+    );
+  }
+
+  /**
+   * Hyperliquid liquidator vault (HLP): positions the book cannot absorb are taken over at their
+   * bankruptcy price, so the trader keeps nothing and the vault carries the position. The vault
+   * takes as much as keeps its equity above its own margin after the takeover's mark-to-market.
+   */
+  private backstopTakeover(id: number, quantity: number): number {
+    const backstop = this.scenario.exchange.backstop;
+    if (!backstop) return 0;
+    const store = this.store;
+    const side = store.side[id];
+    const mark = this.mark;
+    const price = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
+    // Equity after taking q: E + side·q·(mark − price) must cover (|vault| + q)·mark / L.
+    const slope = side * (mark - price) - mark / backstop.maxLeverage;
+    const taken = slope >= 0 ? quantity : Math.min(quantity, this.vaultSpare() / -slope);
+    if (!(taken > 0)) return 0;
+    store.collateral[id] += side * taken * (price - store.entryPrice[id]);
+    this.changeSize(id, -taken);
+    this.vaultSize += side * taken;
+    this.vaultCash -= side * taken * price;
+    this.totals.backstopTakeoverNotional += taken * price;
+    this.events.record(this.step, this.round, code.takeover, id, side, taken, price, 0, this.insuranceFund);
+    return taken;
+  }
+
+  /** The vault sells down what it took over, at any price, a fixed notional per step. */
+  private unwindBackstop(): void {
+    const backstop = this.scenario.exchange.backstop;
+    if (!backstop || backstop.unwindNotionalPerStep === 0 || this.vaultSize === 0) return;
+    const mark = this.computeMark();
+    const quantity = Math.min(Math.abs(this.vaultSize), backstop.unwindNotionalPerStep / mark);
+    const direction = this.vaultSize > 0 ? -1 : 1;
+    this.market.execute(direction, quantity, direction < 0 ? 0 : Number.POSITIVE_INFINITY, this.fill);
+    if (this.fill.filled <= 0) return;
+    this.vaultSize += direction * this.fill.filled;
+    this.vaultCash -= direction * this.fill.notional;
+    this.makerSize -= direction * this.fill.filled;
+    this.makerCash += direction * this.fill.notional;
+    this.events.record(this.step, 0, code.unwind, -1, -direction, this.fill.filled, this.fill.averagePrice, 0, this.insuranceFund);
+  }
+
+  /**
+   * ADL: close `quantity` of the bankrupt position against ranked winners on the other side at
+   * the bankruptcy price (Binance "Auto-Deleveraging"; Hyperliquid "Auto-deleveraging").
+   */
+  private autoDeleverage(id: number, quantity: number): number {
+    const store = this.store;
+    const side = store.side[id];
+    const queues = this.adlQueues;
+    if (!queues) return 0;
+    const queue = side > 0 ? queues.short : queues.long;
+    const price = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
+    const order = queue.candidates(store, this.mark, id);
+    let remaining = quantity;
+    if (queue.isProRata) {
+      let total = 0;
+      for (let index = 0; index < order.length; index++) total += store.size[order[index]];
+      if (total <= 0) return 0;
+      const share = Math.min(1, quantity / total);
+      for (let index = 0; index < order.length && remaining > 0; index++) {
+        const winner = order[index];
+        const size = store.size[winner];
+        if (size === 0) continue;
+        remaining -= this.deleverageOne(id, winner, Math.min(size * share, remaining), price);
+      }
+      return quantity - remaining;
+    }
+    let cursor = queue.position;
+    while (remaining > 0 && cursor < order.length) {
+      const winner = order[cursor];
+      const size = store.size[winner];
+      if (size === 0) {
+        cursor++;
+        continue;
+      }
+      const taken = Math.min(size, remaining);
+      remaining -= this.deleverageOne(id, winner, taken, price);
+      if (taken === size) cursor++;
+    }
+    queue.advanceTo(cursor);
+    return quantity - remaining;
+  }
+
+  private deleverageOne(id: number, winner: number, quantity: number, price: number): number {
+    if (!(quantity > 0)) return 0;
+    const store = this.store;
+    const side = store.side[id];
+    store.collateral[id] += side * quantity * (price - store.entryPrice[id]);
+    this.changeSize(id, -quantity);
+    const profit = -side * quantity * (price - store.entryPrice[winner]);
+    store.collateral[winner] += profit;
+    this.changeSize(winner, -quantity);
+    if (store.size[winner] <= dustFraction * quantity) this.closeDust(winner);
+    if (store.size[winner] > 0) this.reindex(winner);
+    this.totals.adlNotional += quantity * price;
+    this.totals.adlCount++;
+    this.stepAdl += quantity * price;
+    this.events.record(this.step, this.round, code.adl, winner, -side, quantity, price, profit, this.insuranceFund);
+    return quantity;
+  }
+
+  /**
+   * Funding at each interval boundary. Binance USD-M funding rate: F = P + clamp(I − P, −0.05 %,
+   * 0.05 %), P the average premium index (mark − index) / index over the interval, I the interest
+   * rate, capped at ±cap; a position pays side × notional × F. Every holder pays or receives, so
+   * the payments sum to zero.
+   */
+  private payFunding(): void {
+    const funding = this.scenario.exchange.funding;
+    if (!funding) return;
+    this.premiumSum += (this.mark - this.index) / this.index;
+    this.premiumSteps++;
+    const time = this.step * this.scenario.dt;
+    const previous = time - this.scenario.dt;
+    if (Math.floor(time / funding.intervalSeconds) === Math.floor(previous / funding.intervalSeconds)) {
+      return;
+    }
+    const premium = this.premiumSum / this.premiumSteps;
+    this.premiumSum = 0;
+    this.premiumSteps = 0;
+    const rate =
+      funding.kind === "fixed"
+        ? funding.rate
+        : Math.max(
+            -funding.cap,
+            Math.min(funding.cap, premium + Math.max(-0.0005, Math.min(0.0005, funding.interestRate - premium))),
+          );
+    const mark = this.mark;
+    const store = this.store;
+    let paidByLongs = 0;
+    for (let id = 0; id < store.count; id++) {
+      const payment = store.side[id] * store.size[id] * mark * rate;
+      store.collateral[id] -= payment;
+      if (store.side[id] > 0) paidByLongs += payment;
+    }
+    const makerPayment = this.makerSize * mark * rate;
+    this.makerCash -= makerPayment;
+    const vaultPayment = this.vaultSize * mark * rate;
+    this.vaultCash -= vaultPayment;
+    this.totals.fundingPaid += Math.abs(paidByLongs);
+    this.events.record(this.step, 0, code.funding, -1, 0, 0, rate, paidByLongs, this.insuranceFund);
+    this.rebuildIndex();
+  }
+
+  /** All money in the system at the current mark, summed from the state itself. */
+  ledgerValue(): number {
+    const store = this.store;
+    const mark = this.mark;
+    const sum = new CompensatedSum();
+    for (let id = 0; id < store.count; id++) {
+      sum.add(store.collateral[id]);
+      sum.add(store.side[id] * store.size[id] * (mark - store.entryPrice[id]));
+    }
+    sum.add(this.insuranceFund);
+    sum.add(this.makerCash);
+    sum.add(this.makerSize * mark);
+    sum.add(this.vaultCash);
+    sum.add(this.vaultSize * mark);
+    sum.add(this.exchangeCash);
+    sum.add(this.socialPool);
+    return sum.value;
+  }
+
+  private checkFinite(value: number, subject: string, field: string): void {
+    if (!Number.isFinite(value)) throw new EngineNumericError(this.step, subject, field, value);
+  }
+}
+
+export function runScenario(scenario: EngineScenario, options: RunOptions): RunResult {
+  return new Simulation(scenario, options).run(options.onStep);
+}

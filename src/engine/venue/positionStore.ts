@@ -1,0 +1,56 @@
+/**
+ * Every trader position as struct-of-arrays, indexed by position id. A million positions are a
+ * handful of typed arrays, and the hot loops read only the columns they need.
+ *
+ * Each position carries its own wallet balance (`collateral`): the isolated margin, or the cross
+ * wallet of an account that trades this one symbol. Money is kept in the position after a close,
+ * so the ledger can count it at the end.
+ */
+export class PositionStore {
+  readonly capacity: number;
+  count = 0;
+  /** +1 long, −1 short. */
+  readonly side: Int8Array;
+  /** Base units, ≥ 0; 0 once closed. */
+  readonly size: Float64Array;
+  readonly entryPrice: Float64Array;
+  /** Wallet balance backing the position (quote units), after realised PnL, fees and funding. */
+  readonly collateral: Float64Array;
+  readonly cross: Uint8Array;
+  /** Current liquidation price (see MarginTiers.liquidationPrice). */
+  readonly liquidationPrice: Float64Array;
+  /** Names of explicit accounts; generated positions are named from their id on output. */
+  readonly explicitNames: string[] = [];
+  /** The holder of the traders' net opposite side (see Simulation), −1 if none was needed. */
+  counterpartyId = -1;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.side = new Int8Array(capacity);
+    this.size = new Float64Array(capacity);
+    this.entryPrice = new Float64Array(capacity);
+    this.collateral = new Float64Array(capacity);
+    this.cross = new Uint8Array(capacity);
+    this.liquidationPrice = new Float64Array(capacity);
+  }
+
+  add(side: number, size: number, entryPrice: number, collateral: number, cross: boolean): number {
+    const id = this.count++;
+    this.side[id] = side;
+    this.size[id] = size;
+    this.entryPrice[id] = entryPrice;
+    this.collateral[id] = collateral;
+    this.cross[id] = cross ? 1 : 0;
+    return id;
+  }
+
+  /** Collateral plus unrealised PnL at `price`. */
+  equity(id: number, price: number): number {
+    return this.collateral[id] + this.side[id] * this.size[id] * (price - this.entryPrice[id]);
+  }
+
+  accountName(id: number): string {
+    if (id < this.explicitNames.length) return this.explicitNames[id];
+    return id === this.counterpartyId ? "counterparty" : `generated-${id}`;
+  }
+}
