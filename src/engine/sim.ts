@@ -126,6 +126,7 @@ export class Simulation {
   private carried: number[] = [];
   /** Round stamp per position, so duplicate heap entries never liquidate a position twice a round. */
   private readonly batchStamp: Int32Array;
+  private readonly liquidatedOnce: Uint8Array;
   private roundStamp = 0;
 
   // Cash of the holders other than traders.
@@ -220,6 +221,7 @@ export class Simulation {
         ? null
         : { long: new AdlQueue(ranking, 1), short: new AdlQueue(ranking, -1) };
     this.batchStamp = new Int32Array(this.store.count);
+    this.liquidatedOnce = new Uint8Array(this.store.count);
     this.longHeap = new TriggerHeap(this.store.count);
     this.shortHeap = new TriggerHeap(this.store.count);
     this.rebuildIndex();
@@ -330,6 +332,7 @@ export class Simulation {
       this.step = step;
       this.resetStepTotals();
       const nextIndex = this.indexPath[step];
+      this.checkFinite(nextIndex, "index path", "index price");
       this.market.shift(nextIndex / this.index);
       this.index = nextIndex;
       this.unwindBackstop();
@@ -507,6 +510,13 @@ export class Simulation {
       capacityLimited = true;
     }
     this.capacityLeft -= quantity * mark;
+    if (this.liquidatedOnce[id] === 0) {
+      // Counted once per position, however many steps or rounds its liquidation takes.
+      this.liquidatedOnce[id] = 1;
+      this.stepCount++;
+      this.totals.liquidationCount++;
+    }
+    if (quantity < size) this.totals.partialLiquidationCount++;
 
     // The worst price the order may fill at: the loss beyond bankruptcy must stay within what
     // the insurance fund and the backstop can still pay (Binance: the liquidation engine takes
@@ -563,6 +573,12 @@ export class Simulation {
     this.transferToMakers(id, dust, dust * this.mark);
   }
 
+  /** Notional the liquidation engine closed, whichever way: book, backstop or ADL. */
+  private addLiquidated(notional: number): void {
+    this.stepLiquidated += notional;
+    this.totals.liquidatedNotional += notional;
+  }
+
   private changeSize(id: number, delta: number): void {
     const store = this.store;
     store.size[id] += delta;
@@ -606,11 +622,7 @@ export class Simulation {
       store.collateral[id] - collateralBefore,
       this.insuranceFund,
     );
-    this.stepLiquidated += fill.notional;
-    this.stepCount++;
-    this.totals.liquidatedNotional += fill.notional;
-    this.totals.liquidationCount++;
-    if (partial && !closesAll) this.totals.partialLiquidationCount++;
+    this.addLiquidated(fill.notional);
 
     // Loss beyond the bankruptcy price on the filled units is bad debt.
     const deficit = side * filled * (bankrupt - fill.averagePrice);
@@ -731,6 +743,7 @@ export class Simulation {
     this.vaultSize += side * taken;
     this.vaultCash -= side * taken * price;
     this.totals.backstopTakeoverNotional += taken * price;
+    this.addLiquidated(taken * price);
     this.events.record(this.step, this.round, code.takeover, id, side, taken, price, 0, this.insuranceFund);
     return taken;
   }
@@ -805,6 +818,7 @@ export class Simulation {
     if (store.size[winner] <= dustFraction * quantity) this.closeDust(winner);
     if (store.size[winner] > 0) this.reindex(winner);
     this.totals.adlNotional += quantity * price;
+    this.addLiquidated(quantity * price);
     this.totals.adlCount++;
     this.stepAdl += quantity * price;
     this.events.record(this.step, this.round, code.adl, winner, -side, quantity, price, profit, this.insuranceFund);
