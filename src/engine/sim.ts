@@ -22,7 +22,7 @@ import { runStreams } from "./random.ts";
 import type { HeatmapBucket, RunResult, TimeseriesColumn } from "./result.ts";
 import { timeseriesColumns } from "./result.ts";
 import { AdlQueue } from "./risk/adl.ts";
-import { TriggerHeap } from "./risk/liquidationIndex.ts";
+import { TriggerIndex } from "./risk/liquidationIndex.ts";
 import { exogenousPath } from "./shock.ts";
 import { bankruptcyPrice, MarginTiers } from "./venue/marginTiers.ts";
 import { PositionStore } from "./venue/positionStore.ts";
@@ -116,15 +116,22 @@ export class Simulation {
   private readonly scenario: EngineScenario;
   private readonly events = new EventRecorder();
   private readonly fill = emptyFill();
-  private readonly longHeap: TriggerHeap;
-  private readonly shortHeap: TriggerHeap;
+  /** Longs by liquidation price, shorts by its inverse (see TriggerIndex). */
+  private readonly longIndex: TriggerIndex;
+  private readonly shortIndex: TriggerIndex;
+  private readonly takeLong = (id: number, value: number): void => {
+    if (this.store.size[id] > 0 && this.store.liquidationPrice[id] === value) this.addToBatch(id);
+  };
+  private readonly takeShort = (id: number, value: number): void => {
+    if (this.store.size[id] > 0 && 1 / this.store.liquidationPrice[id] === value) this.addToBatch(id);
+  };
   private readonly indexPath: Float64Array;
   private readonly adlQueues: { long: AdlQueue; short: AdlQueue } | null;
   private readonly batch: number[] = [];
   /** Positions still liquidatable when capacity ran out or the book was empty: first next step. */
   private pending: number[] = [];
   private carried: number[] = [];
-  /** Round stamp per position, so duplicate heap entries never liquidate a position twice a round. */
+  /** Round stamp per position, so duplicate index entries never liquidate a position twice a round. */
   private readonly batchStamp: Int32Array;
   private readonly liquidatedOnce: Uint8Array;
   private roundStamp = 0;
@@ -222,8 +229,8 @@ export class Simulation {
         : { long: new AdlQueue(ranking, 1), short: new AdlQueue(ranking, -1) };
     this.batchStamp = new Int32Array(this.store.count);
     this.liquidatedOnce = new Uint8Array(this.store.count);
-    this.longHeap = new TriggerHeap(this.store.count);
-    this.shortHeap = new TriggerHeap(this.store.count);
+    this.longIndex = new TriggerIndex(scenario.asset.price, this.store.count);
+    this.shortIndex = new TriggerIndex(1 / scenario.asset.price, this.store.count);
     this.rebuildIndex();
     this.mark = this.computeMark();
   }
@@ -250,11 +257,11 @@ export class Simulation {
     return total;
   }
 
-  /** Recompute every liquidation price and reload both heaps: O(n), at start and after funding. */
+  /** Recompute every liquidation price and reload both indexes: O(n), at start and after funding. */
   private rebuildIndex(): void {
     const store = this.store;
-    this.longHeap.clear();
-    this.shortHeap.clear();
+    this.longIndex.clear();
+    this.shortIndex.clear();
     this.longSize = 0;
     this.shortSize = 0;
     for (let id = 0; id < store.count; id++) {
@@ -264,15 +271,13 @@ export class Simulation {
       const price = this.tiers.liquidationPrice(side, size, store.entryPrice[id], store.collateral[id]);
       store.liquidationPrice[id] = price;
       if (side > 0) {
-        this.longHeap.append(price, id);
+        this.longIndex.add(price, id);
         this.longSize += size;
       } else {
-        this.shortHeap.append(-price, id);
+        this.shortIndex.add(1 / price, id);
         this.shortSize += size;
       }
     }
-    this.longHeap.heapify();
-    this.shortHeap.heapify();
   }
 
   private reindex(id: number): void {
@@ -284,8 +289,8 @@ export class Simulation {
       store.collateral[id],
     );
     store.liquidationPrice[id] = price;
-    if (store.side[id] > 0) this.longHeap.push(price, id);
-    else this.shortHeap.push(-price, id);
+    if (store.side[id] > 0) this.longIndex.add(price, id);
+    else this.shortIndex.add(1 / price, id);
   }
 
   private isLiquidatable(id: number): boolean {
@@ -472,24 +477,10 @@ export class Simulation {
     this.batch.push(id);
   }
 
-  /** Pop every position the current mark has crossed; stale heap entries are dropped. */
+  /** Take every position the current mark has crossed; stale index entries are dropped. */
   private collectTriggered(): void {
-    const store = this.store;
-    const mark = this.mark;
-    const longs = this.longHeap;
-    while (longs.size > 0 && longs.topKey() >= mark) {
-      const id = longs.topId();
-      const key = longs.topKey();
-      longs.pop();
-      if (store.size[id] > 0 && store.liquidationPrice[id] === key) this.addToBatch(id);
-    }
-    const shorts = this.shortHeap;
-    while (shorts.size > 0 && shorts.topKey() >= -mark) {
-      const id = shorts.topId();
-      const key = shorts.topKey();
-      shorts.pop();
-      if (store.size[id] > 0 && -store.liquidationPrice[id] === key) this.addToBatch(id);
-    }
+    this.longIndex.takeAtOrAbove(this.mark, this.takeLong);
+    this.shortIndex.takeAtOrAbove(1 / this.mark, this.takeShort);
   }
 
   private liquidate(id: number): void {
@@ -554,7 +545,7 @@ export class Simulation {
     }
   }
 
-  /** Liquidation price kept current without a heap entry: the position waits in `pending`. */
+  /** Liquidation price kept current without an index entry: the position waits in `pending`. */
   private reindexQuietly(id: number): void {
     const store = this.store;
     store.liquidationPrice[id] = this.tiers.liquidationPrice(
@@ -775,34 +766,26 @@ export class Simulation {
     if (!queues) return 0;
     const queue = side > 0 ? queues.short : queues.long;
     const price = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
-    const order = queue.candidates(store, this.mark, id);
     let remaining = quantity;
     if (queue.isProRata) {
+      const winners = queue.allWinners(store, this.mark);
       let total = 0;
-      for (let index = 0; index < order.length; index++) total += store.size[order[index]];
+      for (let index = 0; index < winners.length; index++) total += store.size[winners[index]];
       if (total <= 0) return 0;
       const share = Math.min(1, quantity / total);
-      for (let index = 0; index < order.length && remaining > 0; index++) {
-        const winner = order[index];
+      for (let index = 0; index < winners.length && remaining > 0; index++) {
+        const winner = winners[index];
         const size = store.size[winner];
-        if (size === 0) continue;
+        if (size === 0 || winner === id) continue;
         remaining -= this.deleverageOne(id, winner, Math.min(size * share, remaining), price);
       }
       return quantity - remaining;
     }
-    let cursor = queue.position;
-    while (remaining > 0 && cursor < order.length) {
-      const winner = order[cursor];
-      const size = store.size[winner];
-      if (size === 0) {
-        cursor++;
-        continue;
-      }
-      const taken = Math.min(size, remaining);
-      remaining -= this.deleverageOne(id, winner, taken, price);
-      if (taken === size) cursor++;
+    while (remaining > 0) {
+      const winner = queue.nextWinner(store, this.mark, id);
+      if (winner < 0) break;
+      remaining -= this.deleverageOne(id, winner, Math.min(store.size[winner], remaining), price);
     }
-    queue.advanceTo(cursor);
     return quantity - remaining;
   }
 

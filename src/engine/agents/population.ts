@@ -41,7 +41,8 @@ export function generatePopulation(
   for (let index = 0; index < leverages.length; index++) {
     running += spec.leverage[Object.keys(spec.leverage)[index]];
     cumulative[index] = running;
-    notionalCap[index] = tiers.maxNotionalAtLeverage(leverages[index]);
+    // Just inside the bound, so size × entry price cannot round into the next bracket.
+    notionalCap[index] = tiers.maxNotionalAtLeverage(leverages[index]) * (1 - 1e-12);
   }
   const entry = spec.entryPrice;
   for (let count = 0; count < spec.count; count++) {

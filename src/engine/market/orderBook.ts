@@ -47,10 +47,14 @@ class BookSide {
     for (let index = 0; index < this.count; index++) {
       const { price, size } = levels[index];
       if (!(Number.isFinite(price) && price > 0)) {
-        throw new Error(`${name}[${index}].price: ${price} is not allowed; expected a positive number`);
+        throw new Error(
+          `${name}[${index}].price: ${price} is not allowed; expected a positive number`,
+        );
       }
       if (!(Number.isFinite(size) && size > 0)) {
-        throw new Error(`${name}[${index}].size: ${size} is not allowed; expected a positive number`);
+        throw new Error(
+          `${name}[${index}].size: ${size} is not allowed; expected a positive number`,
+        );
       }
       if (index > 0) {
         const previous = levels[index - 1].price;
@@ -91,7 +95,10 @@ class BookSide {
           ? baseline[index]
           : remaining[index] + missing * fraction;
     }
-    while (this.depletedEnd > 0 && remaining[this.depletedEnd - 1] === baseline[this.depletedEnd - 1]) {
+    while (
+      this.depletedEnd > 0 &&
+      remaining[this.depletedEnd - 1] === baseline[this.depletedEnd - 1]
+    ) {
       this.depletedEnd--;
     }
     this.seekBest(0);
@@ -163,6 +170,8 @@ export class OrderBookMarket implements Market {
     }
     if (index > side.depletedEnd) side.depletedEnd = index;
     side.seekBest(index);
+    // A complete fill reports exactly the quantity asked, not the rounded sum of its pieces.
+    if (left === 0 && filled > 0) filled = quantity;
     this.last = lastPrice;
     out.filled = filled;
     out.notional = notional;
@@ -223,6 +232,21 @@ export class OrderBookMarket implements Market {
       depth += side.remainingSize[index];
     }
     return depth;
+  }
+
+  /** Levels on the side an order of `direction` trades against (bids for sells), empty or not. */
+  levelCount(direction: Direction): number {
+    return (direction === -1 ? this.bids : this.asks).count;
+  }
+
+  /** Current price of a level, best first; for drawing the book and checking fills. */
+  levelPrice(direction: Direction, index: number): number {
+    return (direction === -1 ? this.bids : this.asks).quotedPrice[index] * this.priceScale;
+  }
+
+  /** Base quantity resting at a level now. */
+  levelSize(direction: Direction, index: number): number {
+    return (direction === -1 ? this.bids : this.asks).remainingSize[index];
   }
 }
 

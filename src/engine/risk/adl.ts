@@ -4,6 +4,7 @@
  * bankruptcy price. Who is hit first is the ranking model.
  */
 import type { AdlRanking } from "../config.ts";
+import { MaxHeap } from "../maxHeap.ts";
 import type { PositionStore } from "../venue/positionStore.ts";
 
 /** Higher score = deleveraged first. Only called for positions in profit. */
@@ -35,58 +36,59 @@ export const hyperliquidScore: AdlScore = (store, id, markPrice) => {
 };
 
 /**
- * The candidates of one cascade round for one side, ranked once and consumed in order. Built
- * only when ADL is needed (a scan of the positions on that side), and rebuilt each round
- * because the mark price, and so every score, has moved.
+ * The winners of one cascade round on one side, in ranking order. Built only when ADL is needed
+ * (one pass over the positions), and rebuilt each round because the mark price, and so every
+ * score, has moved. Ranked models load a max-heap in O(n) and pop only the winners actually
+ * deleveraged, which are usually few; pro rata keeps the plain list.
  */
 export class AdlQueue {
-  private order: Int32Array = new Int32Array(0);
-  private cursor = 0;
+  private readonly heap: MaxHeap;
+  private winners = new Int32Array(0);
+  private winnerCount = 0;
   private built = false;
-  /** Pro-rata: total size of the winners and the share already handed out this round. */
-  totalWinnerSize = 0;
 
   constructor(
     private readonly ranking: Exclude<AdlRanking, "none">,
     private readonly side: number,
-  ) {}
+  ) {
+    this.heap = new MaxHeap(16);
+  }
 
   invalidate(): void {
     this.built = false;
   }
 
-  /** Winners on this queue's side ranked at `markPrice` (built on first use in a round). */
-  candidates(store: PositionStore, markPrice: number, exclude: number): Int32Array {
-    if (this.built) return this.order;
-    const ids: number[] = [];
-    const scores: number[] = [];
-    let totalSize = 0;
+  private build(store: PositionStore, markPrice: number): void {
+    this.built = true;
+    this.heap.clear();
+    this.winnerCount = 0;
+    if (this.winners.length < store.count) this.winners = new Int32Array(store.count);
     const score = this.ranking === "hyperliquid" ? hyperliquidScore : binanceScore;
     for (let id = 0; id < store.count; id++) {
-      if (store.side[id] !== this.side || store.size[id] === 0 || id === exclude) continue;
+      if (store.side[id] !== this.side || store.size[id] === 0) continue;
       if (store.side[id] * (markPrice - store.entryPrice[id]) <= 0) continue;
-      ids.push(id);
-      totalSize += store.size[id];
-      if (this.ranking !== "proRata") scores.push(score(store, id, markPrice));
+      if (this.ranking === "proRata") this.winners[this.winnerCount++] = id;
+      else this.heap.append(score(store, id, markPrice), id);
     }
-    const permutation = ids.map((_, index) => index);
-    if (this.ranking !== "proRata") {
-      // Ties broken by position id so the order never depends on the sort's stability.
-      permutation.sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
-    }
-    this.order = Int32Array.from(permutation, (index) => ids[index]);
-    this.totalWinnerSize = totalSize;
-    this.cursor = 0;
-    this.built = true;
-    return this.order;
+    this.heap.heapify();
   }
 
-  get position(): number {
-    return this.cursor;
+  /** Highest-ranked winner still holding a position, or −1 when none is left. */
+  nextWinner(store: PositionStore, markPrice: number, exclude: number): number {
+    if (!this.built) this.build(store, markPrice);
+    const heap = this.heap;
+    while (heap.size > 0) {
+      const id = heap.topId();
+      if (store.size[id] > 0 && id !== exclude) return id;
+      heap.pop();
+    }
+    return -1;
   }
 
-  advanceTo(cursor: number): void {
-    this.cursor = cursor;
+  /** Every winner of the round (pro rata), closed or not. */
+  allWinners(store: PositionStore, markPrice: number): Int32Array {
+    if (!this.built) this.build(store, markPrice);
+    return this.winners.subarray(0, this.winnerCount);
   }
 
   get isProRata(): boolean {

@@ -1,0 +1,44 @@
+/**
+ * The standard cascade workload (issue 2, "Speed"): 1,000,000 generated positions with the
+ * 5x 15 % / 10x 30 % / 25x 25 % / 50x 20 % / 100x 10 % leverage mix, a parametric book and a
+ * 10 % instant drop, run until the cascade ends.
+ */
+import type { EngineScenario } from "../src/engine/config.ts";
+import { levelsFromShape } from "../src/engine/market/orderBook.ts";
+import { defaultTiers } from "../src/scenario/schema.ts";
+
+export function standardWorkload(count = 1_000_000): EngineScenario {
+  const price = 100_000;
+  return {
+    name: "bench-1m",
+    steps: 60,
+    dt: 1,
+    asset: { symbol: "BTC", price },
+    market: {
+      kind: "orderBook",
+      ...levelsFromShape(price, { depthPerPercent: 200_000_000, levels: 2_000, tick: 10, spreadTicks: 1 }),
+      resilienceHalfLife: 30,
+    },
+    exchange: {
+      marginMode: "isolated",
+      maintenanceMarginTiers: defaultTiers,
+      liquidationFeeRate: 0.005,
+      liquidation: { mode: "full", maxRoundsPerStep: 1000 },
+      insuranceFund: 50_000_000,
+      adl: { ranking: "binance" },
+      markPrice: { kind: "book", weight: 0.5 },
+    },
+    positions: {
+      explicit: [],
+      population: {
+        count,
+        longShare: 0.8,
+        crossShare: 0,
+        leverage: { "5": 0.15, "10": 0.3, "25": 0.25, "50": 0.2, "100": 0.1 },
+        entryPrice: { distribution: "lognormal", sigma: 0.03 },
+        notional: { distribution: "pareto", min: 1_000, alpha: 1.5, max: 2_000_000 },
+      },
+    },
+    shock: { kind: "instant", drop: 0.1, at: 5 },
+  };
+}

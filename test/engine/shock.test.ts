@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { runStreams } from "../../src/engine/random.ts";
+import { exogenousPath } from "../../src/engine/shock.ts";
+
+const random = () => runStreams(9, 0).shock;
+
+describe("exogenous price paths", () => {
+  it("instant drop applies from its step on", () => {
+    const path = exogenousPath({ kind: "instant", drop: 0.1, at: 3 }, 100, 5, 1, random());
+    expect(Array.from(path)).toEqual([100, 100, 100, 90, 90, 90]);
+  });
+
+  it("linear path interpolates between its steps", () => {
+    const path = exogenousPath({ kind: "linear", drop: 0.2, from: 1, to: 3 }, 100, 4, 1, random());
+    expect(Array.from(path)).toEqual([100, 100, 90, 80, 80]);
+  });
+
+  it("step path holds each level until the next", () => {
+    const path = exogenousPath(
+      { kind: "steps", points: [{ at: 2, drop: 0.05 }, { at: 4, drop: -0.1 }] },
+      100,
+      5,
+      1,
+      random(),
+    );
+    [100, 100, 95, 95, 110, 110].forEach((price, step) => expect(path[step]).toBeCloseTo(price, 9));
+  });
+
+  it("GBM log-returns have the configured volatility", () => {
+    const steps = 100_000;
+    const path = exogenousPath({ kind: "gbm", sigmaDaily: 0.05, driftDaily: 0 }, 100, steps, 60, random());
+    let sum = 0;
+    let squares = 0;
+    for (let step = 1; step <= steps; step++) {
+      const value = Math.log(path[step] / path[step - 1]);
+      sum += value;
+      squares += value * value;
+    }
+    const perStep = 0.05 * Math.sqrt(60 / 86_400);
+    const variance = squares / steps - (sum / steps) ** 2;
+    // Relative standard error of a variance estimate is sqrt(2 / n) = 0.0045.
+    expect(Math.abs(variance / (perStep * perStep) - 1)).toBeLessThan(5 * 0.0045);
+  });
+
+  it("jump process produces jumps at the configured rate", () => {
+    const steps = 50_000;
+    const path = exogenousPath(
+      { kind: "jump", sigmaDaily: 0, jumpsPerDay: 14.4, jumpMean: -0.02, jumpSigma: 0 },
+      100,
+      steps,
+      60,
+      random(),
+    );
+    let jumps = 0;
+    for (let step = 1; step <= steps; step++) {
+      jumps += Math.round(Math.log(path[step] / path[step - 1]) / -0.02);
+    }
+    // 14.4 per day at one-minute steps = 0.01 per step → 500 expected, Poisson sd 22.4.
+    expect(Math.abs(jumps - 500)).toBeLessThan(5 * 22.4);
+  });
+
+  it("replays a given path and holds its last price", () => {
+    const prices = new Float64Array([100, 98, 97]);
+    const path = exogenousPath({ kind: "path", prices }, 100, 4, 60, random());
+    expect(Array.from(path)).toEqual([100, 98, 97, 97, 97]);
+  });
+});
