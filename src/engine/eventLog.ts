@@ -1,6 +1,6 @@
 /**
  * Growable columnar event log: appending writes a few typed-array cells, no object per event.
- * Positions are recorded by id and turned into account names once, when the run ends.
+ * Positions are recorded by id; only the writers that print them turn ids into names.
  */
 import { type EventLog, type EventType, eventTypes } from "./result.ts";
 
@@ -8,17 +8,32 @@ const typeCode = new Map<EventType, number>(eventTypes.map((name, index) => [nam
 
 export class EventRecorder {
   length = 0;
-  private capacity = 1024;
-  private step = new Int32Array(this.capacity);
-  private round = new Int32Array(this.capacity);
-  private type = new Uint8Array(this.capacity);
-  private position = new Int32Array(this.capacity);
-  private side = new Int8Array(this.capacity);
-  private quantity = new Float64Array(this.capacity);
-  private price = new Float64Array(this.capacity);
-  private notional = new Float64Array(this.capacity);
-  private amount = new Float64Array(this.capacity);
-  private insuranceFund = new Float64Array(this.capacity);
+  private capacity: number;
+  private step: Int32Array;
+  private round: Int32Array;
+  private type: Uint8Array;
+  private position: Int32Array;
+  private side: Int8Array;
+  private quantity: Float64Array;
+  private price: Float64Array;
+  private notional: Float64Array;
+  private amount: Float64Array;
+  private insuranceFund: Float64Array;
+
+  /** `expected`: a guess of the event count; a cascade logs about two events per position. */
+  constructor(expected: number) {
+    this.capacity = Math.max(1024, expected);
+    this.step = new Int32Array(this.capacity);
+    this.round = new Int32Array(this.capacity);
+    this.type = new Uint8Array(this.capacity);
+    this.position = new Int32Array(this.capacity);
+    this.side = new Int8Array(this.capacity);
+    this.quantity = new Float64Array(this.capacity);
+    this.price = new Float64Array(this.capacity);
+    this.notional = new Float64Array(this.capacity);
+    this.amount = new Float64Array(this.capacity);
+    this.insuranceFund = new Float64Array(this.capacity);
+  }
 
   static code(type: EventType): number {
     return typeCode.get(type) as number;
@@ -71,39 +86,22 @@ export class EventRecorder {
     this.insuranceFund = resize(this.insuranceFund, (n) => new Float64Array(n));
   }
 
-  /** Trim to length and replace position ids by indexes into a compact list of account names. */
+  /** Views of the recorded rows (no copy); positions are named on demand by `accountName`. */
   finish(accountName: (position: number) => string): EventLog {
     const length = this.length;
-    const accounts: string[] = [];
-    const accountIndex = new Map<number, number>();
-    const account = new Int32Array(length);
-    for (let index = 0; index < length; index++) {
-      const position = this.position[index];
-      if (position < 0) {
-        account[index] = -1;
-        continue;
-      }
-      let compact = accountIndex.get(position);
-      if (compact === undefined) {
-        compact = accounts.length;
-        accounts.push(accountName(position));
-        accountIndex.set(position, compact);
-      }
-      account[index] = compact;
-    }
     return {
       length,
-      step: this.step.slice(0, length),
-      round: this.round.slice(0, length),
-      type: this.type.slice(0, length),
-      account,
-      side: this.side.slice(0, length),
-      quantity: this.quantity.slice(0, length),
-      price: this.price.slice(0, length),
-      notional: this.notional.slice(0, length),
-      amount: this.amount.slice(0, length),
-      insuranceFund: this.insuranceFund.slice(0, length),
-      accounts,
+      step: this.step.subarray(0, length),
+      round: this.round.subarray(0, length),
+      type: this.type.subarray(0, length),
+      account: this.position.subarray(0, length),
+      side: this.side.subarray(0, length),
+      quantity: this.quantity.subarray(0, length),
+      price: this.price.subarray(0, length),
+      notional: this.notional.subarray(0, length),
+      amount: this.amount.subarray(0, length),
+      insuranceFund: this.insuranceFund.subarray(0, length),
+      accountName,
     };
   }
 }

@@ -51,7 +51,7 @@ export interface EventLog {
   step: Int32Array;
   round: Int32Array;
   type: Uint8Array; // index into eventTypes
-  /** Index into `accounts`, -1 for events with no account (fund movements). */
+  /** Position id, −1 for events with no account (fund movements); name it with `accountName`. */
   account: Int32Array;
   /** +1 long, -1 short, 0 none. */
   side: Int8Array;
@@ -61,7 +61,8 @@ export interface EventLog {
   /** Money moved by the event (fee, deficit, cover, realised PnL), in quote units. */
   amount: Float64Array;
   insuranceFund: Float64Array;
-  accounts: readonly string[];
+  /** Account name of a position id; names are made on demand, not stored for every position. */
+  accountName: (position: number) => string;
 }
 
 export interface HeatmapBucket {

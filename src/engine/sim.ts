@@ -17,7 +17,7 @@ import { ImpactFunctionMarket } from "./market/impactMarket.ts";
 import { emptyFill, type Market } from "./market/market.ts";
 import { OrderBookMarket } from "./market/orderBook.ts";
 import { liquidationHeatmap } from "./metrics/heatmap.ts";
-import { generatePopulation } from "./agents/population.ts";
+import { generatePopulation, orderForLocality } from "./agents/population.ts";
 import { runStreams } from "./random.ts";
 import type { HeatmapBucket, RunResult, TimeseriesColumn } from "./result.ts";
 import { timeseriesColumns } from "./result.ts";
@@ -114,7 +114,7 @@ export class Simulation {
   readonly tiers: MarginTiers;
   readonly market: Market;
   private readonly scenario: EngineScenario;
-  private readonly events = new EventRecorder();
+  private readonly events: EventRecorder;
   private readonly fill = emptyFill();
   /** Longs by liquidation price, shorts by its inverse (see TriggerIndex). */
   private readonly longIndex: TriggerIndex;
@@ -198,6 +198,7 @@ export class Simulation {
       this.store.explicitNames.push(position.account);
     }
     if (scenario.positions.population) {
+      const generatedFrom = this.store.count;
       generatePopulation(
         scenario.positions.population,
         scenario.asset.price,
@@ -205,6 +206,7 @@ export class Simulation {
         this.store,
         streams.population,
       );
+      orderForLocality(this.store, generatedFrom, scenario.asset.price);
     }
     this.addCounterparty();
 
@@ -227,6 +229,7 @@ export class Simulation {
       ranking === "none"
         ? null
         : { long: new AdlQueue(ranking, 1), short: new AdlQueue(ranking, -1) };
+    this.events = new EventRecorder(2 * this.store.count);
     this.batchStamp = new Int32Array(this.store.count);
     this.liquidatedOnce = new Uint8Array(this.store.count);
     this.longIndex = new TriggerIndex(scenario.asset.price, this.store.count);
@@ -384,7 +387,7 @@ export class Simulation {
         ledger: { valueStart, valueEnd, drift: valueEnd - valueStart },
       },
       timeseries: series,
-      events: this.events.finish((id) => this.store.accountName(id)),
+      events: this.events.finish((id) => (id < 0 ? "" : this.store.accountName(id))),
       heatmap,
     };
   }
@@ -534,7 +537,10 @@ export class Simulation {
       this.totals.unfilledNotional += remaining * mark;
     }
     if (store.size[id] <= dustFraction * size) this.closeDust(id);
-    this.checkFinite(store.collateral[id], store.accountName(id), "collateral");
+    if (!Number.isFinite(store.collateral[id]) || !Number.isFinite(store.size[id])) {
+      const field = Number.isFinite(store.size[id]) ? "collateral" : "size";
+      throw new EngineNumericError(this.step, store.accountName(id), field, store[field][id]);
+    }
     if (store.size[id] > 0) {
       if (capacityLimited || remaining > dustFraction * size) {
         this.pending.push(id);

@@ -19,7 +19,7 @@ function digest(result: RunResult): string {
   for (const column of [events.quantity, events.price, events.amount, events.insuranceFund]) {
     hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
   }
-  hash.update(events.accounts.join("\n"));
+  for (let index = 0; index < events.length; index++) hash.update(events.accountName(events.account[index]));
   return hash.digest("hex");
 }
 
@@ -42,7 +42,7 @@ describe("a single 20x isolated long", () => {
     const events = result.events;
     const liquidation = Array.from(events.type).indexOf(0);
     expect(liquidation).toBeGreaterThanOrEqual(0);
-    expect(events.accounts[events.account[liquidation]]).toBe("alice");
+    expect(events.accountName(events.account[liquidation])).toBe("alice");
     const step = events.step[liquidation];
     const marks = result.timeseries.markPrice;
     // Before the liquidation step the mark was above the liquidation price, at it at or below.

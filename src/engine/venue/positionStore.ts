@@ -53,4 +53,36 @@ export class PositionStore {
     if (id < this.explicitNames.length) return this.explicitNames[id];
     return id === this.counterpartyId ? "counterparty" : `generated-${id}`;
   }
+
+  /**
+   * Reorders positions [from, count) by `rank` (a counting sort: ranks are small integers) so
+   * that positions liquidated together sit next to each other in memory. A cascade then walks the
+   * arrays nearly in order instead of jumping across megabytes for every liquidation.
+   */
+  reorder(from: number, rank: Int32Array, rankCount: number): void {
+    const length = this.count - from;
+    const starts = new Int32Array(rankCount + 1);
+    for (let offset = 0; offset < length; offset++) starts[rank[offset] + 1]++;
+    for (let value = 0; value < rankCount; value++) starts[value + 1] += starts[value];
+    // Destination of each position: sequential reads, scattered writes (cheaper than gathers).
+    const destination = new Int32Array(length);
+    for (let offset = 0; offset < length; offset++) destination[offset] = starts[rank[offset]]++;
+    scatter(this.size, destination, from);
+    scatter(this.entryPrice, destination, from);
+    scatter(this.collateral, destination, from);
+    scatter(this.liquidationPrice, destination, from);
+    scatterBytes(this.side, destination, from);
+    scatterBytes(this.cross, destination, from);
+  }
+}
+
+/** column[from + destination[k]] = old column[from + k]; one function per element type keeps V8 monomorphic. */
+function scatter(column: Float64Array, destination: Int32Array, from: number): void {
+  const copy = column.slice(from, from + destination.length);
+  for (let offset = 0; offset < destination.length; offset++) column[from + destination[offset]] = copy[offset];
+}
+
+function scatterBytes(column: Int8Array | Uint8Array, destination: Int32Array, from: number): void {
+  const copy = column.slice(from, from + destination.length);
+  for (let offset = 0; offset < destination.length; offset++) column[from + destination[offset]] = copy[offset];
 }

@@ -1,0 +1,176 @@
+/**
+ * `summary.json` and its plain-language rendering. The outer layer adds what the engine cannot
+ * know about itself (seed, scenario hash, version) to the engine's summary.
+ */
+import type { EngineSummary, Ledger } from "../engine/result.ts";
+import { formatCount, formatMoney, formatPercent, formatScientific } from "./format.ts";
+
+export type Summary = EngineSummary & { seed: number; scenarioHash: string; version: string };
+
+/**
+ * The key order of `summary.json`. A record over every key (rather than a list) makes the
+ * compiler reject a missing or misspelt key when EngineSummary grows.
+ */
+const summaryKeyOrder: Record<keyof Summary, null> = {
+  name: null,
+  symbol: null,
+  steps: null,
+  dt: null,
+  positionCount: null,
+  liquidatedNotional: null,
+  liquidationCount: null,
+  partialLiquidationCount: null,
+  cascadeRounds: null,
+  maxRoundsInStep: null,
+  badDebt: null,
+  insuranceFundStart: null,
+  insuranceFundEnd: null,
+  insuranceFundUsed: null,
+  liquidationFees: null,
+  backstopCapitalStart: null,
+  backstopCapitalEnd: null,
+  backstopTakeoverNotional: null,
+  adlNotional: null,
+  adlCount: null,
+  socializedLoss: null,
+  exchangeLoss: null,
+  unfilledNotional: null,
+  fundingPaid: null,
+  startPrice: null,
+  minPrice: null,
+  endPrice: null,
+  minIndexPrice: null,
+  exogenousMove: null,
+  totalMove: null,
+  amplification: null,
+  openInterestStart: null,
+  openInterestEnd: null,
+  ledger: null,
+  seed: null,
+  scenarioHash: null,
+  version: null,
+};
+
+const ledgerKeyOrder: Record<keyof Ledger, null> = {
+  valueStart: null,
+  valueEnd: null,
+  drift: null,
+};
+
+export const summaryKeys = Object.keys(summaryKeyOrder) as (keyof Summary)[];
+export const ledgerKeys = Object.keys(ledgerKeyOrder) as (keyof Ledger)[];
+
+/**
+ * Rebuilds the summary in the documented key order, whatever order the object was assembled
+ * in. Keys outside the type (a newer engine) follow, sorted, so they are kept and still stable.
+ */
+function orderedSummary(summary: Summary): Record<string, unknown> {
+  const ordered: Record<string, unknown> = {};
+  for (const key of summaryKeys) {
+    if (key === "ledger") {
+      const ledger: Record<string, unknown> = {};
+      for (const ledgerKey of ledgerKeys) ledger[ledgerKey] = summary.ledger[ledgerKey];
+      ordered.ledger = ledger;
+    } else {
+      ordered[key] = summary[key];
+    }
+  }
+  const known = new Set<string>(summaryKeys);
+  const extraKeys = Object.keys(summary)
+    .filter((key) => !known.has(key))
+    .sort();
+  const loose = summary as unknown as Record<string, unknown>;
+  for (const key of extraKeys) ordered[key] = loose[key];
+  return ordered;
+}
+
+/**
+ * `summary.json` text: 2-space indent, trailing newline. JSON has no NaN, so an undefined
+ * value (amplification without an exogenous move) is written as null.
+ */
+export function summaryJson(summary: Summary): string {
+  return `${JSON.stringify(orderedSummary(summary), null, 2)}\n`;
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${Math.round(count) === 1 ? singular : pluralForm}`;
+}
+
+function formatAmplification(summary: Summary): string {
+  return summary.exogenousMove !== 0 && Number.isFinite(summary.amplification)
+    ? `${summary.amplification.toFixed(2)}x`
+    : "n/a";
+}
+
+/** Moves are fractions of the start price, positive for a fall (see EngineSummary). */
+function describeMove(fraction: number): string {
+  return fraction >= 0 ? `${formatPercent(fraction)} fall` : `${formatPercent(-fraction)} rise`;
+}
+
+function moveSentence(summary: Summary): string {
+  const amplification = formatAmplification(summary);
+  if (summary.exogenousMove === 0 || !Number.isFinite(summary.exogenousMove)) {
+    if (summary.totalMove === 0) return "No exogenous shock and no price move (amplification n/a).";
+    return `No exogenous shock, yet the price saw a ${describeMove(summary.totalMove)} (amplification ${amplification}).`;
+  }
+  const shock =
+    summary.exogenousMove > 0
+      ? `A ${formatPercent(summary.exogenousMove)} shock`
+      : `A ${formatPercent(-summary.exogenousMove)} rise in the index`;
+  return `${shock} became a ${describeMove(summary.totalMove)} (amplification ${amplification}).`;
+}
+
+function liquidationSentence(summary: Summary): string {
+  if (summary.liquidationCount === 0) return "No position was liquidated.";
+  const partial =
+    summary.partialLiquidationCount > 0
+      ? ` (${formatCount(summary.partialLiquidationCount)} of them partial)`
+      : "";
+  return (
+    `${formatMoney(summary.liquidatedNotional)} liquidated in ` +
+    `${plural(summary.liquidationCount, "liquidation")}${partial} over ` +
+    `${plural(summary.cascadeRounds, "cascade round")}.`
+  );
+}
+
+function lossSentences(summary: Summary): string[] {
+  const fundPath = `${formatMoney(summary.insuranceFundStart)} → ${formatMoney(summary.insuranceFundEnd)}`;
+  const sentences: string[] = [];
+  if (summary.badDebt > 0) {
+    const covered = Math.min(1, Math.max(0, summary.insuranceFundUsed / summary.badDebt));
+    sentences.push(
+      `The insurance fund covered ${formatPercent(covered)} of ${formatMoney(summary.badDebt)} bad debt (${fundPath}).`,
+    );
+  } else {
+    sentences.push(`No bad debt; the insurance fund went ${fundPath}.`);
+  }
+  if (summary.backstopTakeoverNotional > 0) {
+    sentences.push(
+      `The backstop vault took over ${formatMoney(summary.backstopTakeoverNotional)} of positions ` +
+        `(capital ${formatMoney(summary.backstopCapitalStart)} → ${formatMoney(summary.backstopCapitalEnd)}).`,
+    );
+  }
+  const adlCloses = summary.adlCount > 0 ? ` (${plural(summary.adlCount, "close")})` : "";
+  sentences.push(
+    `ADL closed ${formatMoney(summary.adlNotional)} of winning positions${adlCloses}; ` +
+      `socialised loss ${formatMoney(summary.socializedLoss)}.`,
+  );
+  if (summary.exchangeLoss > 0)
+    sentences.push(`The exchange absorbed ${formatMoney(summary.exchangeLoss)}.`);
+  if (summary.unfilledNotional > 0) {
+    sentences.push(
+      `${formatMoney(summary.unfilledNotional)} of liquidation orders found no liquidity.`,
+    );
+  }
+  return sentences;
+}
+
+/** A short paragraph a non-specialist can read: what the shock did and who paid for it. */
+export function summaryText(summary: Summary): string {
+  return [
+    moveSentence(summary),
+    liquidationSentence(summary),
+    ...lossSentences(summary),
+    `Ledger drift ${formatScientific(summary.ledger.drift)}.`,
+  ].join(" ");
+}
