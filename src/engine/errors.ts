@@ -1,4 +1,4 @@
-/** A number turned NaN or infinite inside the engine: the run stops and says where. */
+/** A number turned NaN, infinite or (for a price) non-positive: the run stops and says where. */
 export class EngineNumericError extends Error {
   constructor(
     readonly step: number,
@@ -6,7 +6,7 @@ export class EngineNumericError extends Error {
     readonly field: string,
     readonly value: number,
   ) {
-    super(`step ${step}: ${subject}: ${field} became ${value}; the run was stopped`);
+    super(`step ${step}: ${subject}: ${field} became ${value}; the run was stopped, nothing was written`);
     this.name = "EngineNumericError";
   }
 }

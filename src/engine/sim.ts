@@ -340,7 +340,9 @@ export class Simulation {
       this.step = step;
       this.resetStepTotals();
       const nextIndex = this.indexPath[step];
-      this.checkFinite(nextIndex, "index path", "index price");
+      if (!(nextIndex > 0 && Number.isFinite(nextIndex))) {
+        throw new EngineNumericError(this.step, "index path", "index price", nextIndex);
+      }
       this.market.shift(nextIndex / this.index);
       this.index = nextIndex;
       this.unwindBackstop();

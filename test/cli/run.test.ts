@@ -1,0 +1,152 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const cli = join(root, "bin/deleverage.js");
+const fixtures = join(root, "test/fixtures/scenarios");
+const sharedData = resolve(root, "../shared/data");
+const run = promisify(execFile);
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function deleverage(...args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+const scratch = () => mkdtempSync(join(tmpdir(), "deleverage-cli-"));
+const outputFiles = ["events.csv", "report.html", "summary.json", "timeseries.csv"];
+
+/** Every summary field DESIGN.md's output contract names. */
+const contractFields = [
+  "liquidatedNotional", "liquidationCount", "cascadeRounds", "badDebt", "insuranceFundStart",
+  "insuranceFundEnd", "adlNotional", "adlCount", "socializedLoss", "startPrice", "minPrice",
+  "endPrice", "exogenousMove", "totalMove", "amplification", "ledger", "seed", "scenarioHash",
+  "version",
+];
+
+describe("deleverage run", () => {
+  it("runs the built-in example and writes the four outputs with every contract field", async () => {
+    const out = join(scratch(), "example");
+    const outcome = await deleverage("run", "example", "--out", out);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toMatch(/shock became a .* fall/);
+    expect(readdirSync(out).sort()).toEqual(outputFiles);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    for (const field of contractFields) expect(summary, field).toHaveProperty(field);
+    expect(Object.keys(summary.ledger)).toEqual(["valueStart", "valueEnd", "drift"]);
+    expect(Math.abs(summary.ledger.drift)).toBeLessThan(1e-9 * summary.ledger.valueStart);
+    expect(summary.liquidationCount).toBeGreaterThan(0);
+    expect(summary.amplification).toBeGreaterThan(1);
+    const timeseries = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
+    expect(timeseries).toHaveLength(summary.steps + 2);
+    expect(readFileSync(join(out, "events.csv"), "utf8")).toMatch(/^step,round,type,account,side/);
+    const report = readFileSync(join(out, "report.html"), "utf8");
+    expect(report).not.toMatch(/<script[^>]+src=|<link[^>]+href="https?:/);
+  });
+
+  it("gives byte-identical outputs for the same scenario and seed", async () => {
+    const first = join(scratch(), "a");
+    const second = join(scratch(), "b");
+    await deleverage("run", "example", "--out", first, "--seed", "7");
+    await deleverage("run", "example", "--out", second, "--seed", "7");
+    for (const file of outputFiles) {
+      expect(readFileSync(join(second, file)), file).toEqual(readFileSync(join(first, file)));
+    }
+  });
+
+  it("--json prints summary.json; --set and --seed change the run", async () => {
+    const out = join(scratch(), "json");
+    const outcome = await deleverage(
+      "run", "example", "--out", out, "--json", "--seed", "9", "--set", "exchange.insuranceFund=5e6",
+    );
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toBe(readFileSync(join(out, "summary.json"), "utf8"));
+    const summary = JSON.parse(outcome.stdout);
+    expect(summary.seed).toBe(9);
+    expect(summary.insuranceFundStart).toBe(5e6);
+  });
+
+  const invalid: [string, string[], RegExp][] = [
+    ["unknown field", [join(fixtures, "unknown-field.yaml")], /unknown-field\.yaml:\d+:\d+: .*allowed/],
+    ["wrong type", [join(fixtures, "wrong-type.yaml")], /wrong-type\.yaml:\d+:\d+: /],
+    ["negative size", [join(fixtures, "negative-size.yaml")], /negative-size\.yaml:\d+:\d+: .*size.*-/],
+    ["leverage beyond the tiers", [join(fixtures, "leverage-beyond-tiers.yaml")], /leverage-beyond-tiers\.yaml:\d+:\d+: .*leverage/],
+    ["empty book", [join(fixtures, "empty-book.yaml")], /empty-book\.yaml:\d+:\d+: /],
+    ["unreadable CSV row", [join(fixtures, "bad-positions.yaml")], /bad-positions\.csv:\d+:\d+: /],
+    ["bad --set", ["example", "--set", "exchange.adl.ranking=fifo"], /--set exchange\.adl\.ranking: .*binance/],
+    ["bad --seed", ["example", "--seed", "-1"], /--seed/],
+    ["unknown preset", ["no-such-scenario"], /example/],
+  ];
+  for (const [name, args, message] of invalid) {
+    it(`exits 2 and writes nothing for ${name}`, async () => {
+      const out = join(scratch(), "never");
+      const outcome = await deleverage("run", ...args, "--out", out);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it("stops with exit 1, naming the step, when a price turns non-finite, and writes nothing", async () => {
+    const out = join(scratch(), "never");
+    const outcome = await deleverage(
+      "run", "example", "--out", out, "--set", "shock={kind: gbm, sigmaDaily: 100000}",
+    );
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/step \d+: index path: index price became/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("deleverage schema and heatmap", () => {
+  it("prints the scenario JSON Schema", async () => {
+    const outcome = await deleverage("schema");
+    expect(outcome.code).toBe(0);
+    const schema = JSON.parse(outcome.stdout);
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(["asset", "market", "exchange", "positions", "shock"]),
+    );
+  });
+
+  it("prints liquidation notional by price level before the shock", async () => {
+    const outcome = await deleverage("heatmap", "example");
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toMatch(/long/i);
+    expect(outcome.stdout.trim().split("\n").length).toBeGreaterThan(10);
+  });
+});
+
+describe("replaying 10 October 2025 on the real book", () => {
+  it.skipIf(!existsSync(join(sharedData, "oct-10-2025")))(
+    "runs the real minute path over the real bookDepth snapshot (skipped without ../shared/data)",
+    async () => {
+      const out = join(scratch(), "oct10");
+      const outcome = await deleverage("run", "oct-10-2025", "--out", out, "--json");
+      expect(outcome.code, outcome.stderr).toBe(0);
+      const summary = JSON.parse(outcome.stdout);
+      // The index path's low, 102,497 at 21:20 UTC, rebased to the 20:00 close of 116,684.
+      expect(summary.exogenousMove).toBeGreaterThan(0.1);
+      expect(summary.exogenousMove).toBeLessThan(0.13);
+      expect(summary.totalMove).toBeGreaterThanOrEqual(summary.exogenousMove);
+      expect(summary.liquidatedNotional).toBeGreaterThan(1e8);
+      expect(Math.abs(summary.ledger.drift)).toBeLessThan(1e-9 * summary.ledger.valueStart);
+    },
+  );
+});
