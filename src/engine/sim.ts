@@ -134,6 +134,8 @@ export class Simulation {
   /** Round stamp per position, so duplicate index entries never liquidate a position twice a round. */
   private readonly batchStamp: Int32Array;
   private readonly liquidatedOnce: Uint8Array;
+  private readonly reindexStamp: Int32Array;
+  private readonly toReindex: number[] = [];
   private roundStamp = 0;
 
   // Cash of the holders other than traders.
@@ -232,6 +234,7 @@ export class Simulation {
     this.events = new EventRecorder(2 * this.store.count);
     this.batchStamp = new Int32Array(this.store.count);
     this.liquidatedOnce = new Uint8Array(this.store.count);
+    this.reindexStamp = new Int32Array(this.store.count);
     this.longIndex = new TriggerIndex(scenario.asset.price, this.store.count);
     this.shortIndex = new TriggerIndex(1 / scenario.asset.price, this.store.count);
     this.rebuildIndex();
@@ -281,6 +284,24 @@ export class Simulation {
         this.shortSize += size;
       }
     }
+  }
+
+  /**
+   * ADL winners and haircut positions get their new liquidation price once per round, not once
+   * per change: the top-ranked winner may be deleveraged thousands of times in one round.
+   */
+  private markForReindex(id: number): void {
+    if (this.reindexStamp[id] === this.roundStamp) return;
+    this.reindexStamp[id] = this.roundStamp;
+    this.toReindex.push(id);
+  }
+
+  private reindexMarked(): void {
+    const marked = this.toReindex;
+    for (let index = 0; index < marked.length; index++) {
+      if (this.store.size[marked[index]] > 0) this.reindex(marked[index]);
+    }
+    marked.length = 0;
   }
 
   private reindex(id: number): void {
@@ -469,6 +490,7 @@ export class Simulation {
         else if (this.store.size[id] > 0) this.reindex(id);
       }
       this.collectSocializedLoss();
+      this.reindexMarked();
       this.mark = this.computeMark();
       if (this.capacityLeft <= 0) break;
     }
@@ -692,7 +714,7 @@ export class Simulation {
         const haircut = profit * share;
         store.collateral[id] -= haircut;
         collected += haircut;
-        this.reindex(id);
+        this.markForReindex(id);
       }
       this.events.record(this.step, this.round, code.socialized, -1, 0, 0, 0, collected, this.insuranceFund);
     }
@@ -807,7 +829,7 @@ export class Simulation {
     store.collateral[winner] += profit;
     this.changeSize(winner, -quantity);
     if (store.size[winner] <= dustFraction * quantity) this.closeDust(winner);
-    if (store.size[winner] > 0) this.reindex(winner);
+    if (store.size[winner] > 0) this.markForReindex(winner);
     this.totals.adlNotional += quantity * price;
     this.addLiquidated(quantity * price);
     this.totals.adlCount++;
