@@ -23,7 +23,7 @@ export function standardWorkload(count = 1_000_000): EngineScenario {
       marginMode: "isolated",
       maintenanceMarginTiers: defaultTiers,
       liquidationFeeRate: 0.005,
-      liquidation: { mode: "full", maxRoundsPerStep: 1000 },
+      liquidation: { mode: "full", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
       insuranceFund: 50_000_000,
       adl: { ranking: "binance" },
       markPrice: { kind: "book", weight: 0.5 },

@@ -68,7 +68,13 @@ export interface ExchangeSpec {
   marginMode: MarginMode;
   maintenanceMarginTiers: TierSpec[];
   liquidationFeeRate: number;
-  liquidation: { mode: "full" | "partial"; maxNotionalPerStep?: number; maxRoundsPerStep: number };
+  liquidation: {
+    mode: "full" | "partial";
+    /** Partial mode: the remainder's maintenance margin ≤ this share of its equity after fees. */
+    partialTargetRatio: number;
+    maxNotionalPerStep?: number;
+    maxRoundsPerStep: number;
+  };
   insuranceFund: number;
   backstop?: BackstopSpec;
   adl: { ranking: AdlRanking };

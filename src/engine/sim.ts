@@ -25,6 +25,7 @@ import { AdlQueue } from "./risk/adl.ts";
 import { TriggerIndex } from "./risk/liquidationIndex.ts";
 import { exogenousPath } from "./shock.ts";
 import { bankruptcyPrice, MarginTiers } from "./venue/marginTiers.ts";
+import { fundingRate, markPrice } from "./venue/pricing.ts";
 import { PositionStore } from "./venue/positionStore.ts";
 
 export interface RunOptions {
@@ -326,21 +327,14 @@ export class Simulation {
   }
 
   private computeMark(): number {
-    const spec = this.scenario.exchange.markPrice;
-    const mid = this.market.mid();
-    switch (spec.kind) {
-      case "book":
-        return mid;
-      case "index":
-        return this.index;
-      case "blend":
-        return spec.weight * mid + (1 - spec.weight) * this.index;
-      case "median": {
-        const last = this.market.lastPrice();
-        return Math.max(Math.min(this.index, mid), Math.min(Math.max(this.index, mid), last));
-      }
-    }
+    return markPrice(
+      this.scenario.exchange.markPrice,
+      this.index,
+      this.market.mid(),
+      this.market.lastPrice(),
+    );
   }
+
 
   /** Liquidation notional by price level at the start, before any step has run. */
   preShockHeatmap(): HeatmapBucket[] {
@@ -519,7 +513,13 @@ export class Simulation {
     let quantity = size;
     if (exchange.liquidation.mode === "partial") {
       const equity = store.equity(id, mark);
-      const keep = this.tiers.notionalRestoringMargin(size * mark, equity) / mark;
+      const keep =
+        this.tiers.notionalRestoringMargin(
+          size * mark,
+          equity,
+          exchange.liquidationFeeRate,
+          exchange.liquidation.partialTargetRatio,
+        ) / mark;
       if (keep > 0 && keep < size) quantity = size - keep;
     }
     let capacityLimited = false;
@@ -839,10 +839,9 @@ export class Simulation {
   }
 
   /**
-   * Funding at each interval boundary. Binance USD-M funding rate: F = P + clamp(I − P, −0.05 %,
-   * 0.05 %), P the average premium index (mark − index) / index over the interval, I the interest
-   * rate, capped at ±cap; a position pays side × notional × F. Every holder pays or receives, so
-   * the payments sum to zero.
+   * Funding at each interval boundary (rate: see `fundingRate`), with the premium index
+   * (mark − index) / index averaged over the interval's steps. Every holder pays or receives,
+   * so the payments sum to zero.
    */
   private payFunding(): void {
     const funding = this.scenario.exchange.funding;
@@ -857,13 +856,7 @@ export class Simulation {
     const premium = this.premiumSum / this.premiumSteps;
     this.premiumSum = 0;
     this.premiumSteps = 0;
-    const rate =
-      funding.kind === "fixed"
-        ? funding.rate
-        : Math.max(
-            -funding.cap,
-            Math.min(funding.cap, premium + Math.max(-0.0005, Math.min(0.0005, funding.interestRate - premium))),
-          );
+    const rate = fundingRate(funding, premium);
     const mark = this.mark;
     const store = this.store;
     let paidByLongs = 0;

@@ -194,12 +194,17 @@ export const exchangeSchema = z.strictObject({
   liquidation: z
     .strictObject({
       mode: z.enum(["full", "partial"]).default("full"),
+      partialTargetRatio: openFraction
+        .default(0.9)
+        .describe(
+          "Partial mode: close until the remainder's maintenance margin is at most this share of its equity after fees.",
+        ),
       maxNotionalPerStep: positive
         .optional()
         .describe("Liquidation engine capacity per step (quote notional); unlimited if absent."),
       maxRoundsPerStep: positiveInteger.default(1000),
     })
-    .default({ mode: "full", maxRoundsPerStep: 1000 }),
+    .default({ mode: "full", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 }),
   insuranceFund: nonNegative.default(0),
   backstop: z
     .strictObject({

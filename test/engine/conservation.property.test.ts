@@ -39,6 +39,7 @@ function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : neve
       liquidation: {
         mode: parameters.mode,
         maxNotionalPerStep: parameters.capacity,
+        partialTargetRatio: 0.9,
         maxRoundsPerStep: 1000,
       },
       markPrice: { kind: parameters.mark, weight: 0.5 },

@@ -43,7 +43,7 @@ export function scenario(overrides: Partial<EngineScenario> = {}): EngineScenari
       marginMode: "isolated",
       maintenanceMarginTiers: defaultTiers,
       liquidationFeeRate: 0.005,
-      liquidation: { mode: "full", maxRoundsPerStep: 1000 },
+      liquidation: { mode: "full", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
       insuranceFund: 100_000,
       adl: { ranking: "binance" },
       markPrice: { kind: "book", weight: 0.5 },

@@ -100,23 +100,36 @@ export class MarginTiers {
   }
 
   /**
-   * Notional to keep when partially liquidating so that the rest's maintenance margin is within
-   * `equity`: the largest N' ≤ notional with N' × MMR(N') − cum(N') ≤ equity, solved bracket by
-   * bracket (Binance reduces a position bracket by bracket until its margin ratio is restored).
+   * Notional to keep when partially liquidating: the largest N' ≤ N whose maintenance margin is
+   * at most `targetRatio` of the equity left after paying the fee on what is closed,
+   *   N' × MMR(N') − cum(N') ≤ targetRatio × (equity − feeRate × (N − N')),
+   * solved bracket by bracket (linear inside each). Binance reduces a position bracket by bracket
+   * until its margin ratio is restored; the fee term and the target below 1 keep the remainder
+   * from being liquidatable again at once. 0 means close everything: when the fee on a unit costs
+   * more than the margin it frees, a partial close cannot help.
    */
-  notionalRestoringMargin(notional: number, equity: number): number {
+  notionalRestoringMargin(
+    notional: number,
+    equity: number,
+    feeRate: number,
+    targetRatio: number,
+  ): number {
     if (equity <= 0) return 0;
     let best = 0;
     let lowerNotional = 0;
     for (let index = 0; index < this.count && lowerNotional < notional; index++) {
       const upper = Math.min(this.upperNotional[index], notional);
-      const limit = (equity + this.maintenanceAmount[index]) / this.rate[index];
-      const candidate = Math.min(upper, limit);
+      const slope = this.rate[index] - targetRatio * feeRate;
+      const bound = targetRatio * (equity - feeRate * notional) + this.maintenanceAmount[index];
+      let candidate = Number.NaN;
+      if (slope > 0) candidate = Math.min(upper, bound / slope);
+      else if (upper * slope <= bound) candidate = upper;
       if (candidate >= lowerNotional && candidate > best) best = candidate;
       lowerNotional = this.upperNotional[index];
     }
     return best;
   }
+
 }
 
 /** Price at which a position's equity is exactly zero: entry − side × wallet / size. */

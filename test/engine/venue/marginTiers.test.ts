@@ -81,11 +81,26 @@ describe("Hyperliquid-style brackets", () => {
 });
 
 describe("partial liquidation target", () => {
-  it("keeps the largest notional whose maintenance margin fits the equity", () => {
+  it("keeps the largest notional whose maintenance margin fits the equity (no fee, ratio 1)", () => {
     // Equity 1,000: in bracket 2, N × 0.5 % − 50 ≤ 1,000 → N ≤ 210,000.
-    expect(binance.notionalRestoringMargin(240_000, 1_000)).toBeCloseTo(210_000, 6);
+    expect(binance.notionalRestoringMargin(240_000, 1_000, 0, 1)).toBeCloseTo(210_000, 6);
     // A position already within margin keeps everything.
-    expect(binance.notionalRestoringMargin(100_000, 5_000)).toBe(100_000);
-    expect(binance.notionalRestoringMargin(100_000, -1)).toBe(0);
+    expect(binance.notionalRestoringMargin(100_000, 5_000, 0, 1)).toBe(100_000);
+    expect(binance.notionalRestoringMargin(100_000, -1, 0, 1)).toBe(0);
+  });
+
+  it("pays the fee on what it closes and leaves a buffer: worked example", () => {
+    // N = 240,000, equity 1,100, fee 0.1 %, target 90 %: in bracket 2,
+    // N' × (0.005 − 0.9 × 0.001) ≤ 0.9 × (1,100 − 240) + 50 → N' ≤ 824 / 0.0041 = 200,975.6.
+    const keep = binance.notionalRestoringMargin(240_000, 1_100, 0.001, 0.9);
+    expect(keep).toBeCloseTo(824 / 0.0041, 6);
+    // Check: fee 39.02 on 39,024.4 closed; equity 1,060.98; MM(keep) = 954.88 = 0.9 × 1,060.98.
+    const equityAfter = 1_100 - 0.001 * (240_000 - keep);
+    expect(binance.maintenanceMargin(keep)).toBeCloseTo(0.9 * equityAfter, 6);
+  });
+
+  it("closes everything when the fee on a unit costs more than the margin it frees", () => {
+    // Fee 0.5 % ≥ MMR 0.4-0.5 % in the first brackets: no partial close restores margin.
+    expect(binance.notionalRestoringMargin(240_000, 1_100, 0.005, 0.9)).toBe(0);
   });
 });
