@@ -25,36 +25,30 @@ function unsortedDoubles(): Float64Array {
 
 const milliseconds = (nanoseconds: number): string => (nanoseconds / 1e6).toFixed(1);
 
-const sort = await measure(
-  function* () {
-    const input = unsortedDoubles();
-    yield {
-      [0]() {
-        return input.slice();
-      },
-      bench(values: Float64Array) {
-        do_not_optimize(values.sort());
-      },
-    };
-  },
-  options,
-);
+const sort = await measure(function* () {
+  const input = unsortedDoubles();
+  yield {
+    [0]() {
+      return input.slice();
+    },
+    bench(values: Float64Array) {
+      do_not_optimize(values.sort());
+    },
+  };
+}, options);
 
 const workload = standardWorkload(count);
 const setup = await measure(() => do_not_optimize(new Simulation(workload, { seed: 1 })), options);
-const cascade = await measure(
-  function* () {
-    yield {
-      [0]() {
-        return new Simulation(workload, { seed: 1 });
-      },
-      bench(simulation: Simulation) {
-        do_not_optimize(simulation.run());
-      },
-    };
-  },
-  options,
-);
+const cascade = await measure(function* () {
+  yield {
+    [0]() {
+      return new Simulation(workload, { seed: 1 });
+    },
+    bench(simulation: Simulation) {
+      do_not_optimize(simulation.run());
+    },
+  };
+}, options);
 
 const child = execFileSync(
   process.execPath,

@@ -16,7 +16,12 @@ export function standardWorkload(count = 1_000_000): EngineScenario {
     asset: { symbol: "BTC", price },
     market: {
       kind: "orderBook",
-      ...levelsFromShape(price, { depthPerPercent: 200_000_000, levels: 2_000, tick: 10, spreadTicks: 1 }),
+      ...levelsFromShape(price, {
+        depthPerPercent: 200_000_000,
+        levels: 2_000,
+        tick: 10,
+        spreadTicks: 1,
+      }),
       resilienceHalfLife: 30,
     },
     exchange: {

@@ -21,7 +21,9 @@ export function exitWithError(error: unknown): never {
     process.stderr.write(`deleverage: numeric error: ${error.message}\n`);
   } else if (error instanceof Error) {
     const prefix = code === 2 ? "deleverage: invalid input:\n" : "deleverage: internal error: ";
-    process.stderr.write(`${prefix}${code === 1 ? (error.stack ?? error.message) : error.message}\n`);
+    process.stderr.write(
+      `${prefix}${code === 1 ? (error.stack ?? error.message) : error.message}\n`,
+    );
   } else {
     process.stderr.write(`deleverage: internal error: ${String(error)}\n`);
   }

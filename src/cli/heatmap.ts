@@ -7,7 +7,10 @@ export interface HeatmapCommandOptions extends ScenarioOptions {
   out?: string;
 }
 
-export async function heatmapCommand(source: string, options: HeatmapCommandOptions): Promise<void> {
+export async function heatmapCommand(
+  source: string,
+  options: HeatmapCommandOptions,
+): Promise<void> {
   const loaded = await loadFromOptions(source, options);
   const simulation = new Simulation(loaded.engine, { seed: loaded.scenario.seed });
   const buckets = simulation.preShockHeatmap();

@@ -3,10 +3,10 @@
  * Exit codes: 0 ok, 2 invalid input (nothing written), 1 internal error.
  */
 import { Command } from "@commander-js/extra-typings";
-import { runCommand } from "./run.ts";
-import { heatmapCommand } from "./heatmap.ts";
-import { schemaCommand } from "./schema.ts";
 import { exitWithError } from "./failure.ts";
+import { heatmapCommand } from "./heatmap.ts";
+import { runCommand } from "./run.ts";
+import { schemaCommand } from "./schema.ts";
 import { packageVersion } from "./version.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -38,7 +38,9 @@ program
 
 program
   .command("heatmap")
-  .description("Liquidation notional by price level before any shock (table; --out writes a report).")
+  .description(
+    "Liquidation notional by price level before any shock (table; --out writes a report).",
+  )
   .argument("<scenario>", "scenario file or preset name")
   .option("--seed <n>", "master seed (overrides the scenario's)")
   .option("--out <dir>", "also write heatmap.csv and report.html there")

@@ -13,7 +13,8 @@ export function writeOutputs(outDirectory: string, files: Record<string, string>
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   try {
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(staging, name), content);
+    for (const [name, content] of Object.entries(files))
+      writeFileSync(join(staging, name), content);
     mkdirSync(target, { recursive: true });
     for (const name of Object.keys(files)) renameSync(join(staging, name), join(target, name));
   } finally {

@@ -7,11 +7,16 @@ export interface ScenarioOptions {
 }
 
 /** `--seed N` is `--set seed=N`, so it is validated exactly like the scenario's own field. */
-export async function loadFromOptions(source: string, options: ScenarioOptions): Promise<LoadedScenario> {
+export async function loadFromOptions(
+  source: string,
+  options: ScenarioOptions,
+): Promise<LoadedScenario> {
   const overrides = [...options.set];
   if (options.seed !== undefined) {
     if (!/^\d+$/.test(options.seed)) {
-      throw new UsageError(`--seed: "${options.seed}" is not allowed; expected a non-negative integer`);
+      throw new UsageError(
+        `--seed: "${options.seed}" is not allowed; expected a non-negative integer`,
+      );
     }
     overrides.push(`seed=${options.seed}`);
   }

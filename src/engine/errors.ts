@@ -6,7 +6,9 @@ export class EngineNumericError extends Error {
     readonly field: string,
     readonly value: number,
   ) {
-    super(`step ${step}: ${subject}: ${field} became ${value}; the run was stopped, nothing was written`);
+    super(
+      `step ${step}: ${subject}: ${field} became ${value}; the run was stopped, nothing was written`,
+    );
     this.name = "EngineNumericError";
   }
 }

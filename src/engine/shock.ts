@@ -57,7 +57,8 @@ export function exogenousPath(
       case "gbm": {
         const sigma = shock.sigmaDaily;
         const logReturn =
-          (shock.driftDaily - 0.5 * sigma * sigma) * days + sigma * Math.sqrt(days) * random.normal();
+          (shock.driftDaily - 0.5 * sigma * sigma) * days +
+          sigma * Math.sqrt(days) * random.normal();
         path[step] = previous * Math.exp(logReturn);
         break;
       }

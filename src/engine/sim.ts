@@ -10,6 +10,8 @@
  * counterparty, the book's makers, the backstop vault, the insurance fund, the exchange), so every
  * transfer has a payer and a payee and the ledger can be summed independently at the end.
  */
+
+import { generatePopulation, orderForLocality } from "./agents/population.ts";
 import type { EngineScenario, PositionSpec } from "./config.ts";
 import { EngineNumericError } from "./errors.ts";
 import { EventRecorder } from "./eventLog.ts";
@@ -17,7 +19,6 @@ import { ImpactFunctionMarket } from "./market/impactMarket.ts";
 import { emptyFill, type Market } from "./market/market.ts";
 import { OrderBookMarket } from "./market/orderBook.ts";
 import { liquidationHeatmap } from "./metrics/heatmap.ts";
-import { generatePopulation, orderForLocality } from "./agents/population.ts";
 import { runStreams } from "./random.ts";
 import type { HeatmapBucket, RunResult, TimeseriesColumn } from "./result.ts";
 import { timeseriesColumns } from "./result.ts";
@@ -25,8 +26,8 @@ import { AdlQueue } from "./risk/adl.ts";
 import { TriggerIndex } from "./risk/liquidationIndex.ts";
 import { exogenousPath } from "./shock.ts";
 import { bankruptcyPrice, MarginTiers } from "./venue/marginTiers.ts";
-import { fundingRate, markPrice } from "./venue/pricing.ts";
 import { PositionStore } from "./venue/positionStore.ts";
+import { fundingRate, markPrice } from "./venue/pricing.ts";
 
 export interface RunOptions {
   seed: number;
@@ -78,7 +79,10 @@ function createMarket(scenario: EngineScenario): Market {
 }
 
 /** Explicit cross-margin positions of one account share its wallet; one-way mode only. */
-function mergeCrossAccounts(positions: readonly PositionSpec[], defaultCross: boolean): PositionSpec[] {
+function mergeCrossAccounts(
+  positions: readonly PositionSpec[],
+  defaultCross: boolean,
+): PositionSpec[] {
   const merged: PositionSpec[] = [];
   const crossIndex = new Map<string, number>();
   for (const position of positions) {
@@ -124,7 +128,8 @@ export class Simulation {
     if (this.store.size[id] > 0 && this.store.liquidationPrice[id] === value) this.addToBatch(id);
   };
   private readonly takeShort = (id: number, value: number): void => {
-    if (this.store.size[id] > 0 && 1 / this.store.liquidationPrice[id] === value) this.addToBatch(id);
+    if (this.store.size[id] > 0 && 1 / this.store.liquidationPrice[id] === value)
+      this.addToBatch(id);
   };
   private readonly indexPath: Float64Array;
   private readonly adlQueues: { long: AdlQueue; short: AdlQueue } | null;
@@ -187,7 +192,10 @@ export class Simulation {
     const streams = runStreams(options.seed, options.runIndex ?? 0);
     const exchange = scenario.exchange;
     this.tiers = new MarginTiers(exchange.maintenanceMarginTiers);
-    const explicit = mergeCrossAccounts(scenario.positions.explicit, exchange.marginMode === "cross");
+    const explicit = mergeCrossAccounts(
+      scenario.positions.explicit,
+      exchange.marginMode === "cross",
+    );
     const capacity = explicit.length + (scenario.positions.population?.count ?? 0) + 1;
     this.store = new PositionStore(capacity);
     for (const position of explicit) {
@@ -275,7 +283,12 @@ export class Simulation {
       const size = store.size[id];
       if (size === 0) continue;
       const side = store.side[id];
-      const price = this.tiers.liquidationPrice(side, size, store.entryPrice[id], store.collateral[id]);
+      const price = this.tiers.liquidationPrice(
+        side,
+        size,
+        store.entryPrice[id],
+        store.collateral[id],
+      );
       store.liquidationPrice[id] = price;
       if (side > 0) {
         this.longIndex.add(price, id);
@@ -335,7 +348,6 @@ export class Simulation {
     );
   }
 
-
   /** Liquidation notional by price level at the start, before any step has run. */
   preShockHeatmap(): HeatmapBucket[] {
     return liquidationHeatmap(this.store, this.mark);
@@ -389,7 +401,10 @@ export class Simulation {
         ...this.totals,
         insuranceFundStart,
         insuranceFundEnd: this.insuranceFund,
-        insuranceFundUsed: Math.max(0, insuranceFundStart + this.totals.liquidationFees - this.insuranceFund),
+        insuranceFundUsed: Math.max(
+          0,
+          insuranceFundStart + this.totals.liquidationFees - this.insuranceFund,
+        ),
         backstopCapitalStart: backstopStart,
         backstopCapitalEnd: this.vaultEquity(),
         startPrice,
@@ -557,7 +572,17 @@ export class Simulation {
       remaining -= this.closeInMarket(id, remaining, unlimited, true);
     }
     if (remaining > dustFraction * size) {
-      this.events.record(this.step, this.round, code.unfilled, id, side, remaining, mark, 0, this.insuranceFund);
+      this.events.record(
+        this.step,
+        this.round,
+        code.unfilled,
+        id,
+        side,
+        remaining,
+        mark,
+        0,
+        this.insuranceFund,
+      );
       this.totals.unfilledNotional += remaining * mark;
     }
     if (store.size[id] <= dustFraction * size) this.closeDust(id);
@@ -625,7 +650,12 @@ export class Simulation {
     const store = this.store;
     const side = store.side[id];
     const fill = this.fill;
-    const bankrupt = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
+    const bankrupt = bankruptcyPrice(
+      side,
+      store.size[id],
+      store.entryPrice[id],
+      store.collateral[id],
+    );
     this.market.execute(side > 0 ? -1 : 1, quantity, limit, fill);
     const filled = fill.filled;
     if (filled <= 0) return 0;
@@ -667,21 +697,51 @@ export class Simulation {
     const side = store.side[id];
     this.totals.badDebt += deficit;
     this.stepBadDebt += deficit;
-    this.events.record(this.step, this.round, code.badDebt, id, side, 0, 0, deficit, this.insuranceFund);
+    this.events.record(
+      this.step,
+      this.round,
+      code.badDebt,
+      id,
+      side,
+      0,
+      0,
+      deficit,
+      this.insuranceFund,
+    );
     let rest = deficit;
     const fromFund = Math.min(rest, this.insuranceFund);
     if (fromFund > 0) {
       this.insuranceFund -= fromFund;
       store.collateral[id] += fromFund;
       rest -= fromFund;
-      this.events.record(this.step, this.round, code.fundCover, id, side, 0, 0, fromFund, this.insuranceFund);
+      this.events.record(
+        this.step,
+        this.round,
+        code.fundCover,
+        id,
+        side,
+        0,
+        0,
+        fromFund,
+        this.insuranceFund,
+      );
     }
     const fromVault = Math.min(rest, this.vaultSpare());
     if (fromVault > 0) {
       this.vaultCash -= fromVault;
       store.collateral[id] += fromVault;
       rest -= fromVault;
-      this.events.record(this.step, this.round, code.backstopCover, id, side, 0, 0, fromVault, this.insuranceFund);
+      this.events.record(
+        this.step,
+        this.round,
+        code.backstopCover,
+        id,
+        side,
+        0,
+        0,
+        fromVault,
+        this.insuranceFund,
+      );
     }
     if (rest > 0) {
       this.socialPool -= rest;
@@ -716,7 +776,17 @@ export class Simulation {
         collected += haircut;
         this.markForReindex(id);
       }
-      this.events.record(this.step, this.round, code.socialized, -1, 0, 0, 0, collected, this.insuranceFund);
+      this.events.record(
+        this.step,
+        this.round,
+        code.socialized,
+        -1,
+        0,
+        0,
+        0,
+        collected,
+        this.insuranceFund,
+      );
     }
     this.totals.socializedLoss += collected;
     this.stepSocialized += collected;
@@ -724,7 +794,17 @@ export class Simulation {
     if (uncovered > 0) {
       this.exchangeCash -= uncovered;
       this.totals.exchangeLoss += uncovered;
-      this.events.record(this.step, this.round, code.exchangeLoss, -1, 0, 0, 0, uncovered, this.insuranceFund);
+      this.events.record(
+        this.step,
+        this.round,
+        code.exchangeLoss,
+        -1,
+        0,
+        0,
+        0,
+        uncovered,
+        this.insuranceFund,
+      );
     }
     this.socialPool = 0;
   }
@@ -765,7 +845,17 @@ export class Simulation {
     this.vaultCash -= side * taken * price;
     this.totals.backstopTakeoverNotional += taken * price;
     this.addLiquidated(taken * price);
-    this.events.record(this.step, this.round, code.takeover, id, side, taken, price, 0, this.insuranceFund);
+    this.events.record(
+      this.step,
+      this.round,
+      code.takeover,
+      id,
+      side,
+      taken,
+      price,
+      0,
+      this.insuranceFund,
+    );
     return taken;
   }
 
@@ -776,13 +866,28 @@ export class Simulation {
     const mark = this.computeMark();
     const quantity = Math.min(Math.abs(this.vaultSize), backstop.unwindNotionalPerStep / mark);
     const direction = this.vaultSize > 0 ? -1 : 1;
-    this.market.execute(direction, quantity, direction < 0 ? 0 : Number.POSITIVE_INFINITY, this.fill);
+    this.market.execute(
+      direction,
+      quantity,
+      direction < 0 ? 0 : Number.POSITIVE_INFINITY,
+      this.fill,
+    );
     if (this.fill.filled <= 0) return;
     this.vaultSize += direction * this.fill.filled;
     this.vaultCash -= direction * this.fill.notional;
     this.makerSize -= direction * this.fill.filled;
     this.makerCash += direction * this.fill.notional;
-    this.events.record(this.step, 0, code.unwind, -1, -direction, this.fill.filled, this.fill.averagePrice, 0, this.insuranceFund);
+    this.events.record(
+      this.step,
+      0,
+      code.unwind,
+      -1,
+      -direction,
+      this.fill.filled,
+      this.fill.averagePrice,
+      0,
+      this.insuranceFund,
+    );
   }
 
   /**
@@ -834,7 +939,17 @@ export class Simulation {
     this.addLiquidated(quantity * price);
     this.totals.adlCount++;
     this.stepAdl += quantity * price;
-    this.events.record(this.step, this.round, code.adl, winner, -side, quantity, price, profit, this.insuranceFund);
+    this.events.record(
+      this.step,
+      this.round,
+      code.adl,
+      winner,
+      -side,
+      quantity,
+      price,
+      profit,
+      this.insuranceFund,
+    );
     return quantity;
   }
 
@@ -850,7 +965,9 @@ export class Simulation {
     this.premiumSteps++;
     const time = this.step * this.scenario.dt;
     const previous = time - this.scenario.dt;
-    if (Math.floor(time / funding.intervalSeconds) === Math.floor(previous / funding.intervalSeconds)) {
+    if (
+      Math.floor(time / funding.intervalSeconds) === Math.floor(previous / funding.intervalSeconds)
+    ) {
       return;
     }
     const premium = this.premiumSum / this.premiumSteps;

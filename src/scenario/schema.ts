@@ -285,7 +285,11 @@ export const populationSchema = z.strictObject({
 export const positionsSchema = z
   .strictObject({
     inline: z.array(inlinePositionSchema).optional(),
-    csv: z.string().min(1).optional().describe("account,side,size,entryPrice,collateral[,marginMode]"),
+    csv: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("account,side,size,entryPrice,collateral[,marginMode]"),
     population: populationSchema.optional(),
   })
   .refine((p) => p.inline !== undefined || p.csv !== undefined || p.population !== undefined, {

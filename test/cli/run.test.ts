@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -35,9 +35,24 @@ const outputFiles = ["events.csv", "report.html", "summary.json", "timeseries.cs
 
 /** Every summary field DESIGN.md's output contract names. */
 const contractFields = [
-  "liquidatedNotional", "liquidationCount", "cascadeRounds", "badDebt", "insuranceFundStart",
-  "insuranceFundEnd", "adlNotional", "adlCount", "socializedLoss", "startPrice", "minPrice",
-  "endPrice", "exogenousMove", "totalMove", "amplification", "ledger", "seed", "scenarioHash",
+  "liquidatedNotional",
+  "liquidationCount",
+  "cascadeRounds",
+  "badDebt",
+  "insuranceFundStart",
+  "insuranceFundEnd",
+  "adlNotional",
+  "adlCount",
+  "socializedLoss",
+  "startPrice",
+  "minPrice",
+  "endPrice",
+  "exogenousMove",
+  "totalMove",
+  "amplification",
+  "ledger",
+  "seed",
+  "scenarioHash",
   "version",
 ];
 
@@ -74,7 +89,15 @@ describe("deleverage run", () => {
   it("--json prints summary.json; --set and --seed change the run", async () => {
     const out = join(scratch(), "json");
     const outcome = await deleverage(
-      "run", "example", "--out", out, "--json", "--seed", "9", "--set", "exchange.insuranceFund=5e6",
+      "run",
+      "example",
+      "--out",
+      out,
+      "--json",
+      "--seed",
+      "9",
+      "--set",
+      "exchange.insuranceFund=5e6",
     );
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcome.stdout).toBe(readFileSync(join(out, "summary.json"), "utf8"));
@@ -84,13 +107,29 @@ describe("deleverage run", () => {
   });
 
   const invalid: [string, string[], RegExp][] = [
-    ["unknown field", [join(fixtures, "unknown-field.yaml")], /unknown-field\.yaml:\d+:\d+: .*allowed/],
+    [
+      "unknown field",
+      [join(fixtures, "unknown-field.yaml")],
+      /unknown-field\.yaml:\d+:\d+: .*allowed/,
+    ],
     ["wrong type", [join(fixtures, "wrong-type.yaml")], /wrong-type\.yaml:\d+:\d+: /],
-    ["negative size", [join(fixtures, "negative-size.yaml")], /negative-size\.yaml:\d+:\d+: .*size.*-/],
-    ["leverage beyond the tiers", [join(fixtures, "leverage-beyond-tiers.yaml")], /leverage-beyond-tiers\.yaml:\d+:\d+: .*leverage/],
+    [
+      "negative size",
+      [join(fixtures, "negative-size.yaml")],
+      /negative-size\.yaml:\d+:\d+: .*size.*-/,
+    ],
+    [
+      "leverage beyond the tiers",
+      [join(fixtures, "leverage-beyond-tiers.yaml")],
+      /leverage-beyond-tiers\.yaml:\d+:\d+: .*leverage/,
+    ],
     ["empty book", [join(fixtures, "empty-book.yaml")], /empty-book\.yaml:\d+:\d+: /],
     ["unreadable CSV row", [join(fixtures, "bad-positions.yaml")], /bad-positions\.csv:\d+:\d+: /],
-    ["bad --set", ["example", "--set", "exchange.adl.ranking=fifo"], /--set exchange\.adl\.ranking: .*binance/],
+    [
+      "bad --set",
+      ["example", "--set", "exchange.adl.ranking=fifo"],
+      /--set exchange\.adl\.ranking: .*binance/,
+    ],
     ["bad --seed", ["example", "--seed", "-1"], /--seed/],
     ["unknown preset", ["no-such-scenario"], /example/],
   ];
@@ -107,7 +146,12 @@ describe("deleverage run", () => {
   it("stops with exit 1, naming the step, when a price turns non-finite, and writes nothing", async () => {
     const out = join(scratch(), "never");
     const outcome = await deleverage(
-      "run", "example", "--out", out, "--set", "shock={kind: gbm, sigmaDaily: 100000}",
+      "run",
+      "example",
+      "--out",
+      out,
+      "--set",
+      "shock={kind: gbm, sigmaDaily: 100000}",
     );
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toMatch(/step \d+: index path: index price became/);

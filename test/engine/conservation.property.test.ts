@@ -56,21 +56,37 @@ function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : neve
         ? { kind: "instant", drop: parameters.drop, at: 3 }
         : parameters.shockKind === "rally"
           ? { kind: "steps", points: [{ at: 3, drop: -parameters.drop }] }
-          : { kind: "jump", sigmaDaily: 0.05, jumpsPerDay: 50, jumpMean: -parameters.drop / 3, jumpSigma: 0.02 },
+          : {
+              kind: "jump",
+              sigmaDaily: 0.05,
+              jumpsPerDay: 50,
+              jumpMean: -parameters.drop / 3,
+              jumpSigma: 0.02,
+            },
   });
 }
 
 describe("conservation of money (property, fixed seed)", () => {
   it("ledger drift stays below 1e-9 of the value and the insurance fund never goes negative", () => {
     // Which parts of the waterfall the random venues reached: the property must not be vacuous.
-    const reached = { badDebt: 0, adl: 0, socialized: 0, exchangeLoss: 0, backstop: 0, partial: 0, funding: 0 };
+    const reached = {
+      badDebt: 0,
+      adl: 0,
+      socialized: 0,
+      exchangeLoss: 0,
+      backstop: 0,
+      partial: 0,
+      funding: 0,
+    };
     fc.assert(
       fc.property(venue, (parameters) => {
         const result = runScenario(build(parameters), { seed: parameters.seed });
         const { valueStart, drift } = result.summary.ledger;
         expect(Math.abs(drift)).toBeLessThanOrEqual(1e-9 * Math.abs(valueStart));
-        for (const balance of result.timeseries.insuranceFund) expect(balance).toBeGreaterThanOrEqual(0);
-        for (const balance of result.events.insuranceFund) expect(balance).toBeGreaterThanOrEqual(0);
+        for (const balance of result.timeseries.insuranceFund)
+          expect(balance).toBeGreaterThanOrEqual(0);
+        for (const balance of result.events.insuranceFund)
+          expect(balance).toBeGreaterThanOrEqual(0);
         expect(result.summary.badDebt).toBeGreaterThanOrEqual(0);
         const summary = result.summary;
         if (summary.badDebt > 0) reached.badDebt++;

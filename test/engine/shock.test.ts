@@ -17,18 +17,32 @@ describe("exogenous price paths", () => {
 
   it("step path holds each level until the next", () => {
     const path = exogenousPath(
-      { kind: "steps", points: [{ at: 2, drop: 0.05 }, { at: 4, drop: -0.1 }] },
+      {
+        kind: "steps",
+        points: [
+          { at: 2, drop: 0.05 },
+          { at: 4, drop: -0.1 },
+        ],
+      },
       100,
       5,
       1,
       random(),
     );
-    [100, 100, 95, 95, 110, 110].forEach((price, step) => expect(path[step]).toBeCloseTo(price, 9));
+    for (const [step, price] of [100, 100, 95, 95, 110, 110].entries()) {
+      expect(path[step]).toBeCloseTo(price, 9);
+    }
   });
 
   it("GBM log-returns have the configured volatility", () => {
     const steps = 100_000;
-    const path = exogenousPath({ kind: "gbm", sigmaDaily: 0.05, driftDaily: 0 }, 100, steps, 60, random());
+    const path = exogenousPath(
+      { kind: "gbm", sigmaDaily: 0.05, driftDaily: 0 },
+      100,
+      steps,
+      60,
+      random(),
+    );
     let sum = 0;
     let squares = 0;
     for (let step = 1; step <= steps; step++) {

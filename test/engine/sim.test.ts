@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { EngineNumericError } from "../../src/engine/errors.ts";
-import { timeseriesColumns } from "../../src/engine/result.ts";
 import type { RunResult } from "../../src/engine/result.ts";
+import { timeseriesColumns } from "../../src/engine/result.ts";
 import { runScenario } from "../../src/engine/sim.ts";
 import { MarginTiers } from "../../src/engine/venue/marginTiers.ts";
 import { defaultTiers } from "../../src/scenario/schema.ts";
@@ -14,7 +14,8 @@ const golden = "6b6526b2ecb95e73a9832f67aa6eab8a847f0899d49fe26e9dfe4f0e01ea9579
 function digest(result: RunResult): string {
   const hash = createHash("sha256");
   hash.update(JSON.stringify(result.summary));
-  for (const column of timeseriesColumns) hash.update(new Uint8Array(result.timeseries[column].buffer));
+  for (const column of timeseriesColumns)
+    hash.update(new Uint8Array(result.timeseries[column].buffer));
   const events = result.events;
   for (const column of [events.step, events.round, events.type, events.account, events.side]) {
     hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
@@ -22,7 +23,8 @@ function digest(result: RunResult): string {
   for (const column of [events.quantity, events.price, events.amount, events.insuranceFund]) {
     hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
   }
-  for (let index = 0; index < events.length; index++) hash.update(events.accountName(events.account[index]));
+  for (let index = 0; index < events.length; index++)
+    hash.update(events.accountName(events.account[index]));
   return hash.digest("hex");
 }
 
@@ -35,7 +37,9 @@ describe("a single 20x isolated long", () => {
         steps: 1_000,
         market: bookMarket(100_000, 1e9, { levels: 2_000, tick: 10 }),
         positions: {
-          explicit: [{ account: "alice", side: "long", size: 1, entryPrice: 100_000, collateral: 5_000 }],
+          explicit: [
+            { account: "alice", side: "long", size: 1, entryPrice: 100_000, collateral: 5_000 },
+          ],
         },
         // The index falls 10 per step, from 100,000 to 90,000.
         shock: { kind: "linear", drop: 0.1, from: 0, to: 1_000 },
@@ -124,14 +128,20 @@ describe("determinism", () => {
   it("golden digest: any change in results shows here (update only on purpose)", () => {
     const result = runScenario(
       scenario({
-        exchange: { ...scenario().exchange, backstop: { capital: 50_000, maxLeverage: 5, unwindNotionalPerStep: 10_000 } },
+        exchange: {
+          ...scenario().exchange,
+          backstop: { capital: 50_000, maxLeverage: 5, unwindNotionalPerStep: 10_000 },
+        },
         market: bookMarket(100_000, 500_000, { levels: 300 }),
         positions: { explicit: [], population: population({ count: 3_000 }) },
       }),
       { seed: 2024 },
     );
     expect(result.summary.ledger.drift).toBeLessThan(1e-6);
-    expect(digest(result), "golden run (seed 2024) changed: replay with runScenario(..., { seed: 2024 })").toBe(golden);
+    expect(
+      digest(result),
+      "golden run (seed 2024) changed: replay with runScenario(..., { seed: 2024 })",
+    ).toBe(golden);
   });
 });
 

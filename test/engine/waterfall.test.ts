@@ -15,7 +15,13 @@ const alice: PositionSpec = {
   entryPrice: 100_000,
   collateral: 50_000, // 20x
 };
-const bob: PositionSpec = { account: "bob", side: "short", size: 10, entryPrice: 100_000, collateral: 200_000 };
+const bob: PositionSpec = {
+  account: "bob",
+  side: "short",
+  size: 10,
+  entryPrice: 100_000,
+  collateral: 200_000,
+};
 
 describe("liquidation fee", () => {
   it("is feeRate × closed notional when equity covers it, and goes to the insurance fund", () => {
@@ -35,7 +41,10 @@ describe("liquidation fee", () => {
     const fee = types.indexOf("liquidation_fee");
     const notional = result.events.notional[liquidation];
     expect(result.events.amount[fee]).toBeCloseTo(0.005 * notional, 6);
-    expect(result.summary.insuranceFundEnd - result.summary.insuranceFundStart).toBeCloseTo(0.005 * notional, 6);
+    expect(result.summary.insuranceFundEnd - result.summary.insuranceFundStart).toBeCloseTo(
+      0.005 * notional,
+      6,
+    );
     expect(result.summary.badDebt).toBe(0);
   });
 });
@@ -70,7 +79,9 @@ describe("loss waterfall", () => {
     expect(result.summary.insuranceFundEnd).toBeGreaterThanOrEqual(0);
     // Alice is fully closed; whatever the book could not take went to the vault and to bob.
     expect(result.summary.adlNotional).toBeGreaterThan(0);
-    expect(Math.abs(result.summary.ledger.drift)).toBeLessThan(1e-9 * result.summary.ledger.valueStart);
+    expect(Math.abs(result.summary.ledger.drift)).toBeLessThan(
+      1e-9 * result.summary.ledger.valueStart,
+    );
   });
 
   it("with ADL off, what the book cannot take is socialised, and beyond profits the exchange loses", () => {
@@ -85,7 +96,10 @@ describe("loss waterfall", () => {
       { seed: 1 },
     );
     expect(result.summary.adlNotional).toBe(0);
-    expect(result.summary.socializedLoss + result.summary.exchangeLoss).toBeCloseTo(result.summary.badDebt, 6);
+    expect(result.summary.socializedLoss + result.summary.exchangeLoss).toBeCloseTo(
+      result.summary.badDebt,
+      6,
+    );
     expect(typesOf(result)).toContain("socialized_loss");
   });
 });
@@ -94,12 +108,21 @@ describe("liquidation modes", () => {
   it("partial: closes just enough to restore margin and keeps the rest open", () => {
     // 50 BTC long at 100,000, 10x (5M notional, bracket 4: 2.5 %, cum 16,300): LP = 91,973.
     // An 8.2 % drop to 91,800: equity 90,000, so about 4.25M of notional can stay open.
-    const whale: PositionSpec = { account: "whale", side: "long", size: 50, entryPrice: 100_000, collateral: 500_000 };
+    const whale: PositionSpec = {
+      account: "whale",
+      side: "long",
+      size: 50,
+      entryPrice: 100_000,
+      collateral: 500_000,
+    };
     const result = runScenario(
       scenario({
         steps: 5,
         market: bookMarket(100_000, 1e10, { levels: 2_000, tick: 1 }),
-        exchange: { ...scenario().exchange, liquidation: { mode: "partial", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 } },
+        exchange: {
+          ...scenario().exchange,
+          liquidation: { mode: "partial", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
+        },
         positions: { explicit: [whale, { ...bob, size: 50, collateral: 5_000_000 }] },
         shock: { kind: "instant", drop: 0.082, at: 2 },
       }),
@@ -122,7 +145,12 @@ describe("liquidation modes", () => {
         exchange: {
           ...scenario().exchange,
           insuranceFund: 1e9,
-          liquidation: { mode: "full", maxNotionalPerStep: capacity, partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
+          liquidation: {
+            mode: "full",
+            maxNotionalPerStep: capacity,
+            partialTargetRatio: 0.9,
+            maxRoundsPerStep: 1000,
+          },
         },
       }),
       { seed: 4 },

@@ -64,7 +64,12 @@ export function generatePopulation(
         entry.distribution === "lognormal"
           ? price * Math.exp(entry.sigma * random.normal())
           : price * (entry.low + (entry.high - entry.low) * random.uniform());
-      const liquidationPrice = tiers.liquidationPrice(side, notional / candidate, candidate, collateral);
+      const liquidationPrice = tiers.liquidationPrice(
+        side,
+        notional / candidate,
+        candidate,
+        collateral,
+      );
       if (side > 0 ? price > liquidationPrice : price < liquidationPrice) {
         entryPrice = candidate;
         break;
@@ -72,7 +77,12 @@ export function generatePopulation(
     }
     const cross = random.uniform() < spec.crossShare;
     const id = store.add(side, notional / entryPrice, entryPrice, collateral, cross);
-    store.liquidationPrice[id] = tiers.liquidationPrice(side, store.size[id], entryPrice, collateral);
+    store.liquidationPrice[id] = tiers.liquidationPrice(
+      side,
+      store.size[id],
+      entryPrice,
+      collateral,
+    );
   }
 }
 
@@ -93,7 +103,9 @@ export function orderForLocality(store: PositionStore, from: number, price: numb
     const side = store.side[id];
     const liquidationPrice = store.liquidationPrice[id];
     const offset =
-      liquidationPrice > 0 ? (Math.log(liquidationPrice) - logPrice + rankHalfRange) / rankWidth : 0;
+      liquidationPrice > 0
+        ? (Math.log(liquidationPrice) - logPrice + rankHalfRange) / rankWidth
+        : 0;
     const bucket = Math.min(bucketsPerSide - 1, Math.max(0, Math.floor(offset)));
     rank[id - from] = side > 0 ? bucketsPerSide - 1 - bucket : bucketsPerSide + bucket;
   }

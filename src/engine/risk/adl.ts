@@ -30,8 +30,7 @@ export const binanceScore: AdlScore = (store, id, markPrice) => {
 export const hyperliquidScore: AdlScore = (store, id, markPrice) => {
   const entry = store.entryPrice[id];
   const priceRatio = store.side[id] > 0 ? markPrice / entry : entry / markPrice;
-  const accountValue =
-    store.collateral[id] + store.side[id] * store.size[id] * (markPrice - entry);
+  const accountValue = store.collateral[id] + store.side[id] * store.size[id] * (markPrice - entry);
   return priceRatio * ((store.size[id] * markPrice) / accountValue);
 };
 

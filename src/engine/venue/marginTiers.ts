@@ -129,7 +129,6 @@ export class MarginTiers {
     }
     return best;
   }
-
 }
 
 /** Price at which a position's equity is exactly zero: entry − side × wallet / size. */

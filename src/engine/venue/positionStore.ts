@@ -79,10 +79,12 @@ export class PositionStore {
 /** column[from + destination[k]] = old column[from + k]; one function per element type keeps V8 monomorphic. */
 function scatter(column: Float64Array, destination: Int32Array, from: number): void {
   const copy = column.slice(from, from + destination.length);
-  for (let offset = 0; offset < destination.length; offset++) column[from + destination[offset]] = copy[offset];
+  for (let offset = 0; offset < destination.length; offset++)
+    column[from + destination[offset]] = copy[offset];
 }
 
 function scatterBytes(column: Int8Array | Uint8Array, destination: Int32Array, from: number): void {
   const copy = column.slice(from, from + destination.length);
-  for (let offset = 0; offset < destination.length; offset++) column[from + destination[offset]] = copy[offset];
+  for (let offset = 0; offset < destination.length; offset++)
+    column[from + destination[offset]] = copy[offset];
 }

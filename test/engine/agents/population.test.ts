@@ -11,7 +11,10 @@ const tiers = new MarginTiers(defaultTiers);
 function generate(count: number): PositionStore {
   const store = new PositionStore(count);
   generatePopulation(
-    population({ count, notional: { distribution: "pareto", min: 1_000, alpha: 1.5, max: 5_000_000 } }),
+    population({
+      count,
+      notional: { distribution: "pareto", min: 1_000, alpha: 1.5, max: 5_000_000 },
+    }),
     100_000,
     tiers,
     store,
@@ -34,7 +37,13 @@ describe("generated population", () => {
     }
     // Binomial standard error at n = 100,000 is at most 0.0016; allow 5 of them.
     expect(Math.abs(longs / count - 0.8)).toBeLessThan(0.008);
-    for (const [leverage, share] of [[5, 0.15], [10, 0.3], [25, 0.25], [50, 0.2], [100, 0.1]]) {
+    for (const [leverage, share] of [
+      [5, 0.15],
+      [10, 0.3],
+      [25, 0.25],
+      [50, 0.2],
+      [100, 0.1],
+    ]) {
       expect(Math.abs((byLeverage.get(leverage) ?? 0) / count - share)).toBeLessThan(0.008);
     }
   });
@@ -48,7 +57,10 @@ describe("generated population", () => {
   });
 
   it("draws Pareto notionals: the median is min × 2^(1/alpha)", () => {
-    const notionals = Float64Array.from({ length: count }, (_, id) => store.size[id] * store.entryPrice[id]);
+    const notionals = Float64Array.from(
+      { length: count },
+      (_, id) => store.size[id] * store.entryPrice[id],
+    );
     notionals.sort();
     // Median of Pareto(1,000, 1.5) = 1,000 × 2^(2/3) = 1,587.4 (caps only touch the far tail).
     expect(notionals[count / 2] / 1587.4).toBeGreaterThan(0.98);

@@ -12,7 +12,7 @@ describe("trigger index", () => {
   it("takes exactly the entries at or above the threshold, once", () => {
     const index = new TriggerIndex(100, 4);
     const values = [101, 99.99, 100, 95, 150, 10, 300, 99.995];
-    values.forEach((value, id) => index.add(value, id));
+    for (const [id, value] of values.entries()) index.add(value, id);
     expect(takeAll(index, 100)).toEqual([0, 2, 4, 6]);
     expect(takeAll(index, 100)).toEqual([]);
     expect(takeAll(index, 99.99)).toEqual([1, 7]);
@@ -34,10 +34,12 @@ describe("trigger index", () => {
         fc.array(fc.double({ min: 0.5, max: 500, noNaN: true }), { minLength: 1, maxLength: 20 }),
         (values, thresholds) => {
           const index = new TriggerIndex(100, 8);
-          values.forEach((value, id) => index.add(value, id));
+          for (const [id, value] of values.entries()) index.add(value, id);
           const remaining = new Set(values.keys());
           for (const threshold of thresholds) {
-            const expected = [...remaining].filter((id) => values[id] >= threshold).sort((a, b) => a - b);
+            const expected = [...remaining]
+              .filter((id) => values[id] >= threshold)
+              .sort((a, b) => a - b);
             expect(takeAll(index, threshold)).toEqual(expected);
             for (const id of expected) remaining.delete(id);
           }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defaultTiers } from "../../../src/scenario/schema.ts";
 import { bankruptcyPrice, MarginTiers } from "../../../src/engine/venue/marginTiers.ts";
+import { defaultTiers } from "../../../src/scenario/schema.ts";
 
 const binance = new MarginTiers(defaultTiers);
 
@@ -8,9 +8,7 @@ describe("maintenance amounts (Binance BTCUSDT brackets)", () => {
   it("match the published maintenance amounts", () => {
     // Published with the brackets: 0, 50, 1,300, 16,300, 266,300, 1,266,300, 2,516,300,
     // 5,016,300, 25,016,300, 100,016,300.
-    const published = [
-      0, 50, 1300, 16300, 266300, 1266300, 2516300, 5016300, 25016300, 100016300,
-    ];
+    const published = [0, 50, 1300, 16300, 266300, 1266300, 2516300, 5016300, 25016300, 100016300];
     published.forEach((amount, tier) => {
       expect(binance.maintenanceAmount[tier]).toBeCloseTo(amount, 6);
     });
