@@ -503,6 +503,8 @@ export class Simulation {
       this.mark = this.computeMark();
       if (this.capacityLeft <= 0) break;
     }
+    // Events outside the cascade (backstop unwind, funding) carry round 0.
+    this.round = 0;
     this.totals.cascadeRounds += this.roundsInStep;
     this.totals.maxRoundsInStep = Math.max(this.totals.maxRoundsInStep, this.roundsInStep);
   }
@@ -572,17 +574,7 @@ export class Simulation {
       remaining -= this.closeInMarket(id, remaining, unlimited, true);
     }
     if (remaining > dustFraction * size) {
-      this.events.record(
-        this.step,
-        this.round,
-        code.unfilled,
-        id,
-        side,
-        remaining,
-        mark,
-        0,
-        this.insuranceFund,
-      );
+      this.log(code.unfilled, id, side, remaining, mark, 0);
       this.totals.unfilledNotional += remaining * mark;
     }
     if (store.size[id] <= dustFraction * size) this.closeDust(id);
@@ -617,6 +609,28 @@ export class Simulation {
     if (dust === 0) return;
     // Rounding leftovers are closed at the mark against the makers so sizes stay balanced.
     this.transferToMakers(id, dust, dust * this.mark);
+  }
+
+  /** Records an event at the current step and round, with the fund balance after it. */
+  private log(
+    type: number,
+    position: number,
+    side: number,
+    quantity: number,
+    price: number,
+    amount: number,
+  ): void {
+    this.events.record(
+      this.step,
+      this.round,
+      type,
+      position,
+      side,
+      quantity,
+      price,
+      amount,
+      this.insuranceFund,
+    );
   }
 
   /** Notional the liquidation engine closed, whichever way: book, backstop or ADL. */
@@ -662,16 +676,13 @@ export class Simulation {
     const collateralBefore = store.collateral[id];
     this.transferToMakers(id, filled, fill.notional);
     const closesAll = store.size[id] <= dustFraction * (store.size[id] + filled);
-    this.events.record(
-      this.step,
-      this.round,
+    this.log(
       partial && !closesAll ? code.partial : code.liquidation,
       id,
       side,
       filled,
       fill.averagePrice,
       store.collateral[id] - collateralBefore,
-      this.insuranceFund,
     );
     this.addLiquidated(fill.notional);
 
@@ -686,7 +697,7 @@ export class Simulation {
       store.collateral[id] -= fee;
       this.insuranceFund += fee;
       this.totals.liquidationFees += fee;
-      this.events.record(this.step, this.round, code.fee, id, side, 0, 0, fee, this.insuranceFund);
+      this.log(code.fee, id, side, 0, 0, fee);
     }
     return filled;
   }
@@ -697,51 +708,21 @@ export class Simulation {
     const side = store.side[id];
     this.totals.badDebt += deficit;
     this.stepBadDebt += deficit;
-    this.events.record(
-      this.step,
-      this.round,
-      code.badDebt,
-      id,
-      side,
-      0,
-      0,
-      deficit,
-      this.insuranceFund,
-    );
+    this.log(code.badDebt, id, side, 0, 0, deficit);
     let rest = deficit;
     const fromFund = Math.min(rest, this.insuranceFund);
     if (fromFund > 0) {
       this.insuranceFund -= fromFund;
       store.collateral[id] += fromFund;
       rest -= fromFund;
-      this.events.record(
-        this.step,
-        this.round,
-        code.fundCover,
-        id,
-        side,
-        0,
-        0,
-        fromFund,
-        this.insuranceFund,
-      );
+      this.log(code.fundCover, id, side, 0, 0, fromFund);
     }
     const fromVault = Math.min(rest, this.vaultSpare());
     if (fromVault > 0) {
       this.vaultCash -= fromVault;
       store.collateral[id] += fromVault;
       rest -= fromVault;
-      this.events.record(
-        this.step,
-        this.round,
-        code.backstopCover,
-        id,
-        side,
-        0,
-        0,
-        fromVault,
-        this.insuranceFund,
-      );
+      this.log(code.backstopCover, id, side, 0, 0, fromVault);
     }
     if (rest > 0) {
       this.socialPool -= rest;
@@ -776,17 +757,7 @@ export class Simulation {
         collected += haircut;
         this.markForReindex(id);
       }
-      this.events.record(
-        this.step,
-        this.round,
-        code.socialized,
-        -1,
-        0,
-        0,
-        0,
-        collected,
-        this.insuranceFund,
-      );
+      this.log(code.socialized, -1, 0, 0, 0, collected);
     }
     this.totals.socializedLoss += collected;
     this.stepSocialized += collected;
@@ -794,17 +765,7 @@ export class Simulation {
     if (uncovered > 0) {
       this.exchangeCash -= uncovered;
       this.totals.exchangeLoss += uncovered;
-      this.events.record(
-        this.step,
-        this.round,
-        code.exchangeLoss,
-        -1,
-        0,
-        0,
-        0,
-        uncovered,
-        this.insuranceFund,
-      );
+      this.log(code.exchangeLoss, -1, 0, 0, 0, uncovered);
     }
     this.socialPool = 0;
   }
@@ -845,17 +806,7 @@ export class Simulation {
     this.vaultCash -= side * taken * price;
     this.totals.backstopTakeoverNotional += taken * price;
     this.addLiquidated(taken * price);
-    this.events.record(
-      this.step,
-      this.round,
-      code.takeover,
-      id,
-      side,
-      taken,
-      price,
-      0,
-      this.insuranceFund,
-    );
+    this.log(code.takeover, id, side, taken, price, 0);
     return taken;
   }
 
@@ -877,17 +828,7 @@ export class Simulation {
     this.vaultCash -= direction * this.fill.notional;
     this.makerSize -= direction * this.fill.filled;
     this.makerCash += direction * this.fill.notional;
-    this.events.record(
-      this.step,
-      0,
-      code.unwind,
-      -1,
-      -direction,
-      this.fill.filled,
-      this.fill.averagePrice,
-      0,
-      this.insuranceFund,
-    );
+    this.log(code.unwind, -1, -direction, this.fill.filled, this.fill.averagePrice, 0);
   }
 
   /**
@@ -939,17 +880,7 @@ export class Simulation {
     this.addLiquidated(quantity * price);
     this.totals.adlCount++;
     this.stepAdl += quantity * price;
-    this.events.record(
-      this.step,
-      this.round,
-      code.adl,
-      winner,
-      -side,
-      quantity,
-      price,
-      profit,
-      this.insuranceFund,
-    );
+    this.log(code.adl, winner, -side, quantity, price, profit);
     return quantity;
   }
 
@@ -987,7 +918,7 @@ export class Simulation {
     const vaultPayment = this.vaultSize * mark * rate;
     this.vaultCash -= vaultPayment;
     this.totals.fundingPaid += Math.abs(paidByLongs);
-    this.events.record(this.step, 0, code.funding, -1, 0, 0, rate, paidByLongs, this.insuranceFund);
+    this.log(code.funding, -1, 0, 0, rate, paidByLongs);
     this.rebuildIndex();
   }
 
