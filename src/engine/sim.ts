@@ -23,6 +23,7 @@ import { runStreams } from "./random.ts";
 import type { HeatmapBucket, RunResult, TimeseriesColumn } from "./result.ts";
 import { timeseriesColumns } from "./result.ts";
 import { AdlQueue } from "./risk/adl.ts";
+import { BackstopVault, Holder } from "./risk/holders.ts";
 import { TriggerIndex } from "./risk/liquidationIndex.ts";
 import { exogenousPath } from "./shock.ts";
 import { bankruptcyPrice, MarginTiers } from "./venue/marginTiers.ts";
@@ -146,10 +147,9 @@ export class Simulation {
 
   // Cash of the holders other than traders.
   insuranceFund: number;
-  private makerCash = 0;
-  private makerSize = 0;
-  private vaultCash: number;
-  private vaultSize = 0;
+  /** The book's liquidity providers: they take the other side of every fill. */
+  private readonly makers = new Holder(0);
+  private readonly vault: BackstopVault;
   private exchangeCash = 0;
   /** Deficits paid to bankrupt positions this round, collected from winners at round end. */
   private socialPool = 0;
@@ -234,7 +234,7 @@ export class Simulation {
     }
     this.index = this.indexPath[0];
     this.insuranceFund = exchange.insuranceFund;
-    this.vaultCash = exchange.backstop?.capital ?? 0;
+    this.vault = new BackstopVault(exchange.backstop);
     const ranking = exchange.adl.ranking;
     this.adlQueues =
       ranking === "none"
@@ -360,7 +360,7 @@ export class Simulation {
     const heatmap = this.preShockHeatmap();
     const valueStart = this.ledgerValue();
     const insuranceFundStart = this.insuranceFund;
-    const backstopStart = this.vaultEquity();
+    const backstopStart = this.vault.equity(this.mark);
     const openInterestStart = this.longSize * this.mark;
     this.recordRow(series, 0);
     for (let step = 1; step <= steps; step++) {
@@ -406,7 +406,7 @@ export class Simulation {
           insuranceFundStart + this.totals.liquidationFees - this.insuranceFund,
         ),
         backstopCapitalStart: backstopStart,
-        backstopCapitalEnd: this.vaultEquity(),
+        backstopCapitalEnd: this.vault.equity(this.mark),
         startPrice,
         minPrice,
         endPrice: marks[steps],
@@ -448,11 +448,11 @@ export class Simulation {
     series.cascadeRounds[step] = step === 0 ? 0 : this.roundsInStep;
     series.badDebt[step] = this.stepBadDebt;
     series.insuranceFund[step] = this.insuranceFund;
-    series.backstopCapital[step] = this.vaultEquity();
+    series.backstopCapital[step] = this.vault.equity(this.mark);
     series.adlNotional[step] = this.stepAdl;
     series.socializedLoss[step] = this.stepSocialized;
     // Long units held by everyone equal short units held by everyone: that is the open interest.
-    const longUnits = this.longSize + Math.max(0, this.makerSize) + Math.max(0, this.vaultSize);
+    const longUnits = this.longSize + Math.max(0, this.makers.size) + Math.max(0, this.vault.size);
     series.openInterest[step] = longUnits * this.mark;
     series.longOpenInterest[step] = this.longSize * this.mark;
     series.shortOpenInterest[step] = this.shortSize * this.mark;
@@ -556,7 +556,7 @@ export class Simulation {
     // The worst price the order may fill at: the loss beyond bankruptcy must stay within what
     // the insurance fund and the backstop can still pay (Binance: the liquidation engine takes
     // over at the bankruptcy price and the fund absorbs fills beyond it; past that, ADL).
-    const absorb = this.insuranceFund + this.vaultSpare();
+    const absorb = this.insuranceFund + this.vault.spare(this.mark);
     const bankrupt = bankruptcyPrice(side, size, store.entryPrice[id], store.collateral[id]);
     const limit =
       side > 0 ? Math.max(0, bankrupt - absorb / quantity) : bankrupt + absorb / quantity;
@@ -652,8 +652,7 @@ export class Simulation {
     const side = store.side[id];
     store.collateral[id] += side * (notional - quantity * store.entryPrice[id]);
     this.changeSize(id, -quantity);
-    this.makerSize += side * quantity;
-    this.makerCash -= side * notional;
+    this.makers.trade(side, quantity, notional);
   }
 
   /**
@@ -717,9 +716,9 @@ export class Simulation {
       rest -= fromFund;
       this.log(code.fundCover, id, side, 0, 0, fromFund);
     }
-    const fromVault = Math.min(rest, this.vaultSpare());
+    const fromVault = Math.min(rest, this.vault.spare(this.mark));
     if (fromVault > 0) {
-      this.vaultCash -= fromVault;
+      this.vault.cash -= fromVault;
       store.collateral[id] += fromVault;
       rest -= fromVault;
       this.log(code.backstopCover, id, side, 0, 0, fromVault);
@@ -770,40 +769,20 @@ export class Simulation {
     this.socialPool = 0;
   }
 
-  private vaultEquity(): number {
-    return this.vaultCash + this.vaultSize * this.mark;
-  }
-
-  /** What the vault can still lose while keeping its own margin (notional / maxLeverage). */
-  private vaultSpare(): number {
-    const backstop = this.scenario.exchange.backstop;
-    if (!backstop) return 0;
-    return Math.max(
-      0,
-      this.vaultEquity() - (Math.abs(this.vaultSize) * this.mark) / backstop.maxLeverage,
-    );
-  }
-
   /**
    * Hyperliquid liquidator vault (HLP): positions the book cannot absorb are taken over at their
    * bankruptcy price, so the trader keeps nothing and the vault carries the position. The vault
    * takes as much as keeps its equity above its own margin after the takeover's mark-to-market.
    */
   private backstopTakeover(id: number, quantity: number): number {
-    const backstop = this.scenario.exchange.backstop;
-    if (!backstop) return 0;
     const store = this.store;
     const side = store.side[id];
-    const mark = this.mark;
     const price = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
-    // Equity after taking q: E + side·q·(mark − price) must cover (|vault| + q)·mark / L.
-    const slope = side * (mark - price) - mark / backstop.maxLeverage;
-    const taken = slope >= 0 ? quantity : Math.min(quantity, this.vaultSpare() / -slope);
-    if (!(taken > 0)) return 0;
+    const taken = this.vault.capacity(side, quantity, price, this.mark);
+    if (taken === 0) return 0;
     store.collateral[id] += side * taken * (price - store.entryPrice[id]);
     this.changeSize(id, -taken);
-    this.vaultSize += side * taken;
-    this.vaultCash -= side * taken * price;
+    this.vault.trade(side, taken, taken * price);
     this.totals.backstopTakeoverNotional += taken * price;
     this.addLiquidated(taken * price);
     this.log(code.takeover, id, side, taken, price, 0);
@@ -812,11 +791,9 @@ export class Simulation {
 
   /** The vault sells down what it took over, at any price, a fixed notional per step. */
   private unwindBackstop(): void {
-    const backstop = this.scenario.exchange.backstop;
-    if (!backstop || backstop.unwindNotionalPerStep === 0 || this.vaultSize === 0) return;
-    const mark = this.computeMark();
-    const quantity = Math.min(Math.abs(this.vaultSize), backstop.unwindNotionalPerStep / mark);
-    const direction = this.vaultSize > 0 ? -1 : 1;
+    const quantity = this.vault.unwindQuantity(this.computeMark());
+    if (quantity === 0) return;
+    const direction = this.vault.size > 0 ? -1 : 1;
     this.market.execute(
       direction,
       quantity,
@@ -824,10 +801,8 @@ export class Simulation {
       this.fill,
     );
     if (this.fill.filled <= 0) return;
-    this.vaultSize += direction * this.fill.filled;
-    this.vaultCash -= direction * this.fill.notional;
-    this.makerSize -= direction * this.fill.filled;
-    this.makerCash += direction * this.fill.notional;
+    this.vault.trade(direction, this.fill.filled, this.fill.notional);
+    this.makers.trade(-direction, this.fill.filled, this.fill.notional);
     this.log(code.unwind, -1, -direction, this.fill.filled, this.fill.averagePrice, 0);
   }
 
@@ -913,10 +888,8 @@ export class Simulation {
       store.collateral[id] -= payment;
       if (store.side[id] > 0) paidByLongs += payment;
     }
-    const makerPayment = this.makerSize * mark * rate;
-    this.makerCash -= makerPayment;
-    const vaultPayment = this.vaultSize * mark * rate;
-    this.vaultCash -= vaultPayment;
+    this.makers.payFunding(mark, rate);
+    this.vault.payFunding(mark, rate);
     this.totals.fundingPaid += Math.abs(paidByLongs);
     this.log(code.funding, -1, 0, 0, rate, paidByLongs);
     this.rebuildIndex();
@@ -932,10 +905,10 @@ export class Simulation {
       sum.add(store.side[id] * store.size[id] * (mark - store.entryPrice[id]));
     }
     sum.add(this.insuranceFund);
-    sum.add(this.makerCash);
-    sum.add(this.makerSize * mark);
-    sum.add(this.vaultCash);
-    sum.add(this.vaultSize * mark);
+    sum.add(this.makers.cash);
+    sum.add(this.makers.size * mark);
+    sum.add(this.vault.cash);
+    sum.add(this.vault.size * mark);
     sum.add(this.exchangeCash);
     sum.add(this.socialPool);
     return sum.value;
