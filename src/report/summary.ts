@@ -124,7 +124,7 @@ function liquidationSentence(summary: Summary): string {
   if (summary.liquidationCount === 0) return "No position was liquidated.";
   const partial =
     summary.partialLiquidationCount > 0
-      ? ` (${formatCount(summary.partialLiquidationCount)} of them partial)`
+      ? ` (${plural(summary.partialLiquidationCount, "partial close")})`
       : "";
   return (
     `${formatMoney(summary.liquidatedNotional)} liquidated in ` +

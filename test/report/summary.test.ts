@@ -65,7 +65,7 @@ describe("summaryText", () => {
       }),
     );
     expect(text).toContain(
-      "$5.00K liquidated in 1 liquidation (1 of them partial) over 1 cascade round.",
+      "$5.00K liquidated in 1 liquidation (1 partial close) over 1 cascade round.",
     );
     expect(text).toContain("The insurance fund covered 20.0 % of $4.50M bad debt");
     expect(text).toContain(
