@@ -30,6 +30,8 @@ export function exogenousPath(
   const path = new Float64Array(steps + 1);
   path[0] = startPrice;
   const days = dt / secondsPerDay;
+  // Listed order must not matter: the latest point at or before a step sets its level.
+  const stepPoints = shock.kind === "steps" ? [...shock.points].sort((a, b) => a.at - b.at) : [];
   for (let step = 1; step <= steps; step++) {
     const previous = path[step - 1];
     switch (shock.kind) {
@@ -47,7 +49,7 @@ export function exogenousPath(
       }
       case "steps": {
         let drop = 0;
-        for (const point of shock.points) if (point.at <= step) drop = point.drop;
+        for (const point of stepPoints) if (point.at <= step) drop = point.drop;
         path[step] = startPrice * (1 - drop);
         break;
       }

@@ -100,9 +100,8 @@ function mergeCrossAccounts(
     }
     const held = merged[existing];
     if (held.side !== position.side) {
-      throw new Error(
-        `positions: account ${position.account} holds both a long and a short on cross margin; only one-way mode is modelled`,
-      );
+      // The scenario layer rejects this with the position's location; reaching it is a bug.
+      throw new Error(`account ${position.account}: long and short on one cross wallet`);
     }
     const size = held.size + position.size;
     merged[existing] = {
@@ -150,6 +149,8 @@ export class Simulation {
   /** The book's liquidity providers: they take the other side of every fill. */
   private readonly makers = new Holder(0);
   private readonly vault: BackstopVault;
+  /** Pro-rata ADL volume of the round, by the bankrupt side it came from (see settleProRata). */
+  private readonly proRataPools = { long: new Holder(0), short: new Holder(0) };
   private exchangeCash = 0;
   /** Deficits paid to bankrupt positions this round, collected from winners at round end. */
   private socialPool = 0;
@@ -498,6 +499,7 @@ export class Simulation {
         if (this.isLiquidatable(id)) this.liquidate(id);
         else if (this.store.size[id] > 0) this.reindex(id);
       }
+      this.settleProRata();
       this.collectSocializedLoss();
       this.reindexMarked();
       this.mark = this.computeMark();
@@ -819,18 +821,16 @@ export class Simulation {
     const price = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
     let remaining = quantity;
     if (queue.isProRata) {
-      const winners = queue.allWinners(store, this.mark);
-      let total = 0;
-      for (let index = 0; index < winners.length; index++) total += store.size[winners[index]];
-      if (total <= 0) return 0;
-      const share = Math.min(1, quantity / total);
-      for (let index = 0; index < winners.length && remaining > 0; index++) {
-        const winner = winners[index];
-        const size = store.size[winner];
-        if (size === 0 || winner === id) continue;
-        remaining -= this.deleverageOne(id, winner, Math.min(size * share, remaining), price);
-      }
-      return quantity - remaining;
+      // Pro rata hits every winner: closing against each one per liquidation would cost
+      // winners × liquidations. The round's ADL volume is pooled here at each bankruptcy price
+      // and handed out once, at the round's end (settleProRata).
+      const pool = side > 0 ? this.proRataPools.long : this.proRataPools.short;
+      const available = queue.totalWinnerSize(store, this.mark) - Math.abs(pool.size);
+      const taken = Math.min(quantity, available);
+      if (!(taken > 0)) return 0;
+      this.adlLoserCloses(id, taken, price);
+      pool.trade(side, taken, taken * price);
+      return taken;
     }
     while (remaining > 0) {
       const winner = queue.nextWinner(store, this.mark, id);
@@ -842,21 +842,68 @@ export class Simulation {
 
   private deleverageOne(id: number, winner: number, quantity: number, price: number): number {
     if (!(quantity > 0)) return 0;
+    this.adlLoserCloses(id, quantity, price);
+    this.adlWinnerCloses(winner, quantity, price);
+    return quantity;
+  }
+
+  /** The bankrupt side of an ADL close: position `id` closes `quantity` at `price`. */
+  private adlLoserCloses(id: number, quantity: number, price: number): void {
     const store = this.store;
-    const side = store.side[id];
-    store.collateral[id] += side * quantity * (price - store.entryPrice[id]);
+    store.collateral[id] += store.side[id] * quantity * (price - store.entryPrice[id]);
     this.changeSize(id, -quantity);
-    const profit = -side * quantity * (price - store.entryPrice[winner]);
+    this.totals.adlNotional += quantity * price;
+    this.addLiquidated(quantity * price);
+    this.stepAdl += quantity * price;
+  }
+
+  /** The winning side of an ADL close: `winner` closes `quantity` at `price`, realising profit. */
+  private adlWinnerCloses(winner: number, quantity: number, price: number): void {
+    const store = this.store;
+    const side = store.side[winner];
+    const profit = side * quantity * (price - store.entryPrice[winner]);
     store.collateral[winner] += profit;
     this.changeSize(winner, -quantity);
     if (store.size[winner] <= dustFraction * quantity) this.closeDust(winner);
     if (store.size[winner] > 0) this.markForReindex(winner);
-    this.totals.adlNotional += quantity * price;
-    this.addLiquidated(quantity * price);
     this.totals.adlCount++;
-    this.stepAdl += quantity * price;
-    this.log(code.adl, winner, -side, quantity, price, profit);
-    return quantity;
+    this.log(code.adl, winner, side, quantity, price, profit);
+  }
+
+  /**
+   * Pro-rata ADL, end of round: each pool (the bankrupt longs' or shorts' ADL volume, bought at
+   * their bankruptcy prices) goes to every winner on the other side in proportion to its size,
+   * at the pool's average price, so the winners pay exactly what the bankrupt positions got.
+   */
+  private settleProRata(): void {
+    const queues = this.adlQueues;
+    if (!queues) return;
+    for (const pool of [this.proRataPools.long, this.proRataPools.short]) {
+      if (pool.size === 0) continue;
+      const winnerSide = pool.size > 0 ? -1 : 1;
+      const winners = (winnerSide > 0 ? queues.long : queues.short).allWinners(
+        this.store,
+        this.mark,
+      );
+      const averagePrice = -pool.cash / pool.size;
+      const poolSize = Math.abs(pool.size);
+      let total = 0;
+      let lastHolder = -1;
+      for (let index = 0; index < winners.length; index++) {
+        total += this.store.size[winners[index]];
+        if (this.store.size[winners[index]] > 0) lastHolder = index;
+      }
+      for (let index = 0; index <= lastHolder && pool.size !== 0; index++) {
+        const winner = winners[index];
+        const size = this.store.size[winner];
+        if (size === 0) continue;
+        // The last one takes what rounding left, so the pool ends exactly flat.
+        const last = index === lastHolder;
+        const quantity = Math.min(size, last ? Math.abs(pool.size) : (poolSize * size) / total);
+        this.adlWinnerCloses(winner, quantity, averagePrice);
+        pool.trade(winnerSide, quantity, quantity * averagePrice);
+      }
+    }
   }
 
   /**
@@ -909,6 +956,10 @@ export class Simulation {
     sum.add(this.makers.size * mark);
     sum.add(this.vault.cash);
     sum.add(this.vault.size * mark);
+    for (const pool of [this.proRataPools.long, this.proRataPools.short]) {
+      sum.add(pool.cash);
+      sum.add(pool.size * mark);
+    }
     sum.add(this.exchangeCash);
     sum.add(this.socialPool);
     return sum.value;

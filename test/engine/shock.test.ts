@@ -34,6 +34,17 @@ describe("exogenous price paths", () => {
     }
   });
 
+  it("step points apply in time order whatever order they are listed in", () => {
+    const path = exogenousPath(
+      { kind: "steps", points: [{ at: 4, drop: 0.2 }, { at: 2, drop: 0.1 }] },
+      100,
+      5,
+      1,
+      random(),
+    );
+    expect(Array.from(path)).toEqual([100, 100, 90, 90, 80, 80]);
+  });
+
   it("GBM log-returns have the configured volatility", () => {
     const steps = 100_000;
     const path = exogenousPath(

@@ -104,6 +104,37 @@ describe("loss waterfall", () => {
   });
 });
 
+describe("pro-rata ADL", () => {
+  it("splits the bankrupt volume over the winners by size, at the bankruptcy price, once per round", () => {
+    // Alice (bankrupt at 95,000) finds no bids above it and no fund: all 10 BTC go to ADL.
+    // Bob (10 BTC short) and Carol (30 BTC short) take 2.5 and 7.5, each in one event.
+    const carol: PositionSpec = { ...bob, account: "carol", size: 30, collateral: 600_000 };
+    const result = runScenario(
+      scenario({
+        steps: 4,
+        market: bookMarket(100_000, 300_000, { levels: 100, tick: 10 }),
+        exchange: { ...scenario().exchange, insuranceFund: 0, adl: { ranking: "proRata" } },
+        positions: { explicit: [alice, bob, carol] },
+        shock: { kind: "instant", drop: 0.1, at: 2 },
+      }),
+      { seed: 1 },
+    );
+    const events = result.events;
+    const adl = Array.from(typesOf(result).entries()).filter(([, type]) => type === "adl");
+    const byAccount = new Map(
+      adl.map(([index]) => [events.accountName(events.account[index]), index]),
+    );
+    expect(adl).toHaveLength(2);
+    expect(events.quantity[byAccount.get("bob") as number]).toBeCloseTo(2.5, 12);
+    expect(events.quantity[byAccount.get("carol") as number]).toBeCloseTo(7.5, 12);
+    expect(events.price[byAccount.get("carol") as number]).toBeCloseTo(95_000, 9);
+    expect(result.summary.adlNotional).toBeCloseTo(950_000, 6);
+    expect(Math.abs(result.summary.ledger.drift)).toBeLessThan(
+      1e-9 * result.summary.ledger.valueStart,
+    );
+  });
+});
+
 describe("liquidation modes", () => {
   it("partial: closes just enough to restore margin and keeps the rest open", () => {
     // 50 BTC long at 100,000, 10x (5M notional, bracket 4: 2.5 %, cum 16,300): LP = 91,973.

@@ -44,6 +44,8 @@ export class AdlQueue {
   private readonly heap: MaxHeap;
   private winners = new Int32Array(0);
   private winnerCount = 0;
+  /** Pro rata: total size of the round's winners when the list was built. */
+  private winnerSize = 0;
   private built = false;
 
   constructor(
@@ -61,13 +63,16 @@ export class AdlQueue {
     this.built = true;
     this.heap.clear();
     this.winnerCount = 0;
+    this.winnerSize = 0;
     if (this.winners.length < store.count) this.winners = new Int32Array(store.count);
     const score = this.ranking === "hyperliquid" ? hyperliquidScore : binanceScore;
     for (let id = 0; id < store.count; id++) {
       if (store.side[id] !== this.side || store.size[id] === 0) continue;
       if (store.side[id] * (markPrice - store.entryPrice[id]) <= 0) continue;
-      if (this.ranking === "proRata") this.winners[this.winnerCount++] = id;
-      else this.heap.append(score(store, id, markPrice), id);
+      if (this.ranking === "proRata") {
+        this.winners[this.winnerCount++] = id;
+        this.winnerSize += store.size[id];
+      } else this.heap.append(score(store, id, markPrice), id);
     }
     this.heap.heapify();
   }
@@ -82,6 +87,12 @@ export class AdlQueue {
       heap.pop();
     }
     return -1;
+  }
+
+  /** Total size the round's winners held when ranked (pro rata). */
+  totalWinnerSize(store: PositionStore, markPrice: number): number {
+    if (!this.built) this.build(store, markPrice);
+    return this.winnerSize;
   }
 
   /** Every winner of the round (pro rata), closed or not. */
