@@ -5,11 +5,11 @@
  * is looser than the loader: a file that passes it can still be rejected with a located message.
  */
 import { z } from "zod";
-import { scenarioSchema } from "./schema.ts";
+import { scenarioFileSchema } from "./schema.ts";
 
 export function scenarioJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(scenarioSchema, {
+    ...z.toJSONSchema(scenarioFileSchema, {
       io: "input",
       // A schema type with no JSON Schema form (a transform, say) becomes "anything" rather than
       // making `deleverage schema` fail for every field because of one.

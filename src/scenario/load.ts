@@ -30,6 +30,7 @@ import type {
   ShockSpec,
 } from "../engine/config.ts";
 import { levelsFromShape } from "../engine/market/orderBook.ts";
+import type { TfgParameters } from "../engine/models/tfg.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
 import {
   closestMatch,
@@ -49,9 +50,10 @@ import {
 } from "./importers/bookDepth.ts";
 import { parseKlinesCsv, resampleToSteps, selectKlines } from "./importers/klines.ts";
 import { parsePositionsCsv } from "./importers/positionsCsv.ts";
-import { type Scenario, scenarioSchema } from "./schema.ts";
+import { type AnyScenario, type Scenario, scenarioFileSchema, type TfgScenario } from "./schema.ts";
 
 export interface LoadedScenario {
+  model: "perp";
   /** The validated scenario with every default filled in (file paths still as written). */
   scenario: Scenario;
   /** The same scenario with every file it names read and converted. */
@@ -59,6 +61,17 @@ export interface LoadedScenario {
   /** Absolute path of the scenario file. */
   file: string;
   /** sha256 (hex) of the canonical validated scenario and the content hash of each data file. */
+  hash: string;
+}
+
+/** A `model: tfg` scenario: the Thurner–Farmer–Geanakoplos model, which names no data files. */
+export interface LoadedTfgScenario {
+  model: "tfg";
+  scenario: TfgScenario;
+  /** The model's parameters as the engine takes them. */
+  parameters: TfgParameters;
+  file: string;
+  /** sha256 (hex) of the canonical validated scenario. */
   hash: string;
 }
 
@@ -87,10 +100,30 @@ export async function listPresets(): Promise<string[]> {
     .sort();
 }
 
+/** A perpetual-futures scenario; a file with another `model` is an error located at that field. */
 export async function loadScenario(
   source: string,
   options: LoadOptions = {},
 ): Promise<LoadedScenario> {
+  const loaded = await loadAnyScenario(source, options);
+  if (loaded.model !== "perp") {
+    const location = displayPath(loaded.file, options.cwd ?? process.cwd());
+    throw new ScenarioError([
+      {
+        location,
+        path: "model",
+        message: `${describeValue(loaded.model)} is not allowed here; this command runs perp scenarios only (\`deleverage run\` runs every model)`,
+      },
+    ]);
+  }
+  return loaded;
+}
+
+/** A scenario of any model, told apart by its `model` field. */
+export async function loadAnyScenario(
+  source: string,
+  options: LoadOptions = {},
+): Promise<LoadedScenario | LoadedTfgScenario> {
   const cwd = options.cwd ?? process.cwd();
   const file = await resolveSource(source, cwd);
   const displayName = displayPath(file, cwd);
@@ -105,12 +138,17 @@ export async function loadScenario(
   const document = new ScenarioDocument(text, displayName);
   document.applyOverrides(options.overrides ?? []);
   const scenario = document.validate();
+  if (scenario.model === "tfg") {
+    const parameters: TfgParameters = scenario.tfg;
+    const hash = createHash("sha256").update(canonicalJson(scenario)).digest("hex");
+    return { model: "tfg", scenario, parameters, file, hash };
+  }
   const dataFiles = new DataFiles(path.dirname(file), cwd, document);
   const engine = await toEngineScenario(scenario, document, dataFiles);
   const hash = createHash("sha256")
     .update(canonicalJson({ scenario, dataFiles: dataFiles.contentHashes }))
     .digest("hex");
-  return { scenario, engine, file, hash };
+  return { model: "perp", scenario, engine, file, hash };
 }
 
 async function isFile(candidate: string): Promise<boolean> {
@@ -294,9 +332,12 @@ class ScenarioDocument {
   }
 
   /** The zod-validated scenario, or a ScenarioError with one located issue per problem. */
-  validate(): Scenario {
+  validate(): AnyScenario {
     const data: unknown = this.document.toJS();
-    const result = scenarioSchema.safeParse(data, { error: scenarioErrorMap, reportInput: true });
+    const result = scenarioFileSchema.safeParse(data, {
+      error: scenarioErrorMap,
+      reportInput: true,
+    });
     if (result.success) return result.data;
     const issues: ScenarioIssue[] = [];
     for (const issue of result.error.issues) {
@@ -404,7 +445,7 @@ function valueAt(data: unknown, fieldPath: FieldPath): unknown {
 
 /** The schema of the field at `fieldPath`, following `data` through unions; undefined if there is none. */
 function fieldSchema(fieldPath: FieldPath, data: unknown): z.core.$ZodType | undefined {
-  let schema: z.core.$ZodType | undefined = scenarioSchema;
+  let schema: z.core.$ZodType | undefined = scenarioFileSchema;
   for (let depth = 0; depth < fieldPath.length; depth++) {
     const container = unwrapSchema(schema, valueAt(data, fieldPath.slice(0, depth)));
     const key = fieldPath[depth];
@@ -639,11 +680,27 @@ async function explicitPositions(
   issues: ScenarioIssue[],
 ): Promise<PositionSpec[]> {
   const tiers = new MarginTiers(scenario.exchange.maintenanceMarginTiers);
-  /** Adds a "beyond the tiers" issue when the position's initial leverage exceeds its bracket's limit. */
-  const checkLeverage = (
+  /** Side of each account's cross-margin position: one-way mode allows only one per account. */
+  const crossSides = new Map<string, PositionSpec["side"]>();
+  /**
+   * Adds an issue when the position's initial leverage exceeds its bracket's limit ("beyond the
+   * tiers"), or when a cross-margin account would hold both a long and a short.
+   */
+  const checkPosition = (
     position: PositionSpec,
     issueWith: (message: string) => ScenarioIssue,
   ): void => {
+    if ((position.marginMode ?? scenario.exchange.marginMode) === "cross") {
+      const held = crossSides.get(position.account);
+      if (held !== undefined && held !== position.side) {
+        issues.push(
+          issueWith(
+            `account ${describeValue(position.account)}: a ${position.side} on cross margin next to its ${held}; one cross account holds one position per symbol (one-way mode), so use isolated margin or separate accounts`,
+          ),
+        );
+      }
+      crossSides.set(position.account, position.side);
+    }
     const notional = position.size * position.entryPrice;
     const leverage = notional / position.collateral;
     const allowed = tiers.maxLeverageFor(notional);
@@ -659,7 +716,7 @@ async function explicitPositions(
 
   const explicit: PositionSpec[] = [];
   scenario.positions.inline?.forEach((position, index) => {
-    checkLeverage(position, (message) => document.issue(["positions", "inline", index], message));
+    checkPosition(position, (message) => document.issue(["positions", "inline", index], message));
     explicit.push(position);
   });
   const csvPath = scenario.positions.csv;
@@ -672,7 +729,7 @@ async function explicitPositions(
         parsePositionsCsv(file.text, file.fileName),
       );
       imported?.positions.forEach((position, index) => {
-        checkLeverage(position, (message) => ({
+        checkPosition(position, (message) => ({
           location: `${file.fileName}:${imported.lines[index]}:1`,
           path: "positions.csv",
           message,

@@ -334,6 +334,12 @@ export const shockSchema = z.discriminatedUnion("kind", [
 ]);
 
 export const scenarioSchema = z.strictObject({
+  model: z
+    .literal("perp")
+    .default("perp")
+    .describe(
+      "perp: a perpetual-futures venue (the default); model: tfg files follow the TFG schema.",
+    ),
   name: z.string().min(1),
   description: z.string().optional(),
   seed: nonNegativeInteger.default(42),
@@ -346,7 +352,109 @@ export const scenarioSchema = z.strictObject({
   shock: shockSchema.default({ kind: "none" }),
 });
 
+/**
+ * Thurner, Farmer & Geanakoplos (2012), src/engine/models/tfg.ts. Defaults are the paper's values
+ * as ../shared/REFERENCES.md transcribes them; the symbol of each is in its description.
+ */
+export const tfgParametersSchema = z
+  .strictObject({
+    fundamentalValue: positive.default(1).describe("V: the fundamental value funds believe in."),
+    shares: positive.default(1000).describe("N: shares outstanding (only W0/(N V) matters)."),
+    noiseMemory: finite
+      .refine((value) => value >= 0 && value < 1, { message: "must be >= 0 and < 1" })
+      .default(0.99)
+      .describe("rho: persistence of the noise trader's log demand."),
+    noiseVolatility: nonNegative
+      .default(0.035)
+      .describe("sigma: volatility of the noise trader's log demand."),
+    betas: z
+      .array(positive)
+      .min(1)
+      .max(255)
+      .default([5, 10, 15, 20, 25, 30, 35, 40, 45, 50])
+      .describe("beta_h: aggressiveness of each value fund, one fund per entry."),
+    lambdaMax: positive.default(20).describe("lambda_max: the leverage cap set by the bank."),
+    initialWealth: positive
+      .default(2)
+      .describe("W0: a fund's wealth at the start and when it is reintroduced."),
+    bankruptcyWealth: nonNegative
+      .default(0.2)
+      .describe("W_min: a fund whose wealth falls to or below this defaults."),
+    reentryDelay: nonNegativeInteger
+      .default(100)
+      .describe("T_int: steps a defaulted fund waits before it is reintroduced."),
+    performanceMemory: fraction
+      .default(0.1)
+      .describe("a: weight of the latest return in the performance average."),
+    flowSensitivity: nonNegative
+      .default(0.15)
+      .describe(
+        "b: investor flows per unit of excess performance (paper 0.15; public codes 0.10).",
+      ),
+    benchmarkReturn: finite.default(0.005).describe("r_b: the benchmark return of investors."),
+    priceBracket: z
+      .strictObject({ low: positive, high: positive })
+      .refine((bracket) => bracket.high > bracket.low, {
+        message: "high must be above low",
+        path: ["high"],
+      })
+      .default({ low: 0.01, high: 5 })
+      .describe("Interval searched for the clearing price each step."),
+  })
+  .refine((parameters) => parameters.initialWealth > parameters.bankruptcyWealth, {
+    message: "must be above bankruptcyWealth, or a reintroduced fund defaults at once",
+    path: ["initialWealth"],
+  });
+
+export const tailStatisticsSchema = z.strictObject({
+  burnIn: nonNegativeInteger
+    .default(10_000)
+    .describe("Steps left out of the statistics at the start (the model's transient)."),
+  hillFraction: openFraction
+    .default(0.01)
+    .describe("Share of the largest |log returns| the Hill tail index uses."),
+  acfLags: positiveInteger
+    .default(10)
+    .describe("Lags 1..acfLags of the autocorrelation of |log returns|."),
+});
+
+export const tfgScenarioSchema = z
+  .strictObject({
+    model: z.literal("tfg"),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    seed: nonNegativeInteger.default(42),
+    steps: positiveInteger.default(100_000),
+    tfg: tfgParametersSchema.default(tfgParametersSchema.parse({})),
+    statistics: tailStatisticsSchema.default(tailStatisticsSchema.parse({})),
+  })
+  .superRefine((scenario, context) => {
+    // Hill needs at least 1 / hillFraction returns to have one in the tail.
+    const needed = Math.max(
+      scenario.statistics.acfLags + 1,
+      Math.ceil(2 / scenario.statistics.hillFraction),
+    );
+    if (scenario.steps - scenario.statistics.burnIn < needed) {
+      context.addIssue({
+        code: "custom",
+        path: ["statistics", "burnIn"],
+        message: `must leave at least ${needed} steps of the ${scenario.steps} for the statistics (acfLags + 1 and 2 / hillFraction)`,
+      });
+    }
+  });
+
+/** Every scenario file: the `model` field picks the schema (perp when absent). */
+export const scenarioFileSchema = z.discriminatedUnion(
+  "model",
+  [scenarioSchema, tfgScenarioSchema],
+  {
+    error: "must be perp (the default when absent) or tfg",
+  },
+);
+
 export type Scenario = z.infer<typeof scenarioSchema>;
+export type TfgScenario = z.infer<typeof tfgScenarioSchema>;
+export type AnyScenario = z.infer<typeof scenarioFileSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type OrderBookConfig = z.infer<typeof orderBookSchema>;
 export type ImpactConfig = z.infer<typeof impactSchema>;

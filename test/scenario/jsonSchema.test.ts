@@ -1,21 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { scenarioJsonSchema } from "../../src/scenario/jsonSchema.ts";
 
-describe("scenarioJsonSchema", () => {
-  const schema = scenarioJsonSchema() as {
-    $schema: string;
-    title: string;
-    type: string;
-    required: string[];
-    additionalProperties: boolean;
-    properties: Record<string, { oneOf?: { properties: { kind: { const: string } } }[] }>;
-  };
+interface ObjectSchema {
+  type: string;
+  required: string[];
+  additionalProperties: boolean;
+  properties: Record<
+    string,
+    { const?: string; oneOf?: { properties: { kind: { const: string } } }[] }
+  >;
+}
 
-  it("is a draft 2020-12 object schema that rejects unknown top-level fields", () => {
-    expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
-    expect(schema.title).toBe("deleverage scenario");
-    expect(schema.type).toBe("object");
-    expect(schema.additionalProperties).toBe(false);
+describe("scenarioJsonSchema", () => {
+  const file = scenarioJsonSchema() as { $schema: string; title: string; oneOf: ObjectSchema[] };
+  const schema = file.oneOf[0];
+
+  it("is a draft 2020-12 schema with one strict object per model", () => {
+    expect(file.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+    expect(file.title).toBe("deleverage scenario");
+    expect(file.oneOf.map((model) => model.properties.model.const)).toEqual(["perp", "tfg"]);
+    for (const model of file.oneOf) {
+      expect(model.type).toBe("object");
+      expect(model.additionalProperties).toBe(false);
+    }
   });
 
   it("describes input: fields with defaults are optional, the rest required", () => {
@@ -31,6 +38,6 @@ describe("scenarioJsonSchema", () => {
   });
 
   it("serialises to JSON and back unchanged", () => {
-    expect(JSON.parse(JSON.stringify(schema))).toEqual(schema);
+    expect(JSON.parse(JSON.stringify(file))).toEqual(file);
   });
 });

@@ -157,6 +157,7 @@ describe("loadScenario: --set", () => {
     expect(exchange.maintenanceMarginTiers[1].rate).toBe(0.005);
     expect(exchange.liquidation).toEqual({
       mode: "partial",
+      partialTargetRatio: 0.9,
       maxNotionalPerStep: 1e6,
       maxRoundsPerStep: 1000,
     });

@@ -1,0 +1,444 @@
+/**
+ * Outputs of a Thurner–Farmer–Geanakoplos run (`model: tfg`): summary.json with the tail
+ * statistics the paper is about, timeseries.csv with the price and the fund aggregates of every
+ * step, and a report.html that needs no script at all (inline SVG), so it opens offline and is
+ * byte-identical for identical runs.
+ */
+import { type DrawdownDistribution, logReturns, tailStatistics } from "../engine/metrics/tail.ts";
+import type { TfgParameters, TfgRun, TfgSeries } from "../engine/models/tfg.ts";
+import type { TfgScenario } from "../scenario/schema.ts";
+import { downsampleAligned } from "./downsample.ts";
+import { formatCount, formatNumber } from "./format.ts";
+import { escapeHtml } from "./markup.ts";
+
+export interface TfgSummary {
+  name: string;
+  model: "tfg";
+  steps: number;
+  burnIn: number;
+  parameters: TfgParameters;
+  /** Tail statistics of the log returns after the burn-in. */
+  statistics: {
+    returnCount: number;
+    meanReturn: number;
+    returnStandardDeviation: number;
+    excessKurtosis: number;
+    hillIndex: number;
+    hillFraction: number;
+    hillTailCount: number;
+    /** ACF of |r| at lags 1..acfLags (element k−1 is lag k). */
+    acfAbsoluteReturns: number[];
+    acfReturnsLag1: number;
+    volatilityClustering: { ljungBox: number; degreesOfFreedom: number; meanAcf: number };
+    /** Peak-to-trough episodes from the running maximum of the price. */
+    drawdowns: DrawdownDistribution;
+    /** Runs of consecutive falls (Johansen–Sornette drawdowns): where crashes show. */
+    lossRuns: DrawdownDistribution;
+  };
+  defaults: { total: number; byFund: { beta: number; defaults: number }[] };
+  /** Over the whole run, step 0 included. */
+  price: { start: number; min: number; max: number; end: number };
+  /** Fund-sector leverage after the burn-in: the mean of Σ D·p / Σ W, and the largest single fund's. */
+  leverage: { mean: number; max: number };
+  seed: number;
+  runIndex: number;
+  scenarioHash: string;
+  version: string;
+}
+
+export function tfgSummary(
+  scenario: TfgScenario,
+  run: TfgRun,
+  provenance: { runIndex: number; scenarioHash: string; version: string },
+): TfgSummary {
+  const { burnIn, hillFraction, acfLags } = scenario.statistics;
+  const series = run.series;
+  const tail = tailStatistics(series.price, { burnIn, hillFraction, acfLags });
+  let minPrice = Number.POSITIVE_INFINITY;
+  let maxPrice = Number.NEGATIVE_INFINITY;
+  for (const price of series.price) {
+    minPrice = Math.min(minPrice, price);
+    maxPrice = Math.max(maxPrice, price);
+  }
+  let leverageSum = 0;
+  let leverageMax = 0;
+  for (let step = burnIn + 1; step <= run.steps; step++) {
+    leverageSum += series.leverage[step];
+    leverageMax = Math.max(leverageMax, series.maxLeverage[step]);
+  }
+  const byFund = scenario.tfg.betas.map((beta, fund) => ({
+    beta,
+    defaults: run.defaultsByFund[fund],
+  }));
+  return {
+    name: scenario.name,
+    model: "tfg",
+    steps: run.steps,
+    burnIn,
+    parameters: scenario.tfg,
+    statistics: {
+      returnCount: tail.returnCount,
+      meanReturn: tail.meanReturn,
+      returnStandardDeviation: tail.returnStandardDeviation,
+      excessKurtosis: tail.excessKurtosis,
+      hillIndex: tail.hill.index,
+      hillFraction,
+      hillTailCount: tail.hill.tailCount,
+      acfAbsoluteReturns: Array.from(tail.absoluteReturnAutocorrelation),
+      acfReturnsLag1: tail.returnAutocorrelationLag1,
+      volatilityClustering: {
+        ljungBox: tail.volatilityClustering.statistic,
+        degreesOfFreedom: tail.volatilityClustering.degreesOfFreedom,
+        meanAcf: tail.volatilityClustering.meanAbsoluteAutocorrelation,
+      },
+      drawdowns: tail.drawdowns,
+      lossRuns: tail.lossRuns,
+    },
+    defaults: { total: byFund.reduce((sum, fund) => sum + fund.defaults, 0), byFund },
+    price: {
+      start: series.price[0],
+      min: minPrice,
+      max: maxPrice,
+      end: series.price[run.steps],
+    },
+    leverage: { mean: leverageSum / (run.steps - burnIn), max: leverageMax },
+    seed: scenario.seed,
+    runIndex: provenance.runIndex,
+    scenarioHash: provenance.scenarioHash,
+    version: provenance.version,
+  };
+}
+
+export function tfgSummaryJson(summary: TfgSummary): string {
+  return `${JSON.stringify(summary, null, 2)}\n`;
+}
+
+function fixed(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : "n/a";
+}
+
+export function tfgSummaryText(summary: TfgSummary): string {
+  const statistics = summary.statistics;
+  return (
+    `TFG leverage model, lambda_max ${summary.parameters.lambdaMax}, ${formatCount(summary.steps)} steps ` +
+    `(statistics after a burn-in of ${formatCount(summary.burnIn)}), seed ${summary.seed}: ` +
+    `excess kurtosis ${fixed(statistics.excessKurtosis, 2)}, Hill tail index ` +
+    `${fixed(statistics.hillIndex, 2)} (top ${fixed(statistics.hillFraction * 100, 1)} % of |r|), ` +
+    `ACF of |r| at lag 1 ${fixed(statistics.acfAbsoluteReturns[0], 3)}; ` +
+    `${formatCount(summary.defaults.total)} fund defaults. Price ${fixed(summary.price.min, 3)} to ` +
+    `${fixed(summary.price.max, 3)}, mean fund leverage ${fixed(summary.leverage.mean, 2)}.`
+  );
+}
+
+const timeseriesColumns: readonly (keyof TfgSeries)[] = [
+  "price",
+  "noiseDemand",
+  "fundWealth",
+  "fundHoldings",
+  "leverage",
+  "maxLeverage",
+  "activeFunds",
+  "defaults",
+];
+
+/** One row per step (row 0 is the initial state), trailing newline. */
+export function tfgTimeseriesCsv(run: TfgRun): string {
+  const columns = timeseriesColumns.map((name) => run.series[name]);
+  const lines: string[] = [`step,${timeseriesColumns.join(",")}`];
+  for (let step = 0; step <= run.steps; step++) {
+    let line = String(step);
+    for (const column of columns) line += `,${formatNumber(column[step])}`;
+    lines.push(line);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A chart is drawn from at most this many points; the min/max downsampling keeps every crash. */
+const chartPoints = 4000;
+const chartWidth = 960;
+const chartHeight = 280;
+const margin = { left: 64, right: 32, top: 12, bottom: 36 };
+
+/** Four significant digits: enough for axis labels, short enough to fit. */
+function label(value: number): string {
+  return String(Number(value.toPrecision(4)));
+}
+
+/** Evenly spaced "nice" ticks (1, 2 or 5 × 10^k) covering [low, high]. */
+function niceTicks(low: number, high: number, count: number): number[] {
+  const span = high - low || Math.abs(high) || 1;
+  const rough = span / count;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((factor) => factor * magnitude).find((s) => s >= rough) ?? rough;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
+    ticks.push(Number(tick.toPrecision(12)));
+  }
+  return ticks;
+}
+
+interface Frame {
+  x: (value: number) => number;
+  y: (value: number) => number;
+  svg: string[];
+}
+
+/** Axes, ticks and labels of one chart; returns the coordinate maps for what is drawn in it. */
+function frame(
+  xRange: [number, number],
+  yRange: [number, number],
+  axisLabels: { x: string; y: string },
+  yTickLabel: (value: number) => string = label,
+  yTicks: number[] = niceTicks(yRange[0], yRange[1], 5),
+): Frame {
+  const plotWidth = chartWidth - margin.left - margin.right;
+  const plotHeight = chartHeight - margin.top - margin.bottom;
+  const [xLow, xHigh] = xRange;
+  const [yLow, yHigh] = yRange;
+  const x = (value: number): number =>
+    margin.left + ((value - xLow) / (xHigh - xLow || 1)) * plotWidth;
+  const y = (value: number): number =>
+    margin.top + plotHeight - ((value - yLow) / (yHigh - yLow || 1)) * plotHeight;
+  const svg = [
+    `<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#d8dde3"/>`,
+  ];
+  for (const tick of niceTicks(xLow, xHigh, 8)) {
+    if (tick < xLow || tick > xHigh) continue;
+    const position = x(tick).toFixed(1);
+    svg.push(
+      `<line x1="${position}" x2="${position}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#eef1f4"/>`,
+      `<text x="${position}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${escapeHtml(label(tick))}</text>`,
+    );
+  }
+  for (const tick of yTicks) {
+    if (tick < yLow || tick > yHigh) continue;
+    const position = y(tick).toFixed(1);
+    svg.push(
+      `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${position}" y2="${position}" stroke="#eef1f4"/>`,
+      `<text x="${margin.left - 6}" y="${position}" text-anchor="end" dominant-baseline="middle">${escapeHtml(yTickLabel(tick))}</text>`,
+    );
+  }
+  svg.push(
+    `<text x="${margin.left + plotWidth / 2}" y="${chartHeight - 4}" text-anchor="middle">${escapeHtml(axisLabels.x)}</text>`,
+    `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(axisLabels.y)}</text>`,
+  );
+  return { x, y, svg };
+}
+
+function svgElement(content: string[], title: string): string {
+  return `<svg viewBox="0 0 ${chartWidth} ${chartHeight}" role="img" aria-label="${escapeHtml(title)}">\n${content.join("\n")}\n</svg>`;
+}
+
+interface LineSeries {
+  values: Float64Array;
+  color: string;
+  name: string;
+}
+
+function lineChart(
+  steps: Float64Array,
+  lines: LineSeries[],
+  axisLabels: { x: string; y: string },
+  title: string,
+): string {
+  const sampled = downsampleAligned(
+    steps,
+    lines.map((line) => line.values),
+    chartPoints,
+  );
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const values of sampled.series) {
+    for (const value of values) {
+      low = Math.min(low, value);
+      high = Math.max(high, value);
+    }
+  }
+  const chart = frame([steps[0], steps[steps.length - 1]], [low, high], axisLabels);
+  lines.forEach((line, index) => {
+    const values = sampled.series[index];
+    const points: string[] = [];
+    for (let point = 0; point < values.length; point++) {
+      points.push(`${chart.x(sampled.x[point]).toFixed(1)},${chart.y(values[point]).toFixed(1)}`);
+    }
+    chart.svg.push(
+      `<polyline fill="none" stroke="${line.color}" stroke-width="1" points="${points.join(" ")}"/>`,
+      `<text x="${margin.left + 8 + index * 200}" y="${margin.top + 14}" fill="${line.color}">${escapeHtml(line.name)}</text>`,
+    );
+  });
+  return svgElement(chart.svg, title);
+}
+
+/**
+ * Histogram of the standardised log returns on a log count axis, with the normal distribution of
+ * the same mean and variance as a line: fat tails show as bars far above the parabola.
+ */
+function returnHistogram(summary: TfgSummary, series: TfgSeries): string {
+  const { meanReturn, returnStandardDeviation: deviation } = summary.statistics;
+  const binCount = 80;
+  const standardised = logReturns(series.price, summary.burnIn).map(
+    (value) => (value - meanReturn) / deviation,
+  );
+  let widest = 0;
+  for (const value of standardised) widest = Math.max(widest, Math.abs(value));
+  const half = Math.max(4, Math.ceil(widest));
+  const binWidth = (2 * half) / binCount;
+  const counts = new Float64Array(binCount);
+  for (const value of standardised) {
+    counts[Math.min(binCount - 1, Math.floor((value + half) / binWidth))]++;
+  }
+  const total = standardised.length;
+  const topDecade = Math.ceil(Math.log10(Math.max(...counts, 10)));
+  const decades = Array.from({ length: topDecade + 1 }, (_, power) => power);
+  const chart = frame(
+    [-half, half],
+    [0, topDecade],
+    { x: "standardised log return (r − mean) / sd", y: "count (log scale)" },
+    (power) => formatCount(10 ** power),
+    decades,
+  );
+  for (let bin = 0; bin < binCount; bin++) {
+    if (counts[bin] === 0) continue;
+    const left = chart.x(-half + bin * binWidth);
+    const right = chart.x(-half + (bin + 1) * binWidth);
+    const top = chart.y(Math.log10(counts[bin]));
+    // A bin with one count has log 0: draw it as a sliver so it stays visible.
+    const height = Math.max(1.5, chart.y(0) - top);
+    chart.svg.push(
+      `<rect x="${left.toFixed(1)}" y="${(chart.y(0) - height).toFixed(1)}" width="${(right - left - 0.5).toFixed(1)}" height="${height.toFixed(1)}" fill="#2f6fb0aa"/>`,
+    );
+  }
+  const normalPoints: string[] = [];
+  for (let point = 0; point <= 400; point++) {
+    const z = -half + (point * 2 * half) / 400;
+    const expected = (total * binWidth * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI);
+    // Below one count the log axis would run under the frame.
+    if (expected < 1) continue;
+    normalPoints.push(`${chart.x(z).toFixed(1)},${chart.y(Math.log10(expected)).toFixed(1)}`);
+  }
+  chart.svg.push(
+    `<polyline fill="none" stroke="#c0392b" stroke-width="1.5" points="${normalPoints.join(" ")}"/>`,
+    `<text x="${margin.left + 8}" y="${margin.top + 14}" fill="#c0392b">normal with the same mean and variance</text>`,
+  );
+  return svgElement(chart.svg, "Histogram of log returns");
+}
+
+function acfChart(summary: TfgSummary): string {
+  const acf = summary.statistics.acfAbsoluteReturns;
+  const lags = acf.length;
+  const high = Math.max(0.05, ...acf);
+  const low = Math.min(0, ...acf);
+  const chart = frame([0.5, lags + 0.5], [low, high], { x: "lag (steps)", y: "ACF of |r|" });
+  // ±1.96/√n: where the ACF of independent returns falls 95 % of the time.
+  const band = 1.96 / Math.sqrt(summary.statistics.returnCount);
+  chart.svg.push(
+    `<rect x="${margin.left}" y="${chart.y(band).toFixed(1)}" width="${chartWidth - margin.left - margin.right}" height="${(chart.y(-band) - chart.y(band)).toFixed(1)}" fill="#c0392b22"/>`,
+  );
+  acf.forEach((value, index) => {
+    const left = chart.x(index + 1 - 0.35);
+    const right = chart.x(index + 1 + 0.35);
+    const top = chart.y(Math.max(0, value));
+    chart.svg.push(
+      `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(right - left).toFixed(1)}" height="${Math.abs(chart.y(value) - chart.y(0)).toFixed(1)}" fill="#8e44ad"/>`,
+    );
+  });
+  return svgElement(chart.svg, "Autocorrelation of absolute returns");
+}
+
+function summaryTable(summary: TfgSummary): string {
+  const rows: string[] = [];
+  const visit = (prefix: string, value: unknown): void => {
+    if (Array.isArray(value) && value.every((item) => typeof item === "number")) {
+      rows.push(row(prefix, value.map((item) => label(item)).join(", ")));
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, child] of Object.entries(value)) {
+        visit(prefix === "" ? key : `${prefix}.${key}`, child);
+      }
+    } else {
+      rows.push(row(prefix, typeof value === "number" ? label(value) : String(value)));
+    }
+  };
+  const row = (field: string, value: string): string =>
+    `<tr><th scope="row">${escapeHtml(field)}</th><td>${escapeHtml(value)}</td></tr>`;
+  visit("", summary);
+  return `<table>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
+}
+
+const reportCss = `
+body { margin: 0; color: #1d232a; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.1rem; margin-top: 28px; }
+.lead { background: #f6f8fa; border-left: 4px solid #2f6fb0; padding: 12px 16px; }
+.note { color: #5b6570; }
+svg { width: 100%; height: auto; font-size: 12px; fill: #1d232a; }
+table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
+th, td { padding: 2px 10px; border-bottom: 1px solid #d8dde3; text-align: left; }
+td { font-family: ui-monospace, Menlo, Consolas, monospace; }
+`;
+
+export function tfgReportHtml(summary: TfgSummary, run: TfgRun): string {
+  const steps = Float64Array.from({ length: run.steps + 1 }, (_, step) => step);
+  const series = run.series;
+  const title = `deleverage report: ${summary.name} (Thurner–Farmer–Geanakoplos 2012)`;
+  const sections = [
+    {
+      title: "Price",
+      note: "The clearing price of every step. Crashes are margin spirals: funds at the leverage cap sell as the price falls.",
+      chart: lineChart(
+        steps,
+        [{ values: series.price, color: "#2f6fb0", name: "price p(t)" }],
+        { x: "step", y: "price" },
+        "Price",
+      ),
+    },
+    {
+      title: "Fund leverage",
+      note: "Leverage of the fund sector as a whole (Σ D·p / Σ W) and of the most levered fund, after investor flows.",
+      chart: lineChart(
+        steps,
+        // The sector line goes last so the spikier maximum does not hide it.
+        [
+          { values: series.maxLeverage, color: "#c0392b", name: "most levered fund" },
+          { values: series.leverage, color: "#1e6b3c", name: "fund sector" },
+        ],
+        { x: "step", y: "leverage" },
+        "Fund leverage",
+      ),
+    },
+    {
+      title: "Distribution of log returns",
+      note: `After the burn-in of ${formatCount(summary.burnIn)} steps. Excess kurtosis ${fixed(summary.statistics.excessKurtosis, 2)}, Hill tail index ${fixed(summary.statistics.hillIndex, 2)}.`,
+      chart: returnHistogram(summary, series),
+    },
+    {
+      title: "Autocorrelation of |log returns|",
+      note: "Clustered volatility: large moves follow large moves. The shaded band is where independent returns would fall 95 % of the time.",
+      chart: acfChart(summary),
+    },
+  ];
+  const body = sections
+    .map(
+      (section) =>
+        `<section>\n<h2>${escapeHtml(section.title)}</h2>\n<p class="note">${escapeHtml(section.note)}</p>\n${section.chart}\n</section>`,
+    )
+    .join("\n");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${reportCss}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+<p class="lead">${escapeHtml(tfgSummaryText(summary))}</p>
+${body}
+<h2>summary.json</h2>
+${summaryTable(summary)}
+</main>
+</body>
+</html>
+`;
+}
