@@ -5,7 +5,10 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
-export function writeOutputs(outDirectory: string, files: Record<string, string>): void {
+export function writeOutputs(
+  outDirectory: string,
+  files: Record<string, string | Uint8Array>,
+): void {
   const target = resolve(outDirectory);
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });

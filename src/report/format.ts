@@ -87,3 +87,23 @@ export function formatReadable(value: number): string {
   if (Math.abs(value) >= 1000) return groupThousands(value.toFixed(2));
   return String(Number(value.toPrecision(6)));
 }
+
+const compactUnits: readonly (readonly [threshold: number, suffix: string])[] = [
+  [1e12, "T"],
+  [1e9, "B"],
+  [1e6, "M"],
+  [1e3, "K"],
+];
+
+/**
+ * Axis ticks and chart labels: "99.75K", "1.2M", "-350". Four significant digits keep
+ * neighbouring price ticks such as 99.75K and 100K apart; trailing zeros are dropped.
+ */
+export function formatCompact(value: number): string {
+  if (!Number.isFinite(value)) return "";
+  const magnitude = Math.abs(value);
+  for (const [threshold, suffix] of compactUnits) {
+    if (magnitude >= threshold) return `${Number((value / threshold).toPrecision(4))}${suffix}`;
+  }
+  return String(Number(value.toPrecision(4)));
+}

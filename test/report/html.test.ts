@@ -1,54 +1,16 @@
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { escapeHtml, jsonForScript, maxChartPoints, reportHtml } from "../../src/report/html.ts";
+import { adlTablesHtml } from "../../src/report/adlTables.ts";
+import { maxChartPoints, type ReportChartData } from "../../src/report/chartData.ts";
+import { chartSections } from "../../src/report/chartStyle.ts";
+import { jsonForScript, reportHtml } from "../../src/report/html.ts";
+import { escapeHtml } from "../../src/report/markup.ts";
 import { summaryText } from "../../src/report/summary.ts";
 import { fixtureEvents, makeRunResult, makeSummary } from "./fixtures.ts";
 
-type Aligned = (number | null)[][];
-interface EmbeddedData {
-  startPrice: number;
-  price: Aligned;
-  liquidations: Aligned;
-  funds: Aligned;
-  openInterest: Aligned;
-  depth: Aligned;
-  heatmap: Aligned;
-}
-
-function embeddedJson(html: string): string {
+function embeddedData(html: string): ReportChartData {
   const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
   if (match === null) throw new Error("no embedded data");
-  return match[1];
-}
-
-function scripts(html: string): string[] {
-  return Array.from(html.matchAll(/<script>([\s\S]*?)<\/script>/g), (match) => match[1]);
-}
-
-interface CreatedChart {
-  options: { series: unknown[] };
-  data: Aligned;
-  target: string;
-}
-
-/** Runs the page's own script against a stand-in uPlot that records what it is asked to draw. */
-function runClientScript(html: string): CreatedChart[] {
-  const created: CreatedChart[] = [];
-  function uPlotStub(options: { series: unknown[] }, data: Aligned, target: { id: string }): void {
-    created.push({ options, data, target: target.id });
-  }
-  uPlotStub.paths = { bars: () => () => null, stepped: () => () => null };
-  const json = embeddedJson(html);
-  const document = {
-    getElementById: (id: string) => ({
-      id,
-      clientWidth: 900,
-      textContent: id === "report-data" ? json : "",
-    }),
-  };
-  const window = { addEventListener: () => undefined };
-  runInNewContext(scripts(html).at(-1) as string, { uPlot: uPlotStub, document, window });
-  return created;
+  return JSON.parse(match[1]) as ReportChartData;
 }
 
 describe("reportHtml", () => {
@@ -83,7 +45,7 @@ describe("reportHtml", () => {
   });
 
   it("embeds the chart data as JSON", () => {
-    const data = JSON.parse(embeddedJson(html)) as EmbeddedData;
+    const data = embeddedData(html);
     expect(data.startPrice).toBe(100);
     expect(data.price[0]).toEqual([0, 1, 2, 3, 4]);
     expect(data.price[1]).toEqual([100, 90, 90, 90, 90]);
@@ -119,7 +81,7 @@ describe("reportHtml", () => {
 
   it("downsamples long runs to the chart budget", () => {
     const page = reportHtml(summary, makeRunResult({ steps: 60_000 }));
-    const data = JSON.parse(embeddedJson(page)) as EmbeddedData;
+    const data = embeddedData(page);
     for (const chart of [
       data.price,
       data.liquidations,
@@ -134,26 +96,19 @@ describe("reportHtml", () => {
     }
   });
 
-  it("hands every chart to uPlot with one data column per series", () => {
-    const created = runClientScript(html);
-    expect(created.map((chart) => chart.target)).toEqual([
-      "chart-price",
-      "chart-liquidations",
-      "chart-funds",
-      "chart-open-interest",
-      "chart-depth",
-      "chart-heatmap",
-    ]);
-    for (const chart of created) {
-      expect(html).toContain(`id="${chart.target}"`);
-      expect(chart.data).toHaveLength(chart.options.series.length);
-    }
+  it("has a chart box for every chart, in reading order, and the ADL tables", () => {
+    const boxes = Array.from(
+      html.matchAll(/<div class="chart" id="chart-(\w+)" data-chart="(\w+)">/g),
+    );
+    expect(boxes.map((box) => box[2])).toEqual(chartSections.map((section) => section.kind));
+    expect(html.indexOf(`data-chart="price"`)).toBeLessThan(html.indexOf("<h2>summary.json</h2>"));
+    expect(html).toContain(adlTablesHtml(embeddedData(html).adlBreakdown));
   });
 
-  it("writes a note instead of an empty heatmap chart", () => {
-    const result = { ...makeRunResult(), heatmap: [] };
-    const created = runClientScript(reportHtml(summary, result));
-    expect(created.map((chart) => chart.target)).not.toContain("chart-heatmap");
-    expect(created).toHaveLength(5);
+  it("inlines one chart script built from the TypeScript sources", () => {
+    const scripts = Array.from(html.matchAll(/<script>([\s\S]*?)<\/script>/g), (match) => match[1]);
+    expect(scripts).toHaveLength(2);
+    expect(scripts[1]).toContain("report-data");
+    expect(scripts[1]).not.toMatch(/\bimport\b.*\bfrom\b/);
   });
 });

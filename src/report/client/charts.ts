@@ -1,0 +1,492 @@
+/**
+ * Browser code: draws the report's charts with uPlot from `ReportChartData`. The HTML report and
+ * the dashboard both bundle this file, so a run looks the same in both. uPlot itself is loaded as
+ * a classic script (inlined in the report, served by the dashboard) and found on `globalThis`.
+ */
+import type uPlot from "uplot";
+import type { AlignedData, LiquidationMarkers, ReportChartData } from "../chartData.ts";
+import { type ChartKind, chartColors, isChartKind, markerRadius } from "../chartStyle.ts";
+import { formatCompact, formatMoney } from "../format.ts";
+
+type UPlotClass = typeof uPlot;
+
+function uPlotClass(): UPlotClass {
+  const loaded = (globalThis as { uPlot?: UPlotClass }).uPlot;
+  if (loaded === undefined) throw new Error("uPlot must be loaded before charts are drawn");
+  return loaded;
+}
+
+const chartHeight = 280;
+
+export interface ChartOptions {
+  /** A fixed range for the main y scale: two runs side by side then share one scale. */
+  yRange?: [number, number];
+}
+
+/** A drawn chart; `destroy` releases it and its resize observer. */
+export interface DrawnChart {
+  destroy: () => void;
+}
+
+/** Data columns each chart draws on its main (left) y scale. */
+const mainScaleColumns: Record<ChartKind, readonly number[]> = {
+  price: [1, 2],
+  liquidations: [1],
+  heatmap: [1, 2],
+  funds: [1, 2],
+  adl: [1],
+  openInterest: [1, 2, 3],
+  depth: [1, 2],
+};
+
+function alignedOf(data: ReportChartData, kind: ChartKind): AlignedData {
+  return kind === "adl" ? data.adl : data[kind];
+}
+
+/**
+ * The smallest and largest value a chart shows on its main scale, liquidation circles
+ * included; null when it has no finite value. The comparison view gives both runs the union.
+ */
+export function mainScaleExtent(data: ReportChartData, kind: ChartKind): [number, number] | null {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  const aligned = alignedOf(data, kind);
+  for (const column of mainScaleColumns[kind]) {
+    for (const value of aligned[column] ?? []) {
+      if (value === null) continue;
+      low = Math.min(low, value);
+      high = Math.max(high, value);
+    }
+  }
+  if (kind === "price") {
+    for (const price of data.liquidationMarkers.price) {
+      low = Math.min(low, price);
+      high = Math.max(high, price);
+    }
+  }
+  return low <= high ? [low, high] : null;
+}
+
+/** The union of two extents, padded by 3 % so lines do not touch the frame. */
+export function sharedRange(
+  first: [number, number] | null,
+  second: [number, number] | null,
+): [number, number] | undefined {
+  const extents = [first, second].filter((extent) => extent !== null);
+  if (extents.length === 0) return undefined;
+  const low = Math.min(...extents.map((extent) => extent[0]));
+  const high = Math.max(...extents.map((extent) => extent[1]));
+  const padding = high > low ? (high - low) * 0.03 : Math.abs(high) * 0.03 || 1;
+  return [low - padding, high + padding];
+}
+
+function uplotData(aligned: AlignedData): uPlot.AlignedData {
+  // The x column is steps or bucket prices, never missing.
+  return [aligned[0] as number[], ...aligned.slice(1)];
+}
+
+function legendValue(_plot: uPlot, value: number | null): string {
+  return value === null ? "-" : formatCompact(value);
+}
+
+function priceValue(_plot: uPlot, value: number | null): string {
+  return value === null ? "-" : String(Number(value.toPrecision(7)));
+}
+
+function compactTicks(_plot: uPlot, splits: number[]): string[] {
+  return splits.map(formatCompact);
+}
+
+function line(label: string, stroke: string, extra: Partial<uPlot.Series> = {}): uPlot.Series {
+  return { label, stroke, width: 1.5, value: legendValue, spanGaps: true, ...extra };
+}
+
+function barSeries(label: string, color: string, extra: Partial<uPlot.Series> = {}): uPlot.Series {
+  return line(label, color, {
+    fill: `${color}aa`,
+    paths: uPlotClass().paths.bars?.({ size: [0.9, 40], align: 0 }),
+    points: { show: false },
+    ...extra,
+  });
+}
+
+const stepAxis: uPlot.Axis = { label: "step" };
+
+function valueAxis(label: string): uPlot.Axis {
+  return { label, size: 70, values: compactTicks };
+}
+
+function rightAxis(scale: string, label: string): uPlot.Axis {
+  return { scale, side: 1, label, grid: { show: false } };
+}
+
+/** Keeps the scale's own range, widened to include `extra`, with 3 % padding. */
+function rangeIncluding(extra: [number, number] | null): uPlot.Range.Function {
+  return (_plot, dataMin, dataMax) => {
+    const low = extra === null ? dataMin : Math.min(dataMin, extra[0]);
+    const high = extra === null ? dataMax : Math.max(dataMax, extra[1]);
+    const padding = high > low ? (high - low) * 0.03 : Math.abs(high) * 0.03 || 1;
+    return [low - padding, high + padding];
+  };
+}
+
+/** Runs `paint` clipped to the plotting area, so shading never covers the axes. */
+function inPlotArea(plot: uPlot, paint: (context: CanvasRenderingContext2D) => void): void {
+  const context = plot.ctx;
+  const box = plot.bbox;
+  context.save();
+  context.beginPath();
+  context.rect(box.left, box.top, box.width, box.height);
+  context.clip();
+  paint(context);
+  context.restore();
+}
+
+/**
+ * Fills the area between two curves over the x column, one polygon per run of points where
+ * both have a value (a gap in either ends the polygon).
+ */
+function fillBetween(
+  plot: uPlot,
+  context: CanvasRenderingContext2D,
+  upper: (index: number) => number | null | undefined,
+  lower: (index: number) => number | null | undefined,
+  color: string,
+): void {
+  const xs = plot.data[0];
+  context.fillStyle = color;
+  let start = 0;
+  while (start < xs.length) {
+    while (start < xs.length && (upper(start) == null || lower(start) == null)) start++;
+    let end = start;
+    while (end < xs.length && upper(end) != null && lower(end) != null) end++;
+    if (end - start >= 2) {
+      context.beginPath();
+      for (let index = start; index < end; index++) {
+        const x = plot.valToPos(xs[index], "x", true);
+        const y = plot.valToPos(upper(index) as number, "y", true);
+        if (index === start) context.moveTo(x, y);
+        else context.lineTo(x, y);
+      }
+      for (let index = end - 1; index >= start; index--) {
+        context.lineTo(
+          plot.valToPos(xs[index], "x", true),
+          plot.valToPos(lower(index) as number, "y", true),
+        );
+      }
+      context.closePath();
+      context.fill();
+    }
+    start = end;
+  }
+}
+
+function shadeMoves(startPrice: number): (plot: uPlot) => void {
+  return (plot) => {
+    const index = plot.data[1];
+    const mark = plot.data[2];
+    inPlotArea(plot, (context) => {
+      fillBetween(
+        plot,
+        context,
+        () => startPrice,
+        (row) => index[row],
+        chartColors.exogenousShade,
+      );
+      fillBetween(
+        plot,
+        context,
+        (row) => index[row],
+        (row) => mark[row],
+        chartColors.endogenousShade,
+      );
+    });
+  };
+}
+
+function drawMarkers(markers: LiquidationMarkers): (plot: uPlot) => void {
+  const largest = Math.max(0, ...markers.notional);
+  return (plot) => {
+    // valToPos(..., true) answers in canvas pixels, which are CSS pixels times this ratio.
+    const pixelRatio = globalThis.devicePixelRatio || 1;
+    inPlotArea(plot, (context) => {
+      context.fillStyle = chartColors.marker;
+      context.strokeStyle = chartColors.markerStroke;
+      context.lineWidth = pixelRatio;
+      for (let index = 0; index < markers.step.length; index++) {
+        const x = plot.valToPos(markers.step[index], "x", true);
+        const y = plot.valToPos(markers.price[index], "y", true);
+        const radius = markerRadius(markers.notional[index], largest) * pixelRatio;
+        context.beginPath();
+        context.arc(x, y, radius, 0, 2 * Math.PI);
+        context.fill();
+        context.stroke();
+      }
+    });
+  };
+}
+
+function verticalLine(value: number, color: string): (plot: uPlot) => void {
+  return (plot) => {
+    inPlotArea(plot, (context) => {
+      const x = plot.valToPos(value, "x", true);
+      context.strokeStyle = color;
+      context.setLineDash([4, 4]);
+      context.beginPath();
+      context.moveTo(x, plot.bbox.top);
+      context.lineTo(x, plot.bbox.top + plot.bbox.height);
+      context.stroke();
+    });
+  };
+}
+
+interface KeyItem {
+  label: string;
+  color: string;
+  shape: "box" | "circle";
+}
+
+/** A line of swatches under a chart for what uPlot's legend cannot show (shading, circles). */
+function chartKey(items: readonly KeyItem[]): HTMLElement {
+  const key = document.createElement("div");
+  key.className = "chart-key";
+  for (const item of items) {
+    const entry = document.createElement("span");
+    const swatch = document.createElement("span");
+    swatch.className = `swatch ${item.shape}`;
+    swatch.style.background = item.color;
+    entry.append(swatch, item.label);
+    key.append(entry);
+  }
+  return key;
+}
+
+interface ChartSpec {
+  options: Omit<uPlot.Options, "width" | "height">;
+  data: AlignedData;
+  key?: readonly KeyItem[];
+}
+
+function mainScale(yRange: [number, number] | undefined, fallback?: uPlot.Range.Function) {
+  if (yRange !== undefined) return { range: yRange };
+  return fallback === undefined ? {} : { range: fallback };
+}
+
+function priceSpec(data: ReportChartData, yRange?: [number, number]): ChartSpec {
+  const markers = data.liquidationMarkers;
+  const largest = Math.max(0, ...markers.notional);
+  const markerExtent: [number, number] | null =
+    markers.price.length === 0 ? null : [Math.min(...markers.price), Math.max(...markers.price)];
+  return {
+    data: data.price,
+    options: {
+      scales: { x: { time: false }, y: mainScale(yRange, rangeIncluding(markerExtent)) },
+      series: [
+        { label: "step" },
+        line("index (exogenous)", chartColors.index, { width: 2, value: priceValue }),
+        line("mark", chartColors.mark, { value: priceValue }),
+        line("mark − index (%)", chartColors.gap, {
+          scale: "gap",
+          dash: [5, 4],
+          value: (_plot, value) => (value === null ? "-" : `${value.toFixed(2)} %`),
+        }),
+      ],
+      axes: [stepAxis, valueAxis("price"), rightAxis("gap", "gap %")],
+      // Circles go under the lines (drawClear runs before the series are drawn): a cascade stacks
+      // many of them on the step where the mark dips, and the dip is the point of the chart.
+      hooks: { drawClear: [shadeMoves(data.startPrice), drawMarkers(markers)] },
+    },
+    key: [
+      { label: "exogenous move (start → index)", color: chartColors.exogenousShade, shape: "box" },
+      { label: "endogenous move (index → mark)", color: chartColors.endogenousShade, shape: "box" },
+      {
+        label:
+          markers.step.length === 0
+            ? "no liquidations"
+            : `liquidations (largest circle ${formatMoney(largest)})`,
+        color: chartColors.marker,
+        shape: "circle",
+      },
+    ],
+  };
+}
+
+function liquidationsSpec(data: ReportChartData, yRange?: [number, number]): ChartSpec {
+  return {
+    data: data.liquidations,
+    options: {
+      scales: { x: { time: false }, y: mainScale(yRange) },
+      series: [
+        { label: "step" },
+        barSeries("liquidated notional", chartColors.bars),
+        line("cascade rounds", chartColors.rounds, {
+          scale: "rounds",
+          paths: uPlotClass().paths.stepped?.({ align: 1 }),
+          value: (_plot, value) => (value === null ? "-" : String(value)),
+        }),
+      ],
+      axes: [stepAxis, valueAxis("notional"), rightAxis("rounds", "rounds")],
+    },
+  };
+}
+
+function heatmapSpec(data: ReportChartData, yRange?: [number, number]): ChartSpec {
+  return {
+    data: data.heatmap,
+    options: {
+      scales: { x: { time: false }, y: mainScale(yRange) },
+      series: [
+        { label: "price", value: priceValue },
+        barSeries("long liquidations", chartColors.long),
+        barSeries("short liquidations (shown negative)", chartColors.short),
+      ],
+      axes: [{ label: "liquidation price", values: compactTicks }, valueAxis("notional")],
+      hooks: { draw: [verticalLine(data.startPrice, chartColors.startLine)] },
+    },
+  };
+}
+
+function simpleSpec(
+  aligned: AlignedData,
+  axisLabel: string,
+  series: uPlot.Series[],
+  yRange?: [number, number],
+): ChartSpec {
+  return {
+    data: aligned,
+    options: {
+      scales: { x: { time: false }, y: mainScale(yRange) },
+      series: [{ label: "step" }, ...series],
+      axes: [stepAxis, valueAxis(axisLabel)],
+    },
+  };
+}
+
+function adlSpec(data: ReportChartData, yRange?: [number, number]): ChartSpec {
+  return {
+    data: data.adl,
+    options: {
+      scales: { x: { time: false }, y: mainScale(yRange) },
+      series: [
+        { label: "step" },
+        barSeries("ADL notional", chartColors.adl),
+        line("ADL so far", chartColors.adlTotal, { scale: "total" }),
+      ],
+      axes: [
+        stepAxis,
+        valueAxis("notional"),
+        { ...rightAxis("total", "so far"), values: compactTicks },
+      ],
+    },
+  };
+}
+
+/** Why a chart is empty, or null when it has something to draw. */
+function emptyNote(data: ReportChartData, kind: ChartKind): string | null {
+  if (kind === "heatmap" && data.heatmap[0].length === 0) {
+    return "No position had a liquidation price inside the heatmap range.";
+  }
+  if (kind === "adl" && data.adlBreakdown.closes === 0) {
+    return "No position was auto-deleveraged.";
+  }
+  return null;
+}
+
+function chartSpec(data: ReportChartData, kind: ChartKind, yRange?: [number, number]): ChartSpec {
+  switch (kind) {
+    case "price":
+      return priceSpec(data, yRange);
+    case "liquidations":
+      return liquidationsSpec(data, yRange);
+    case "heatmap":
+      return heatmapSpec(data, yRange);
+    case "funds":
+      return simpleSpec(
+        data.funds,
+        "capital",
+        [line("insurance fund", chartColors.fund), line("backstop capital", chartColors.backstop)],
+        yRange,
+      );
+    case "adl":
+      return adlSpec(data, yRange);
+    case "openInterest":
+      return simpleSpec(
+        data.openInterest,
+        "notional",
+        [
+          line("total", chartColors.total, { dash: [5, 4] }),
+          line("long (traders)", chartColors.long),
+          line("short (traders)", chartColors.short),
+        ],
+        yRange,
+      );
+    case "depth":
+      return simpleSpec(
+        data.depth,
+        "quote value",
+        [line("bid depth", chartColors.bid), line("ask depth", chartColors.ask)],
+        yRange,
+      );
+  }
+}
+
+function widthOf(element: HTMLElement): number {
+  return Math.max(320, element.clientWidth);
+}
+
+/**
+ * Draws one chart into `element` (emptied first) and keeps it as wide as the element; a chart
+ * with nothing to draw becomes a one-line note.
+ */
+export function drawChart(
+  kind: ChartKind,
+  element: HTMLElement,
+  data: ReportChartData,
+  options: ChartOptions = {},
+): DrawnChart {
+  element.replaceChildren();
+  const note = emptyNote(data, kind);
+  if (note !== null) {
+    const paragraph = document.createElement("p");
+    paragraph.className = "note";
+    paragraph.textContent = note;
+    element.append(paragraph);
+    element.dataset.points = "0";
+    return { destroy: () => element.replaceChildren() };
+  }
+  const spec = chartSpec(data, kind, options.yRange);
+  const UPlot = uPlotClass();
+  const plot = new UPlot(
+    { ...spec.options, width: widthOf(element), height: chartHeight },
+    uplotData(spec.data),
+    element,
+  );
+  if (spec.key !== undefined) element.append(chartKey(spec.key));
+  // How many points the chart holds, for tests and for anyone inspecting the page.
+  element.dataset.points = String(spec.data[0].length);
+  let width = widthOf(element);
+  const observer = new ResizeObserver(() => {
+    const next = widthOf(element);
+    if (next === width) return;
+    width = next;
+    plot.setSize({ width, height: chartHeight });
+  });
+  observer.observe(element);
+  return {
+    destroy: () => {
+      observer.disconnect();
+      plot.destroy();
+      element.replaceChildren();
+    },
+  };
+}
+
+/** Draws every element marked `data-chart="kind"` under `root`. */
+export function drawCharts(root: ParentNode, data: ReportChartData): DrawnChart[] {
+  const drawn: DrawnChart[] = [];
+  for (const element of root.querySelectorAll<HTMLElement>("[data-chart]")) {
+    const kind = element.dataset.chart;
+    if (isChartKind(kind)) drawn.push(drawChart(kind, element, data));
+  }
+  return drawn;
+}

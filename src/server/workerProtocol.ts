@@ -1,0 +1,23 @@
+/** Messages between the run manager and a run's worker thread. */
+import type { EngineScenario } from "../engine/config.ts";
+import type { ReportChartData } from "../report/chartData.ts";
+import type { Summary } from "../report/summary.ts";
+
+export interface WorkerInput {
+  engine: EngineScenario;
+  seed: number;
+  scenarioHash: string;
+  version: string;
+  title: string;
+}
+
+export type WorkerMessage =
+  | { type: "progress"; step: number; steps: number }
+  | {
+      type: "done";
+      summary: Summary;
+      summaryText: string;
+      chartData: ReportChartData;
+      reportHtml: string;
+    }
+  | { type: "failed"; message: string };
