@@ -9,13 +9,18 @@ import { runCommand } from "./run.ts";
 import { schemaCommand } from "./schema.ts";
 import { packageVersion } from "./version.ts";
 
+/** Stress, query and compare load DuckDB and piscina when called; `run` should not pay for that. */
+const resultsDatabase = "out/results.duckdb";
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const program = new Command()
   .name("deleverage")
   .description("Simulate and stress-test leverage/deleveraging loops.")
   .version(packageVersion())
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors (unknown option, missing argument) must exit 2 like any invalid input.
+  .exitOverride();
 
 program
   .command("run")
@@ -25,6 +30,8 @@ program
   .option("--out <dir>", "output folder", "out")
   .option("--json", "print summary.json to stdout instead of the text summary")
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
+  .option("--run-index <i>", "replay run I of a stress batch with the same seed", "0")
+  .option("--png [dir]", "also write one PNG per chart, next to report.html or into DIR")
   .action(async (scenario, options) => {
     await runCommand(scenario, options);
   });
@@ -47,6 +54,63 @@ program
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
   .action(async (scenario, options) => {
     await heatmapCommand(scenario, options);
+  });
+
+program
+  .command("stress")
+  .description(
+    "Monte Carlo: N seeded runs in a worker pool; distributions, VaR/LaR, results store. Re-run to resume.",
+  )
+  .argument("<scenario>", "scenario file or preset name")
+  .requiredOption("--runs <n>", "number of runs (run i uses seed and run index i)")
+  .option("--seed <n>", "master seed (overrides the scenario's)")
+  .option("--workers <n>", "worker threads (default: the number of CPUs)")
+  .option("--out <dir>", "output folder: stress-summary.json, results.duckdb, shards/", "out")
+  .option("--shard-size <n>", "runs stored per transaction and Parquet shard", "100")
+  .option("--json", "print stress-summary.json to stdout instead of the text summary")
+  .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
+  .action(async (scenario, options) => {
+    const { stressCommand } = await import("./stress.ts");
+    await stressCommand(scenario, options);
+  });
+
+program
+  .command("query")
+  .description("Run SQL over a results store (tables: batches, runs, timeseries, shards).")
+  .argument("<sql>", 'the query, e.g. "SELECT * FROM batches"')
+  .option("--db <file>", "results store", resultsDatabase)
+  .option("--json", "print rows as JSON")
+  .action(async (sql, options) => {
+    const { queryCommand } = await import("./query.ts");
+    await queryCommand(sql, options);
+  });
+
+program
+  .command("compare")
+  .description("Two runs (BATCH:RUN_INDEX) or two batches (BATCH) side by side with differences.")
+  .argument("<a>", "BATCH:RUN_INDEX or BATCH (a unique prefix of the batch id is enough)")
+  .argument("<b>", "BATCH:RUN_INDEX or BATCH")
+  .option("--db <file>", "results store", resultsDatabase)
+  .option("--json", "print the comparison as JSON")
+  .action(async (first, second, options) => {
+    const { compareCommand } = await import("./compare.ts");
+    await compareCommand(first, second, options);
+  });
+
+program
+  .command("serve")
+  .description("The dashboard: pick, edit, run and compare scenarios in the browser.")
+  .option("--port <p>", "port to listen on (0 picks a free one)", "8080")
+  .option(
+    "--host <h>",
+    "address to bind; anything but loopback is reachable by others",
+    "127.0.0.1",
+  )
+  .option("--data-dir <dir>", "the only folder uploaded scenarios may read data files from")
+  .option("--runs <n>", "runs computed at the same time (default: CPUs − 1)")
+  .action(async (options) => {
+    const { serveCommand } = await import("../server/serve.ts");
+    await serveCommand(options);
   });
 
 try {

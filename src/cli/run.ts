@@ -1,15 +1,24 @@
 import cliProgress from "cli-progress";
-import { runScenario } from "../engine/sim.ts";
+import { reportChartData } from "../report/chartData.ts";
 import { eventsCsv, timeseriesCsv } from "../report/csv.ts";
 import { reportHtml } from "../report/html.ts";
+import { reportPngCharts } from "../report/png.ts";
+import { type SimulatedRun, simulate } from "../report/simulate.ts";
 import { type Summary, summaryJson, summaryText } from "../report/summary.ts";
+import { loadAnyScenario } from "../scenario/load.ts";
+import { UsageError } from "./failure.ts";
 import { writeOutputs } from "./outputs.ts";
+import { runTfgCommand } from "./runTfg.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 import { packageVersion } from "./version.ts";
 
 export interface RunCommandOptions extends ScenarioOptions {
   out: string;
   json?: boolean;
+  /** `--png`: one PNG per chart, next to report.html (true) or in the folder given. */
+  png?: string | boolean;
+  /** Run i of a stress batch: `deleverage stress` runs 0 … N−1 from the same seed. */
+  runIndex: string;
 }
 
 /** A progress bar on an interactive terminal only: logs and CI get no control characters. */
@@ -33,14 +42,39 @@ function progressReporter(steps: number): {
 }
 
 export async function runCommand(source: string, options: RunCommandOptions): Promise<void> {
-  const loaded = await loadFromOptions(source, options);
+  if (!/^\d+$/.test(options.runIndex) || !Number.isSafeInteger(Number(options.runIndex))) {
+    throw new UsageError(
+      `--run-index: "${options.runIndex}" is not allowed; expected a non-negative integer`,
+    );
+  }
+  // `run` is the one command that accepts every model, `model: tfg` as well as perp scenarios.
+  const loaded = await loadFromOptions(source, options, loadAnyScenario);
+  if (loaded.model === "tfg") {
+    if (options.png !== undefined) {
+      throw new UsageError(
+        "--png is not allowed for a model: tfg scenario; its report.html draws every chart inline",
+      );
+    }
+    const progress = progressReporter(loaded.scenario.steps);
+    try {
+      runTfgCommand(loaded, { ...options, runIndex: Number(options.runIndex) }, progress.onStep);
+    } finally {
+      progress.stop();
+    }
+    return;
+  }
   const progress = progressReporter(loaded.engine.steps);
-  let result: ReturnType<typeof runScenario>;
+  let run: SimulatedRun;
   try {
-    result = runScenario(loaded.engine, { seed: loaded.scenario.seed, onStep: progress.onStep });
+    run = simulate(loaded.engine, {
+      seed: loaded.scenario.seed,
+      runIndex: Number(options.runIndex),
+      onStep: progress.onStep,
+    });
   } finally {
     progress.stop();
   }
+  const result = run.result;
   const summary: Summary = {
     ...result.summary,
     seed: loaded.scenario.seed,
@@ -48,12 +82,26 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     version: packageVersion(),
   };
   const json = summaryJson(summary);
-  writeOutputs(options.out, {
+  const chartData = reportChartData(result, run.positionsAtStart);
+  const files: Record<string, string | Uint8Array> = {
     "summary.json": json,
     "timeseries.csv": timeseriesCsv(result),
     "events.csv": eventsCsv(result),
-    "report.html": reportHtml(summary, result, { title: loaded.scenario.name }),
-  });
+    "report.html": reportHtml(summary, result, { title: loaded.scenario.name, chartData }),
+  };
+  // `--png` alone puts the charts next to report.html; `--png DIR` puts them in DIR.
+  const pngFolder = options.png === true ? options.out : options.png || undefined;
+  const pngs: Record<string, Uint8Array> = {};
+  if (pngFolder !== undefined) {
+    const subtitle = `${summary.name} (${summary.symbol}), seed ${summary.seed}`;
+    for (const chart of reportPngCharts(chartData, subtitle)) pngs[chart.fileName] = chart.png;
+  }
+  if (pngFolder === options.out) Object.assign(files, pngs);
+  writeOutputs(options.out, files);
+  if (pngFolder !== undefined && pngFolder !== options.out) writeOutputs(pngFolder, pngs);
   if (options.json) process.stdout.write(json);
-  else process.stdout.write(`${summaryText(summary)}\nOutputs written to ${options.out}/\n`);
+  else {
+    const charts = pngFolder === undefined ? "" : `Charts written to ${pngFolder}/\n`;
+    process.stdout.write(`${summaryText(summary)}\nOutputs written to ${options.out}/\n${charts}`);
+  }
 }

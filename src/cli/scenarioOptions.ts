@@ -1,4 +1,4 @@
-import { type LoadedScenario, loadScenario } from "../scenario/load.ts";
+import { type LoadedScenario, type LoadOptions, loadScenario } from "../scenario/load.ts";
 import { UsageError } from "./failure.ts";
 
 export interface ScenarioOptions {
@@ -6,11 +6,23 @@ export interface ScenarioOptions {
   set: string[];
 }
 
-/** `--seed N` is `--set seed=N`, so it is validated exactly like the scenario's own field. */
+type Loader<Loaded> = (source: string, options: LoadOptions) => Promise<Loaded>;
+
+/**
+ * `--seed N` is `--set seed=N`, so it is validated exactly like the scenario's own field.
+ * `loader` picks which scenarios the command accepts: perp scenarios unless it says otherwise.
+ */
+export function loadFromOptions(source: string, options: ScenarioOptions): Promise<LoadedScenario>;
+export function loadFromOptions<Loaded>(
+  source: string,
+  options: ScenarioOptions,
+  loader: Loader<Loaded>,
+): Promise<Loaded>;
 export async function loadFromOptions(
   source: string,
   options: ScenarioOptions,
-): Promise<LoadedScenario> {
+  loader: Loader<unknown> = loadScenario,
+): Promise<unknown> {
   const overrides = [...options.set];
   if (options.seed !== undefined) {
     if (!/^\d+$/.test(options.seed)) {
@@ -20,5 +32,5 @@ export async function loadFromOptions(
     }
     overrides.push(`seed=${options.seed}`);
   }
-  return loadScenario(source, { overrides, cwd: process.cwd() });
+  return loader(source, { overrides, cwd: process.cwd() });
 }

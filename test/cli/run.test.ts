@@ -164,7 +164,7 @@ describe("deleverage schema and heatmap", () => {
     const outcome = await deleverage("schema");
     expect(outcome.code).toBe(0);
     const schema = JSON.parse(outcome.stdout);
-    expect(Object.keys(schema.properties)).toEqual(
+    expect(Object.keys(schema.oneOf[0].properties)).toEqual(
       expect.arrayContaining(["asset", "market", "exchange", "positions", "shock"]),
     );
   });

@@ -1,0 +1,300 @@
+/**
+ * `deleverage stress SCENARIO --runs N`: a Monte Carlo batch of N seeded runs in a worker pool,
+ * stored in DIR/results.duckdb (+ Parquet shards) and summarised in DIR/stress-summary.json.
+ * Running the same command again resumes an interrupted batch (see src/runner/store.ts).
+ *
+ * Exit codes: 0 every run finished; 1 some run failed (the summary is still written and lists
+ * them; its statistics cover the runs that finished) or the store failed; 2 invalid input,
+ * before any run starts; 130/143 interrupted by SIGINT/SIGTERM (finished shards are kept).
+ */
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import cliProgress from "cli-progress";
+import { formatCount, formatMoney, formatPercent, formatReadable } from "../report/format.ts";
+import { batchIdOf, runBatch } from "../runner/batch.ts";
+import { defaultWorkerCount } from "../runner/pool.ts";
+import type { Distribution, Proportion } from "../runner/statistics.ts";
+import { ResultsStore } from "../runner/store.ts";
+import {
+  type DistributionField,
+  distributionFields,
+  type StressSummary,
+  stressSummaryJson,
+  summarizeBatch,
+} from "../runner/stressSummary.ts";
+import { UsageError } from "./failure.ts";
+import { writeOutputs } from "./outputs.ts";
+import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
+import { OutputWriteError, reportStoreFailure } from "./storeFailure.ts";
+import { renderTable } from "./table.ts";
+import { packageVersion } from "./version.ts";
+
+export interface StressCommandOptions extends ScenarioOptions {
+  runs: string;
+  workers?: string;
+  out: string;
+  shardSize: string;
+  json?: boolean;
+}
+
+const resultsDatabaseName = "results.duckdb";
+/** Failed runs named in the text summary; the JSON lists every one. */
+const listedFailures = 20;
+const signalExitCodes: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 130, SIGTERM: 143 };
+
+function positiveInteger(option: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new UsageError(`${option}: "${text}" is not allowed; expected a positive integer`);
+  }
+  return value;
+}
+
+/** Creates the output folder and proves it writable before any run is spent on it. */
+function prepareOutput(out: string): void {
+  try {
+    mkdirSync(out, { recursive: true });
+    accessSync(out, constants.W_OK);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`--out: cannot write to ${out}: ${reason}`);
+  }
+}
+
+/**
+ * A bar with ETA on a terminal; one plain line per tenth of the batch in logs and CI. The first
+ * report says how many runs a resumed batch already has; tenths before that are not repeated.
+ */
+function progressReporter(
+  batchId: string,
+  total: number,
+): {
+  update: (finished: number) => void;
+  stop: () => void;
+} {
+  let started = false;
+  const announceResume = (finished: number): void => {
+    if (finished > 0) {
+      process.stderr.write(
+        `stress: resuming batch ${batchId}: ${formatCount(finished)} of ${formatCount(total)} runs already stored\n`,
+      );
+    }
+  };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: process.stderr,
+        format: "{bar} {percentage}% | {value}/{total} runs | ETA {eta_formatted}",
+        etaBuffer: 200,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    return {
+      update: (finished) => {
+        // Started at the first report, so the ETA of a resumed batch reflects only this pace.
+        if (!started) {
+          announceResume(finished);
+          bar.start(total, finished);
+          started = true;
+        } else bar.update(finished);
+      },
+      stop: () => {
+        if (started) bar.stop();
+        started = false;
+      },
+    };
+  }
+  let nextTenth = 1;
+  return {
+    update: (finished) => {
+      if (!started) {
+        announceResume(finished);
+        nextTenth = Math.floor((finished * 10) / total) + 1;
+        started = true;
+        return;
+      }
+      while (nextTenth <= 10 && finished >= (total * nextTenth) / 10) {
+        process.stderr.write(
+          `stress: ${formatCount(finished)}/${formatCount(total)} runs (${nextTenth * 10} %)\n`,
+        );
+        nextTenth++;
+      }
+    },
+    stop: () => {},
+  };
+}
+
+function formatStatistic(field: DistributionField, value: number): string {
+  if (Number.isNaN(value)) return "n/a";
+  if (field === "amplification") return `${value.toFixed(2)}x`;
+  if (field === "totalMove") return formatPercent(value);
+  if (field === "minPrice") return formatReadable(value);
+  return formatMoney(value);
+}
+
+function formatProportion(proportion: Proportion): string {
+  return (
+    `${formatPercent(proportion.probability)} (95 % interval ${formatPercent(proportion.low)}–` +
+    `${formatPercent(proportion.high)}; ${formatCount(proportion.hits)} of ` +
+    `${formatCount(proportion.trials)} runs)`
+  );
+}
+
+const statistics = [
+  "mean",
+  "p50",
+  "p90",
+  "p95",
+  "p99",
+  "max",
+] as const satisfies readonly (keyof Distribution)[];
+
+function stressText(summary: StressSummary): string {
+  const heading =
+    `${summary.scenario}: ${formatCount(summary.completedRuns)} of ${formatCount(summary.runs)} ` +
+    `runs finished, ${formatCount(summary.failedRuns)} failed (seed ${summary.seed}, batch ${summary.batchId})`;
+  const table = renderTable(
+    [
+      { title: "", align: "left" },
+      ...statistics.map((title) => ({ title, align: "right" as const })),
+    ],
+    distributionFields.map((field) => [
+      field,
+      ...statistics.map((statistic) =>
+        formatStatistic(field, summary.distributions[field][statistic]),
+      ),
+    ]),
+  );
+  const lines = [
+    heading,
+    "",
+    table.trimEnd(),
+    "",
+    `VaR (p95 bad debt not covered by the fund or backstop): ${formatMoney(summary.valueAtRisk)}`,
+    `LaR (p95 liquidated notional): ${formatMoney(summary.liquidationsAtRisk)}`,
+    `P(insurance fund exhausted): ${formatProportion(summary.insuranceFundExhausted)}`,
+    `P(ADL fires): ${formatProportion(summary.adlFired)}`,
+  ];
+  for (const failure of summary.failures.slice(0, listedFailures)) {
+    lines.push(`failed run ${failure.runIndex} (seed ${failure.seed}): ${failure.error}`);
+  }
+  if (summary.failures.length > listedFailures) {
+    lines.push(
+      `… and ${formatCount(summary.failures.length - listedFailures)} more failed runs (all in stress-summary.json)`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function stressCommand(source: string, options: StressCommandOptions): Promise<void> {
+  return reportStoreFailure(() => stress(source, options));
+}
+
+async function stress(source: string, options: StressCommandOptions): Promise<void> {
+  const runs = positiveInteger("--runs", options.runs);
+  const workers =
+    options.workers === undefined
+      ? defaultWorkerCount()
+      : positiveInteger("--workers", options.workers);
+  const shardSize = positiveInteger("--shard-size", options.shardSize);
+  const loaded = await loadFromOptions(source, options);
+  const out = resolve(options.out);
+  prepareOutput(out);
+
+  const seed = loaded.scenario.seed;
+  const store = await ResultsStore.open(join(out, resultsDatabaseName));
+  const controller = new AbortController();
+  let signalName: keyof typeof signalExitCodes | undefined;
+  const onSignal = (name: keyof typeof signalExitCodes): void => {
+    // A second signal means "now": the store is safe either way (uncommitted shards are dropped).
+    if (signalName !== undefined) process.exit(signalExitCodes[name]);
+    signalName = name;
+    controller.abort();
+  };
+  const onInterrupt = (): void => onSignal("SIGINT");
+  const onTerminate = (): void => onSignal("SIGTERM");
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onTerminate);
+  const started = performance.now();
+  let progress: ReturnType<typeof progressReporter> | undefined;
+  try {
+    const requested = {
+      batchId: batchIdOf(loaded.hash, seed, runs),
+      scenarioName: loaded.scenario.name,
+      scenarioHash: loaded.hash,
+      seed,
+      runs,
+      shardSize,
+      steps: loaded.engine.steps,
+      version: packageVersion(),
+    };
+    const batch = await store.registerBatch(requested);
+    if (batch.version !== requested.version) {
+      throw new UsageError(
+        `batch ${batch.batchId} in ${out} was started by deleverage ${batch.version}, this is ${requested.version}; use another --out so results of two versions are not mixed`,
+      );
+    }
+    if (batch.shardSize !== shardSize) {
+      process.stderr.write(
+        `stress: batch ${batch.batchId} keeps the shard size it started with (${batch.shardSize}), not --shard-size ${shardSize}\n`,
+      );
+    }
+    progress = progressReporter(batch.batchId, runs);
+    const outcome = await runBatch({
+      scenario: loaded.engine,
+      batch,
+      store,
+      workers,
+      signal: controller.signal,
+      onProgress: progress.update,
+    });
+    progress.stop();
+    if (outcome.repairedShards > 0) {
+      process.stderr.write(
+        `stress: re-exported the Parquet files of ${outcome.repairedShards} stored shard(s)\n`,
+      );
+    }
+    if (outcome.interrupted) {
+      const stored = outcome.resumedRuns + outcome.storedRuns;
+      process.stderr.write(
+        `stress: interrupted; ${formatCount(stored)} of ${formatCount(runs)} runs are stored in ${join(out, resultsDatabaseName)}. Run the same command again to resume.\n`,
+      );
+      process.exitCode = signalExitCodes[signalName ?? "SIGINT"];
+      return;
+    }
+    await store.checkpoint();
+    const summary = summarizeBatch(batch, await store.runs(batch.batchId));
+    const json = stressSummaryJson(summary);
+    try {
+      writeOutputs(out, { "stress-summary.json": json });
+    } catch (error) {
+      throw new OutputWriteError(
+        `cannot write stress-summary.json to ${out}: ${error instanceof Error ? error.message : String(error)}; every run is stored, so running the same command again only writes the summary`,
+      );
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (outcome.storedRuns > 0) {
+      const usedWorkers = Math.min(workers, outcome.storedRuns);
+      process.stderr.write(
+        `stress: ${formatCount(outcome.storedRuns)} runs in ${seconds.toFixed(1)} s ` +
+          `(${(outcome.storedRuns / seconds).toFixed(1)} runs/s, ${usedWorkers} worker${usedWorkers === 1 ? "" : "s"})\n`,
+      );
+    }
+    process.stdout.write(
+      options.json
+        ? json
+        : `${stressText(summary)}\nOutputs written to ${options.out}/ (stress-summary.json, ${resultsDatabaseName}, shards/)\n`,
+    );
+    if (summary.failedRuns > 0) {
+      process.stderr.write(
+        `stress: ${formatCount(summary.failedRuns)} run(s) failed; they are listed in stress-summary.json and in the runs table (status = 'failed')\n`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    progress?.stop();
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onTerminate);
+    store.close();
+  }
+}

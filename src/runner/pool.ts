@@ -1,0 +1,54 @@
+/**
+ * The worker pool of one batch (piscina). Workers are threads of this process, started once per
+ * batch with the scenario in their start-up data, so a run costs one small message each way.
+ */
+
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { Piscina } from "piscina";
+import type { EngineScenario } from "../engine/config.ts";
+import type { RunRecord } from "./runRecord.ts";
+import type { BatchWorkerData } from "./worker.ts";
+
+/**
+ * Worker threads do not inherit loader hooks registered at run time (bin/deleverage.js registers
+ * tsx that way), so each worker loads tsx itself, by absolute path so it resolves wherever the
+ * command is run from.
+ */
+const typescriptLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+export function defaultWorkerCount(): number {
+  return availableParallelism();
+}
+
+export class RunPool {
+  private readonly pool: Piscina<number, RunRecord>;
+  private destroyed: Promise<void> | undefined;
+
+  constructor(scenario: EngineScenario, seed: number, workers: number) {
+    const workerData: BatchWorkerData = { scenario, seed };
+    this.pool = new Piscina({
+      filename: new URL("./worker.ts", import.meta.url).href,
+      minThreads: workers,
+      maxThreads: workers,
+      // Runs are CPU-bound: a thread that idles between shard writes must not be torn down.
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // A second task waits inside each worker, so a worker goes straight on to its next run even
+      // while the main thread is busy storing a shard and cannot hand out work.
+      concurrentTasksPerWorker: 2,
+      execArgv: ["--import", typescriptLoader],
+      workerData,
+    });
+  }
+
+  run(runIndex: number): Promise<RunRecord> {
+    return this.pool.run(runIndex);
+  }
+
+  /** Stops every worker; runBatch calls it only once no run is in flight (see there). */
+  destroy(): Promise<void> {
+    this.destroyed ??= this.pool.destroy();
+    return this.destroyed;
+  }
+}
