@@ -1,36 +1,12 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { deleverage, repositoryRoot, scratchFolder } from "../support/cli.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const cli = join(root, "bin/deleverage.js");
-const fixtures = join(root, "test/fixtures/scenarios");
-const sharedData = resolve(root, "../shared/data");
-const run = promisify(execFile);
+const fixtures = join(repositoryRoot, "test/fixtures/scenarios");
+const sharedData = resolve(repositoryRoot, "../shared/data");
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function deleverage(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
-
-const scratch = () => mkdtempSync(join(tmpdir(), "deleverage-cli-"));
+const scratch = () => scratchFolder("deleverage-cli-");
 const outputFiles = ["events.csv", "report.html", "summary.json", "timeseries.csv"];
 
 /** Every summary field DESIGN.md's output contract names. */

@@ -1,34 +1,9 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { deleverage, scratchFolder } from "../support/cli.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const cli = join(root, "bin/deleverage.js");
-const run = promisify(execFile);
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function deleverage(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
-
-const scratch = () => mkdtempSync(join(tmpdir(), "deleverage-tfg-cli-"));
+const scratch = () => scratchFolder("deleverage-tfg-cli-");
 /** A short run: the preset's parameters over 30,000 steps, statistics after 5,000. */
 const short = ["--set", "steps=30000", "--set", "statistics.burnIn=5000"];
 
