@@ -4,7 +4,7 @@
  */
 import { formatPercent, formatReadable } from "../report/format.ts";
 import { type Comparison, compare, InvalidReferenceError } from "../runner/compare.ts";
-import { UsageError } from "./failure.ts";
+import { UsageError } from "../scenario/errors.ts";
 import { openStoreForReading, type StoreOptions } from "./query.ts";
 import { reportStoreFailure } from "./storeFailure.ts";
 import { renderTable } from "./table.ts";

@@ -4,9 +4,7 @@
  */
 import { CommanderError } from "commander";
 import { EngineNumericError } from "../engine/errors.ts";
-import { ScenarioError } from "../scenario/errors.ts";
-
-export class UsageError extends Error {}
+import { ScenarioError, UsageError } from "../scenario/errors.ts";
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof ScenarioError || error instanceof UsageError) return 2;

@@ -3,11 +3,11 @@
  * Exit codes: 0 ok, 2 invalid input (nothing written), 1 internal error.
  */
 import { Command } from "@commander-js/extra-typings";
+import { packageVersion } from "../report/version.ts";
 import { exitWithError } from "./failure.ts";
 import { heatmapCommand } from "./heatmap.ts";
 import { runCommand } from "./run.ts";
 import { schemaCommand } from "./schema.ts";
-import { packageVersion } from "./version.ts";
 
 /** Stress, query and compare load DuckDB and piscina when called; `run` should not pay for that. */
 const resultsDatabase = "out/results.duckdb";

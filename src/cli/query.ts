@@ -5,7 +5,7 @@
 import type { JS } from "@duckdb/node-api";
 import { formatReadable } from "../report/format.ts";
 import { type QueryResult, ResultsStore, StoreMissingError } from "../runner/store.ts";
-import { UsageError } from "./failure.ts";
+import { UsageError } from "../scenario/errors.ts";
 import { reportStoreFailure } from "./storeFailure.ts";
 import { renderTable } from "./table.ts";
 

@@ -5,12 +5,12 @@ import { reportHtml } from "../report/html.ts";
 import { reportPngCharts } from "../report/png.ts";
 import { type SimulatedRun, simulate } from "../report/simulate.ts";
 import { type Summary, summaryJson, summaryText } from "../report/summary.ts";
+import { packageVersion } from "../report/version.ts";
+import { UsageError } from "../scenario/errors.ts";
 import { loadAnyScenario } from "../scenario/load.ts";
-import { UsageError } from "./failure.ts";
 import { writeOutputs } from "./outputs.ts";
 import { runTfgCommand } from "./runTfg.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
-import { packageVersion } from "./version.ts";
 
 export interface RunCommandOptions extends ScenarioOptions {
   out: string;

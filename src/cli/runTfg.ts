@@ -12,9 +12,9 @@ import {
   tfgSummaryText,
   tfgTimeseriesCsv,
 } from "../report/tfg.ts";
+import { packageVersion } from "../report/version.ts";
 import type { LoadedTfgScenario } from "../scenario/load.ts";
 import { writeOutputs } from "./outputs.ts";
-import { packageVersion } from "./version.ts";
 
 export interface TfgRunOutputOptions {
   out: string;

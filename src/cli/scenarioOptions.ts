@@ -1,5 +1,5 @@
+import { UsageError } from "../scenario/errors.ts";
 import { type LoadedScenario, type LoadOptions, loadScenario } from "../scenario/load.ts";
-import { UsageError } from "./failure.ts";
 
 export interface ScenarioOptions {
   seed?: string;

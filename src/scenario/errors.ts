@@ -207,3 +207,9 @@ export function describeZodIssue(issue: z.core.$ZodIssue, value: unknown): strin
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * An invalid command-line option or request parameter that is not a scenario field (such as
+ * `--seed -1`): invalid input all the same, so adapters answer it like a ScenarioError.
+ */
+export class UsageError extends Error {}

@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { serve } from "@hono/node-server";
-import { UsageError } from "../cli/failure.ts";
-import { packageVersion } from "../cli/version.ts";
+import { packageVersion } from "../report/version.ts";
+import { UsageError } from "../scenario/errors.ts";
 import { createDashboard } from "./app.ts";
 
 const loopbackHosts = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
