@@ -1,0 +1,171 @@
+/**
+ * `stress-report.html`: what a Monte Carlo batch says about tail risk, in one file that opens
+ * offline. The charts are inline SVG (no script, nothing fetched) and every number comes from
+ * the batch's stored runs and the summary computed from them, with no date or path, so the same
+ * results give the same bytes whether or not the batch was interrupted on the way.
+ */
+import type { Proportion } from "../runner/statistics.ts";
+import type { StoredRun } from "../runner/store.ts";
+import type { StressSummary } from "../runner/stressSummary.ts";
+import { formatCount, formatMoney, formatPercent } from "./format.ts";
+import { escapeHtml, plural } from "./markup.ts";
+import { type StressMetricData, stressChartData } from "./stressData.ts";
+import { exceedanceSvg, flatMetricNote, formatMetric, histogramSvg } from "./stressSvg.ts";
+
+function interval(proportion: Proportion): string {
+  return `95 % CI ${formatPercent(proportion.low)}–${formatPercent(proportion.high)}`;
+}
+
+/**
+ * The paragraph on top: VaR, LaR and the two probabilities in words a risk committee reads in
+ * one go. A VaR or LaR of zero is said as such, since "more than $0" would read as a loss.
+ */
+export function stressSummaryText(summary: StressSummary): string {
+  const { distributions } = summary;
+  if (summary.completedRuns === 0) {
+    return `None of the ${plural(summary.runs, "run")} of ${summary.scenario} (seed ${summary.seed}) finished; stress-summary.json lists why each failed.`;
+  }
+  const opening = `Over ${plural(summary.completedRuns, "run")} of ${summary.scenario} (seed ${summary.seed}): `;
+  const uncovered = distributions.uncoveredBadDebt;
+  const valueAtRisk =
+    summary.valueAtRisk > 0
+      ? `in 1 run in 20 the venue loses more than ${formatMoney(summary.valueAtRisk)} that neither the insurance fund nor the backstop could pay (VaR 95 %)`
+      : `in at least 19 runs in 20 the insurance fund and the backstop paid all bad debt (VaR 95 % = $0${uncovered.max > 0 ? `; the worst run left ${formatMoney(uncovered.max)} uncovered` : ""})`;
+  const liquidationsAtRisk =
+    summary.liquidationsAtRisk > 0
+      ? `liquidations exceed ${formatMoney(summary.liquidationsAtRisk)} in 5 % of runs (LaR)`
+      : "at least 95 % of runs liquidated nothing (LaR $0)";
+  const sentences = [
+    `${opening}${valueAtRisk}; ${liquidationsAtRisk}; ` +
+      `the insurance fund ran dry in ${formatPercent(summary.insuranceFundExhausted.probability)} of runs ` +
+      `(${interval(summary.insuranceFundExhausted)}); ADL fired in ${formatPercent(summary.adlFired.probability)} ` +
+      `(${interval(summary.adlFired)}).`,
+    `The median run liquidated ${formatMoney(distributions.liquidatedNotional.p50)} and the price fell ` +
+      `${formatPercent(distributions.totalMove.p50)}; the worst liquidated ${formatMoney(distributions.liquidatedNotional.max)} ` +
+      `and the deepest fall was ${formatPercent(distributions.totalMove.max)}.`,
+  ];
+  if (summary.failedRuns > 0) {
+    sentences.push(
+      `${plural(summary.failedRuns, "run")} of ${formatCount(summary.runs)} failed and ${summary.failedRuns === 1 ? "is" : "are"} left out; stress-summary.json lists them.`,
+    );
+  }
+  return sentences.join(" ");
+}
+
+const tableStatistics = ["mean", "p50", "p90", "p95", "p99", "max"] as const;
+
+function distributionTableHtml(
+  summary: StressSummary,
+  metrics: readonly StressMetricData[],
+): string {
+  const header = ["metric", "runs", ...tableStatistics, "runs at 0"]
+    .map((title) => `<th scope="col">${title}</th>`)
+    .join("");
+  const rows = metrics.map((metric) => {
+    const distribution = summary.distributions[metric.field];
+    const cells = [
+      formatCount(distribution.count),
+      ...tableStatistics.map((statistic) => formatMetric(metric.unit, distribution[statistic])),
+      formatCount(metric.zeros),
+    ];
+    return `<tr><th scope="row">${escapeHtml(metric.title)}</th>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`;
+  });
+  return `<div class="scroll-x"><table class="distribution">\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table></div>`;
+}
+
+function probabilityTableHtml(summary: StressSummary): string {
+  const rows = [
+    ["Insurance fund ran dry", summary.insuranceFundExhausted],
+    ["ADL fired", summary.adlFired],
+  ] as const;
+  const body = rows
+    .map(
+      ([event, proportion]) =>
+        `<tr><th scope="row">${event}</th><td>${formatCount(proportion.hits)} of ${formatCount(proportion.trials)}</td>` +
+        `<td>${formatPercent(proportion.probability)}</td><td>${formatPercent(proportion.low)}–${formatPercent(proportion.high)}</td></tr>`,
+    )
+    .join("\n");
+  return (
+    `<table class="distribution">\n<thead><tr><th scope="col">event</th><th scope="col">runs</th>` +
+    `<th scope="col">probability</th><th scope="col">95 % interval</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`
+  );
+}
+
+function metricSectionHtml(metric: StressMetricData, subtitle: string): string {
+  const missing =
+    metric.missing > 0
+      ? ` ${plural(metric.missing, "finished run")} without a value ${metric.missing === 1 ? "is" : "are"} left out.`
+      : "";
+  const heading = `<section>\n<h2>${escapeHtml(metric.title)}</h2>\n<p class="note">${escapeHtml(metric.explanation + missing)}</p>`;
+  const note = flatMetricNote(metric);
+  if (note !== null) return `${heading}\n<p class="flat">${escapeHtml(note)}</p>\n</section>`;
+  const charts = [histogramSvg(metric, subtitle)];
+  if (metric.tail) charts.push(exceedanceSvg(metric, subtitle));
+  return `${heading}\n<div class="charts">\n${charts.map((svg) => `<figure>${svg}</figure>`).join("\n")}\n</div>\n</section>`;
+}
+
+const stressCss = `
+:root { color-scheme: light; --ink: #1d232a; --muted: #5b6570; --rule: #d8dde3; --panel: #f6f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+main { max-width: 1240px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 1.6rem; margin: 0 0 4px; }
+h2 { font-size: 1.15rem; margin: 28px 0 4px; }
+.meta { color: var(--muted); margin: 0 0 12px; font-size: 0.9rem; }
+.lead { font-size: 1.05rem; background: var(--panel); border-left: 4px solid #c0392b; padding: 12px 16px; margin: 0 0 16px; }
+.note { color: var(--muted); margin: 0 0 8px; }
+.flat { background: var(--panel); padding: 8px 12px; margin: 0; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.9rem; }
+th, td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: right; white-space: nowrap; }
+th[scope="row"] { text-align: left; font-weight: 500; }
+thead th { background: var(--panel); }
+thead th:first-child { text-align: left; }
+.scroll-x { overflow-x: auto; }
+/* Histogram and exceedance curve of a metric side by side; stacked on a narrow screen. */
+.charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; }
+@media (max-width: 900px) { .charts { grid-template-columns: 1fr; } }
+figure { margin: 0; }
+figure svg { width: 100%; height: auto; display: block; }
+`;
+
+/** The line under every chart's title, in the page and in the PNGs. */
+export function stressSubtitle(summary: StressSummary): string {
+  return `${summary.scenario}, seed ${summary.seed}, ${plural(summary.completedRuns, "run")}`;
+}
+
+/** The whole stress report as one HTML document. */
+export function stressReportHtml(summary: StressSummary, runs: readonly StoredRun[]): string {
+  const metrics = stressChartData(runs);
+  const title = `deleverage stress report: ${summary.scenario}`;
+  const subtitle = stressSubtitle(summary);
+  const meta =
+    `Batch ${summary.batchId} · ${formatCount(summary.completedRuns)} of ${formatCount(summary.runs)} runs finished` +
+    ` · seed ${summary.seed} · scenario hash ${summary.scenarioHash.slice(0, 12)} · deleverage ${summary.version}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${stressCss}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+<p class="meta">${escapeHtml(meta)}</p>
+<p class="lead">${escapeHtml(stressSummaryText(summary))}</p>
+<h2>Distribution of each metric over the runs</h2>
+<p class="note">Percentiles interpolate between the two nearest runs (type 7, as DuckDB's quantile_cont), so each figure can be checked with one SQL query on results.duckdb. VaR is the p95 of uncovered bad debt, LaR the p95 of liquidated notional.</p>
+${distributionTableHtml(summary, metrics)}
+<h2>How often the buffers gave way</h2>
+<p class="note">Intervals are Wilson score intervals: where the true probability plausibly lies, given this many runs.</p>
+${probabilityTableHtml(summary)}
+<p class="note">Each metric below has a histogram (how many runs fell in each range) and, where high values are the risk, an exceedance curve: the share of runs above each value, on a log scale so that 1 in 100 is as easy to read as 1 in 2. Dashed lines mark the p95 and p99.</p>
+${metrics.map((metric) => metricSectionHtml(metric, subtitle)).join("\n")}
+<p class="note">Any single run can be replayed with its full report: deleverage run SCENARIO --seed ${summary.seed} --run-index I.</p>
+</main>
+</body>
+</html>
+`;
+}

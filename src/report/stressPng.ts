@@ -1,0 +1,18 @@
+/**
+ * `deleverage stress --png`: the stress report's SVG charts rasterised with the same pinned
+ * font as the run report's PNGs, so identical batches give identical images.
+ */
+import type { StoredRun } from "../runner/store.ts";
+import type { StressSummary } from "../runner/stressSummary.ts";
+import { type PngChart, svgToPng } from "./png.ts";
+import { stressChartData } from "./stressData.ts";
+import { stressSubtitle } from "./stressHtml.ts";
+import { stressSvgCharts } from "./stressSvg.ts";
+
+/** One PNG per chart of stress-report.html, e.g. liquidated-notional-exceedance.png. */
+export function stressPngCharts(summary: StressSummary, runs: readonly StoredRun[]): PngChart[] {
+  return stressSvgCharts(stressChartData(runs), stressSubtitle(summary)).map((chart) => ({
+    fileName: chart.fileName,
+    png: svgToPng(chart.svg),
+  }));
+}

@@ -1,0 +1,97 @@
+/**
+ * stress-report.html in Debian's chromium, offline: every chart is laid out at a readable size,
+ * its bars and curves have area on screen (drawn, not just present in the markup), nothing is
+ * requested from the network, and the page does not scroll sideways. The full-page screenshot
+ * goes to test-output/stress-report.png.
+ */
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { chromium } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+
+const chromiumPath = "/usr/bin/chromium";
+const available = existsSync(chromiumPath);
+const root = resolve(import.meta.dirname, "../..");
+const outputDirectory = join(root, "test-output");
+const execute = promisify(execFile);
+
+const directories: string[] = [];
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+describe.skipIf(!available)("stress-report.html in Chromium", () => {
+  it("draws every histogram and exceedance curve offline at a readable size", async () => {
+    const out = mkdtempSync(join(tmpdir(), "deleverage-stress-e2e-"));
+    directories.push(out);
+    await execute(
+      process.execPath,
+      [
+        join(root, "bin/deleverage.js"),
+        "stress",
+        join(root, "test/runner/fixtures/small-stress.yaml"),
+        "--runs",
+        "60",
+        "--workers",
+        "2",
+        "--out",
+        out,
+      ],
+      { cwd: root },
+    );
+    mkdirSync(outputDirectory, { recursive: true });
+    const file = join(outputDirectory, "stress-report.html");
+    copyFileSync(join(out, "stress-report.html"), file);
+
+    const userDataDirectory = mkdtempSync(join(tmpdir(), "deleverage-chromium-"));
+    directories.push(userDataDirectory);
+    const context = await chromium.launchPersistentContext(userDataDirectory, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+      viewport: { width: 1280, height: 900 },
+    });
+    try {
+      await context.setOffline(true);
+      const page = context.pages()[0] ?? (await context.newPage());
+      const requests: string[] = [];
+      page.on("request", (request) => {
+        if (!request.url().startsWith("file:")) requests.push(request.url());
+      });
+      await page.goto(`file://${file}`);
+      const layout = await page.evaluate(() => {
+        const charts = [...document.querySelectorAll("figure svg")].map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const marks = [...svg.querySelectorAll("rect[fill-opacity], path[stroke]")].map((mark) =>
+            mark.getBoundingClientRect(),
+          );
+          return {
+            width: box.width,
+            markArea: marks.reduce((sum, mark) => sum + mark.width * mark.height, 0),
+          };
+        });
+        return {
+          charts,
+          lead: document.querySelector(".lead")?.textContent ?? "",
+          sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        };
+      });
+      expect(layout.lead).toMatch(/^Over 60 runs of small-stress \(seed 11\): /);
+      expect(layout.charts.length).toBeGreaterThan(4);
+      for (const chart of layout.charts) {
+        expect(chart.width).toBeGreaterThan(450);
+        expect(chart.markArea).toBeGreaterThan(2000);
+      }
+      expect(layout.sideways).toBe(false);
+      expect(requests).toEqual([]);
+      const screenshot = join(outputDirectory, "stress-report.png");
+      await page.screenshot({ path: screenshot, fullPage: true });
+      console.log(`screenshot: ${screenshot}`);
+    } finally {
+      await context.close();
+    }
+  });
+});
