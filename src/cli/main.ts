@@ -67,11 +67,31 @@ program
   .option("--workers <n>", "worker threads (default: the number of CPUs)")
   .option("--out <dir>", "output folder: stress-summary.json, results.duckdb, shards/", "out")
   .option("--shard-size <n>", "runs stored per transaction and Parquet shard", "100")
+  .option(
+    "--queue <url>",
+    "compute the shards on `deleverage worker`s via Redis (redis://HOST:PORT)",
+  )
   .option("--json", "print stress-summary.json to stdout instead of the text summary")
+  .option("--png [dir]", "also write the stress report's charts as PNG, next to it or into DIR")
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
   .action(async (scenario, options) => {
     const { stressCommand } = await import("./stress.ts");
     await stressCommand(scenario, options);
+  });
+
+program
+  .command("worker")
+  .description("Compute shards of `stress --queue` batches from Redis until stopped (any machine).")
+  .requiredOption("--queue <url>", "the Redis the batches are queued on, redis://HOST:PORT")
+  .option("--concurrency <n>", "worker threads and shards taken at a time (default: CPUs)")
+  .option(
+    "--lock-duration <ms>",
+    "a killed worker's shards go to another worker after this long",
+    "30000",
+  )
+  .action(async (options) => {
+    const { workerCommand } = await import("./worker.ts");
+    await workerCommand(options);
   });
 
 program

@@ -11,6 +11,9 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { formatCount, formatMoney, formatPercent, formatReadable } from "../report/format.ts";
+import { stressReportHtml } from "../report/stressHtml.ts";
+import { stressPngCharts } from "../report/stressPng.ts";
+import { packageVersion } from "../report/version.ts";
 import { batchIdOf, runBatch } from "../runner/batch.ts";
 import { defaultWorkerCount } from "../runner/pool.ts";
 import type { Distribution, Proportion } from "../runner/statistics.ts";
@@ -22,19 +25,23 @@ import {
   stressSummaryJson,
   summarizeBatch,
 } from "../runner/stressSummary.ts";
-import { UsageError } from "./failure.ts";
+import { UsageError } from "../scenario/errors.ts";
 import { writeOutputs } from "./outputs.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 import { OutputWriteError, reportStoreFailure } from "./storeFailure.ts";
 import { renderTable } from "./table.ts";
-import { packageVersion } from "./version.ts";
+import { queueUrlOption, reportQueueFailure } from "./worker.ts";
 
 export interface StressCommandOptions extends ScenarioOptions {
   runs: string;
   workers?: string;
+  /** Redis URL: the shards become BullMQ jobs for `deleverage worker` processes. */
+  queue?: string;
   out: string;
   shardSize: string;
   json?: boolean;
+  /** `--png`: the stress report's charts as PNG, next to it (true) or in the folder given. */
+  png?: string | boolean;
 }
 
 const resultsDatabaseName = "results.duckdb";
@@ -187,7 +194,7 @@ function stressText(summary: StressSummary): string {
 }
 
 export function stressCommand(source: string, options: StressCommandOptions): Promise<void> {
-  return reportStoreFailure(() => stress(source, options));
+  return reportStoreFailure(() => reportQueueFailure(() => stress(source, options)));
 }
 
 async function stress(source: string, options: StressCommandOptions): Promise<void> {
@@ -197,8 +204,12 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
       ? defaultWorkerCount()
       : positiveInteger("--workers", options.workers);
   const shardSize = positiveInteger("--shard-size", options.shardSize);
+  const queueUrl = options.queue === undefined ? undefined : queueUrlOption(options.queue);
   const loaded = await loadFromOptions(source, options);
   const out = resolve(options.out);
+  // Loaded only for --queue, so a local batch does not pay for BullMQ.
+  const distributed = queueUrl === undefined ? undefined : await import("../runner/distributed.ts");
+  if (queueUrl !== undefined) await distributed?.assertQueueReachable(queueUrl);
   prepareOutput(out);
 
   const seed = loaded.scenario.seed;
@@ -240,14 +251,25 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
       );
     }
     progress = progressReporter(batch.batchId, runs);
-    const outcome = await runBatch({
+    const batchOptions = {
       scenario: loaded.engine,
       batch,
       store,
-      workers,
       signal: controller.signal,
       onProgress: progress.update,
-    });
+    };
+    const outcome =
+      queueUrl === undefined || distributed === undefined
+        ? await runBatch({ ...batchOptions, workers })
+        : await distributed.runDistributedBatch({
+            ...batchOptions,
+            queueUrl,
+            onQueued: (queued, pending) => {
+              process.stderr.write(
+                `stress: ${pending} shard(s) to compute, ${queued} queued now on ${queueUrl}; start workers with "deleverage worker --queue ${queueUrl}"\n`,
+              );
+            },
+          });
     progress.stop();
     if (outcome.repairedShards > 0) {
       process.stderr.write(
@@ -263,27 +285,43 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
       return;
     }
     await store.checkpoint();
-    const summary = summarizeBatch(batch, await store.runs(batch.batchId));
+    const storedRuns = await store.runs(batch.batchId);
+    const summary = summarizeBatch(batch, storedRuns);
     const json = stressSummaryJson(summary);
+    // `--png` alone puts the charts next to stress-report.html; `--png DIR` puts them in DIR.
+    const pngFolder = options.png === true ? out : options.png ? resolve(options.png) : undefined;
     try {
-      writeOutputs(out, { "stress-summary.json": json });
+      const pngs: Record<string, Uint8Array> = {};
+      if (pngFolder !== undefined) {
+        for (const chart of stressPngCharts(summary, storedRuns)) pngs[chart.fileName] = chart.png;
+      }
+      writeOutputs(out, {
+        "stress-summary.json": json,
+        "stress-report.html": stressReportHtml(summary, storedRuns),
+        ...(pngFolder === out ? pngs : {}),
+      });
+      if (pngFolder !== undefined && pngFolder !== out) writeOutputs(pngFolder, pngs);
     } catch (error) {
       throw new OutputWriteError(
-        `cannot write stress-summary.json to ${out}: ${error instanceof Error ? error.message : String(error)}; every run is stored, so running the same command again only writes the summary`,
+        `cannot write the batch's outputs (stress-summary.json, stress-report.html${pngFolder === undefined ? "" : ", charts"}): ${error instanceof Error ? error.message : String(error)}; every run is stored, so running the same command again only writes them`,
       );
     }
     const seconds = (performance.now() - started) / 1000;
     if (outcome.storedRuns > 0) {
       const usedWorkers = Math.min(workers, outcome.storedRuns);
+      const computedBy =
+        queueUrl === undefined
+          ? `${usedWorkers} worker${usedWorkers === 1 ? "" : "s"}`
+          : "queue workers";
       process.stderr.write(
         `stress: ${formatCount(outcome.storedRuns)} runs in ${seconds.toFixed(1)} s ` +
-          `(${(outcome.storedRuns / seconds).toFixed(1)} runs/s, ${usedWorkers} worker${usedWorkers === 1 ? "" : "s"})\n`,
+          `(${(outcome.storedRuns / seconds).toFixed(1)} runs/s, ${computedBy})\n`,
       );
     }
     process.stdout.write(
       options.json
         ? json
-        : `${stressText(summary)}\nOutputs written to ${options.out}/ (stress-summary.json, ${resultsDatabaseName}, shards/)\n`,
+        : `${stressText(summary)}\nOutputs written to ${options.out}/ (stress-summary.json, stress-report.html, ${resultsDatabaseName}, shards/)\n${pngFolder === undefined ? "" : `Charts written to ${pngFolder}/\n`}`,
     );
     if (summary.failedRuns > 0) {
       process.stderr.write(

@@ -1,0 +1,74 @@
+/**
+ * What travels through Redis between the coordinator (`stress --queue`) and the workers: the
+ * job payload (batch, validated engine scenario, shard index) and the shard's run records.
+ *
+ * JSON as is would lose what the store must keep bit for bit: NaN amplification, ±Infinity,
+ * −0, and Float64Array series (a path shock's prices, a run's five series). Typed arrays go as
+ * the base64 of their bytes, which is also three times smaller than their numbers as text;
+ * numbers JSON cannot hold go as tagged strings. A distributed batch therefore stores exactly
+ * the bytes a local one does.
+ */
+import type { EngineScenario } from "../engine/config.ts";
+import type { RunRecord } from "./runRecord.ts";
+import type { BatchInfo } from "./store.ts";
+
+/** A BullMQ job's data: one shard of one batch. */
+export interface ShardJobData {
+  /** As registered in the coordinator's store; its `version` must match the worker's. */
+  batch: BatchInfo;
+  shardIndex: number;
+  /**
+   * The loaded scenario (data files already read, see `encodeScenario`), so a worker needs no
+   * file of its own; identified by `batch.scenarioHash`.
+   */
+  scenario: string;
+}
+
+const floatsTag = "$f64";
+const numberTag = "$num";
+
+function replacer(_key: string, value: unknown): unknown {
+  if (value instanceof Float64Array) {
+    return {
+      [floatsTag]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64"),
+    };
+  }
+  if (typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))) {
+    return { [numberTag]: Object.is(value, -0) ? "-0" : String(value) };
+  }
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return value;
+  const tagged: Record<string, unknown> = value as Record<string, unknown>;
+  const floats = tagged[floatsTag];
+  if (typeof floats === "string") {
+    // Copied into a fresh buffer: the decoded bytes need not sit at an 8-byte boundary.
+    const bytes = Buffer.from(floats, "base64");
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    return new Float64Array(copy.buffer);
+  }
+  const number = tagged[numberTag];
+  if (typeof number === "string") return number === "-0" ? -0 : Number(number);
+  return value;
+}
+
+export function encodeScenario(scenario: EngineScenario): string {
+  return JSON.stringify(scenario, replacer);
+}
+
+export function decodeScenario(text: string): EngineScenario {
+  return JSON.parse(text, reviver) as EngineScenario;
+}
+
+export function encodeRecords(records: readonly RunRecord[]): string {
+  return JSON.stringify(records, replacer);
+}
+
+export function decodeRecords(text: string): RunRecord[] {
+  return JSON.parse(text, reviver) as RunRecord[];
+}

@@ -1,0 +1,226 @@
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ResultsStore } from "../../src/runner/store.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const cli = join(root, "bin/deleverage.js");
+const fixture = join(root, "test/runner/fixtures/small-stress.yaml");
+const execute = promisify(execFile);
+
+const redisServer = spawnSync("redis-server", ["--version"]).status === 0;
+if (!redisServer) {
+  console.warn(
+    "test/cli/worker.test.ts: redis-server is not installed (apt-get install redis-server, or .ci/run); the distributed tests skip",
+  );
+}
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function deleverage(...args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await execute(process.execPath, [cli, ...args], {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+const scratchDirectories: string[] = [];
+function scratch(): string {
+  const directory = mkdtempSync(join(tmpdir(), "deleverage-worker-"));
+  scratchDirectories.push(directory);
+  return directory;
+}
+
+/** Every process a test starts, so none outlives the file even when an assertion fails. */
+const children: ChildProcess[] = [];
+function start(command: string, args: string[]): ChildProcess & { output: () => string } {
+  const child = spawn(command, args, { cwd: root });
+  children.push(child);
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  return Object.assign(child, { output: () => output });
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolveExit) => {
+    child.on("exit", (code, signal) => resolveExit({ code, signal }));
+  });
+}
+
+async function waitFor(what: string, condition: () => boolean, seconds = 30): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function rows(db: string, sql: string): Promise<Record<string, unknown>[]> {
+  const store = await ResultsStore.openReadOnly(db);
+  try {
+    const result = await store.query(sql);
+    return result.rows.map((row) =>
+      Object.fromEntries(
+        result.columns.map((column, index) => {
+          const value = row[index];
+          return [column, typeof value === "bigint" ? Number(value) : value];
+        }),
+      ),
+    );
+  } finally {
+    store.close();
+  }
+}
+
+afterAll(async () => {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await exited(child);
+    }
+  }
+  for (const directory of scratchDirectories) rmSync(directory, { recursive: true, force: true });
+});
+
+describe("deleverage stress --queue: unreachable Redis", () => {
+  it("fails in one line with exit 1 and leaves no store behind", async () => {
+    const port = await freePort();
+    const out = join(scratch(), "out");
+    const outcome = await deleverage(
+      "stress",
+      fixture,
+      "--runs",
+      "10",
+      "--out",
+      out,
+      "--queue",
+      `redis://127.0.0.1:${port}`,
+    );
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toBe(
+      `deleverage: queue: cannot reach Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe.skipIf(!redisServer)("deleverage stress --queue with deleverage worker", () => {
+  let queueUrl = "";
+  let redis: Redis | undefined;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const server = start("redis-server", [
+      "--port",
+      String(port),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--bind",
+      "127.0.0.1",
+    ]);
+    await waitFor("redis-server", () => /Ready to accept connections/.test(server.output()));
+    queueUrl = `redis://127.0.0.1:${port}`;
+    redis = new Redis(queueUrl);
+  });
+
+  afterAll(() => {
+    redis?.disconnect();
+  });
+
+  it("loses and duplicates nothing when a worker and the coordinator are killed", async () => {
+    const args = ["stress", fixture, "--runs", "160", "--shard-size", "4", "--json"];
+    const reference = scratch();
+    const local = await deleverage(...args, "--workers", "2", "--out", reference);
+    expect(local.code, local.stderr).toBe(0);
+
+    const out = scratch();
+    const worker = (): ReturnType<typeof start> =>
+      start(process.execPath, [
+        cli,
+        "worker",
+        "--queue",
+        queueUrl,
+        "--concurrency",
+        "1",
+        "--lock-duration",
+        "1000",
+      ]);
+    const doomed = worker();
+    const survivor = worker();
+    const shardsDone = (child: ReturnType<typeof start>): number =>
+      child.output().match(/ shard \d+ \(runs/g)?.length ?? 0;
+
+    const coordinator = start(process.execPath, [cli, ...args, "--out", out, "--queue", queueUrl]);
+    // Killed right after a shard, while it already holds the next one: that job must come back.
+    await waitFor("the first worker's first shards", () => shardsDone(doomed) >= 2);
+    doomed.kill("SIGKILL");
+    expect((await exited(doomed)).signal).toBe("SIGKILL");
+
+    await waitFor("a quarter of the batch", () => /\(30 %\)/.test(coordinator.output()));
+    coordinator.kill("SIGKILL");
+    expect((await exited(coordinator)).signal).toBe("SIGKILL");
+
+    const resumed = await deleverage(...args, "--out", out, "--queue", queueUrl);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming batch [0-9a-f]{16}: \d+ of 160 runs already stored/);
+    expect(resumed.stdout).toBe(local.stdout);
+
+    const db = join(out, "results.duckdb");
+    const [counts] = await rows(
+      db,
+      "SELECT count(*) AS runs, count(DISTINCT runIndex) AS distinctRuns, min(runIndex) AS first, max(runIndex) AS last, (SELECT count(*) FROM timeseries) AS steps FROM runs",
+    );
+    expect(counts).toEqual({ runs: 160, distinctRuns: 160, first: 0, last: 159, steps: 160 * 41 });
+    const everything = "SELECT * FROM runs ORDER BY runIndex";
+    expect(await rows(db, everything)).toEqual(
+      await rows(join(reference, "results.duckdb"), everything),
+    );
+    const series = "SELECT * FROM timeseries ORDER BY runIndex, step";
+    expect(await rows(db, series)).toEqual(await rows(join(reference, "results.duckdb"), series));
+
+    // The survivor finished the killed worker's shard; no result is left behind in Redis.
+    expect(shardsDone(survivor)).toBeGreaterThan(0);
+    expect(await redis?.keys("deleverage:*")).toEqual([]);
+
+    survivor.kill("SIGTERM");
+    expect(await exited(survivor)).toEqual({ code: 0, signal: null });
+    expect(survivor.output()).toMatch(/worker: stopped/);
+  });
+});
