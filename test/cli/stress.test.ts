@@ -1,50 +1,23 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { amountFields, countFields } from "../../src/runner/runRecord.ts";
 import { ResultsStore } from "../../src/runner/store.ts";
+import { cliPath, deleverage, type Outcome, repositoryRoot, runProcess } from "../support/cli.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const cli = join(root, "bin/deleverage.js");
-const fixture = join(root, "test/runner/fixtures/small-stress.yaml");
-const execute = promisify(execFile);
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function deleverage(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, [cli, ...args], {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const fixture = join(repositoryRoot, "test/runner/fixtures/small-stress.yaml");
 
 /** A shell that ignores SIGXFSZ and caps file size: writes past the cap fail like a full disk. */
-async function deleverageWithFileSizeLimit(kilobytes: number, ...args: string[]): Promise<Outcome> {
-  const quoted = [process.execPath, cli, ...args].map((arg) => `'${arg.replaceAll("'", "'\\''")}'`);
-  try {
-    const { stdout, stderr } = await execute(
-      "bash",
-      ["-c", `trap '' XFSZ; ulimit -f ${kilobytes}; exec ${quoted.join(" ")}`],
-      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+function deleverageWithFileSizeLimit(kilobytes: number, ...args: string[]): Promise<Outcome> {
+  const quoted = [process.execPath, cliPath, ...args].map(
+    (arg) => `'${arg.replaceAll("'", "'\\''")}'`,
+  );
+  return runProcess("bash", [
+    "-c",
+    `trap '' XFSZ; ulimit -f ${kilobytes}; exec ${quoted.join(" ")}`,
+  ]);
 }
 
 const scratchDirectories: string[] = [];
@@ -275,7 +248,9 @@ describe("deleverage stress: interruptions", () => {
     expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
 
     const out = scratch();
-    const interrupted = spawn(process.execPath, [cli, ...args, "--out", out], { cwd: root });
+    const interrupted = spawn(process.execPath, [cliPath, ...args, "--out", out], {
+      cwd: repositoryRoot,
+    });
     let stderr = "";
     interrupted.stderr.on("data", (chunk) => {
       stderr += chunk;
@@ -287,7 +262,9 @@ describe("deleverage stress: interruptions", () => {
     expect(stderr).toMatch(/interrupted; \d+ of 200 runs are stored .* Run the same command again/);
     expect(existsSync(join(out, "stress-summary.json"))).toBe(false);
 
-    const killed = spawn(process.execPath, [cli, ...args, "--out", out], { cwd: root });
+    const killed = spawn(process.execPath, [cliPath, ...args, "--out", out], {
+      cwd: repositoryRoot,
+    });
     const killedExit = exited(killed);
     const storedBefore = parquetFiles(out, "runs").length;
     await waitFor(() => parquetFiles(out, "runs").length >= storedBefore + 2, killed);

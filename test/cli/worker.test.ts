@@ -1,42 +1,20 @@
-import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ResultsStore } from "../../src/runner/store.ts";
+import { cliPath, deleverage, repositoryRoot } from "../support/cli.ts";
 
-const root = resolve(import.meta.dirname, "../..");
-const cli = join(root, "bin/deleverage.js");
-const fixture = join(root, "test/runner/fixtures/small-stress.yaml");
-const execute = promisify(execFile);
+const fixture = join(repositoryRoot, "test/runner/fixtures/small-stress.yaml");
 
 const redisServer = spawnSync("redis-server", ["--version"]).status === 0;
 if (!redisServer) {
   console.warn(
     "test/cli/worker.test.ts: redis-server is not installed (apt-get install redis-server, or .ci/run); the distributed tests skip",
   );
-}
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function deleverage(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, [cli, ...args], {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
 }
 
 const scratchDirectories: string[] = [];
@@ -49,7 +27,7 @@ function scratch(): string {
 /** Every process a test starts, so none outlives the file even when an assertion fails. */
 const children: ChildProcess[] = [];
 function start(command: string, args: string[]): ChildProcess & { output: () => string } {
-  const child = spawn(command, args, { cwd: root });
+  const child = spawn(command, args, { cwd: repositoryRoot });
   children.push(child);
   let output = "";
   child.stdout?.on("data", (chunk) => {
@@ -173,7 +151,7 @@ describe.skipIf(!redisServer)("deleverage stress --queue with deleverage worker"
     const out = scratch();
     const worker = (): ReturnType<typeof start> =>
       start(process.execPath, [
-        cli,
+        cliPath,
         "worker",
         "--queue",
         queueUrl,
@@ -187,7 +165,14 @@ describe.skipIf(!redisServer)("deleverage stress --queue with deleverage worker"
     const shardsDone = (child: ReturnType<typeof start>): number =>
       child.output().match(/ shard \d+ \(runs/g)?.length ?? 0;
 
-    const coordinator = start(process.execPath, [cli, ...args, "--out", out, "--queue", queueUrl]);
+    const coordinator = start(process.execPath, [
+      cliPath,
+      ...args,
+      "--out",
+      out,
+      "--queue",
+      queueUrl,
+    ]);
     // Killed right after a shard, while it already holds the next one: that job must come back.
     await waitFor("the first worker's first shards", () => shardsDone(doomed) >= 2);
     doomed.kill("SIGKILL");
