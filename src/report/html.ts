@@ -10,7 +10,7 @@ import { type ReportChartData, reportChartData } from "./chartData.ts";
 import { chartCss, chartSections } from "./chartStyle.ts";
 import { eventColumns, sideName } from "./csv.ts";
 import { formatCount, formatNumber, formatReadable } from "./format.ts";
-import { escapeHtml } from "./markup.ts";
+import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
 import { type Summary, summaryJson, summaryText } from "./summary.ts";
 
 /** Enough to see how the cascade starts; events.csv has the rest. */
@@ -101,18 +101,7 @@ function chartSectionsHtml(data: ReportChartData): string {
 }
 
 const reportCss = `
-:root { color-scheme: light; --ink: #1d232a; --muted: #5b6570; --rule: #d8dde3; --panel: #f6f8fa; }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--ink); background: #fff;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 48px; }
-h1 { font-size: 1.6rem; margin: 0 0 12px; }
-h2 { font-size: 1.15rem; margin: 32px 0 4px; }
-.lead { font-size: 1.05rem; background: var(--panel); border-left: 4px solid #2f6fb0; padding: 12px 16px; margin: 0 0 16px; }
-.note { color: var(--muted); margin: 0 0 8px; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.85rem; }
-th, td { padding: 3px 10px; border-bottom: 1px solid var(--rule); text-align: right; white-space: nowrap; }
-thead th { background: var(--panel); position: sticky; top: 0; }
+thead th { position: sticky; top: 0; }
 /* Forty short rows read better as a grid of field/value pairs than as one long column. */
 table.fields, table.fields tbody { display: block; }
 table.fields tbody { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); column-gap: 28px; }
@@ -139,29 +128,18 @@ export function reportHtml(
   const uplot = uplotAssets();
   const title = options.title ?? `deleverage report: ${summary.name} (${summary.symbol})`;
   const data = options.chartData ?? reportChartData(result);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${inlinable(uplot.css, "style")}</style>
-<style>${reportCss}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-<p class="lead">${escapeHtml(summaryText(summary))}</p>
+  return htmlPage(
+    title,
+    [inlinable(uplot.css, "style"), basePageCss, reportCss],
+    `<p class="lead">${escapeHtml(summaryText(summary))}</p>
 ${chartSectionsHtml(data)}
 <h2>summary.json</h2>
 ${summaryTableHtml(summary)}
 <h2>Events</h2>
-${eventsTableHtml(result)}
-</main>
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+${eventsTableHtml(result)}`,
+    `<script type="application/json" id="report-data">${jsonForScript(data)}</script>
 <script>${inlinable(uplot.script, "script")}</script>
 <script>${inlinable(browserBundle(reportClientEntry), "script")}</script>
-</body>
-</html>
-`;
+`,
+  );
 }

@@ -8,7 +8,7 @@ import type { Proportion } from "../runner/statistics.ts";
 import type { StoredRun } from "../runner/store.ts";
 import type { StressSummary } from "../runner/stressSummary.ts";
 import { formatCount, formatMoney, formatPercent } from "./format.ts";
-import { escapeHtml, plural } from "./markup.ts";
+import { basePageCss, escapeHtml, htmlPage, plural } from "./markup.ts";
 import { type StressMetricData, stressChartData } from "./stressData.ts";
 import { exceedanceSvg, flatMetricNote, formatMetric, histogramSvg } from "./stressSvg.ts";
 
@@ -105,21 +105,15 @@ function metricSectionHtml(metric: StressMetricData, subtitle: string): string {
 }
 
 const stressCss = `
-:root { color-scheme: light; --ink: #1d232a; --muted: #5b6570; --rule: #d8dde3; --panel: #f6f8fa; }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--ink); background: #fff;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-main { max-width: 1240px; margin: 0 auto; padding: 24px 20px 48px; }
-h1 { font-size: 1.6rem; margin: 0 0 4px; }
-h2 { font-size: 1.15rem; margin: 28px 0 4px; }
+main { max-width: 1240px; }
+h1 { margin: 0 0 4px; }
+h2 { margin: 28px 0 4px; }
 .meta { color: var(--muted); margin: 0 0 12px; font-size: 0.9rem; }
-.lead { font-size: 1.05rem; background: var(--panel); border-left: 4px solid #c0392b; padding: 12px 16px; margin: 0 0 16px; }
-.note { color: var(--muted); margin: 0 0 8px; }
+.lead { border-left-color: #c0392b; }
 .flat { background: var(--panel); padding: 8px 12px; margin: 0; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.9rem; }
-th, td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: right; white-space: nowrap; }
+table { font-size: 0.9rem; }
+th, td { padding: 4px 12px; }
 th[scope="row"] { text-align: left; font-weight: 500; }
-thead th { background: var(--panel); }
 thead th:first-child { text-align: left; }
 .scroll-x { overflow-x: auto; }
 /* Histogram and exceedance curve of a metric side by side; stacked on a narrow screen. */
@@ -142,18 +136,10 @@ export function stressReportHtml(summary: StressSummary, runs: readonly StoredRu
   const meta =
     `Batch ${summary.batchId} · ${formatCount(summary.completedRuns)} of ${formatCount(summary.runs)} runs finished` +
     ` · seed ${summary.seed} · scenario hash ${summary.scenarioHash.slice(0, 12)} · deleverage ${summary.version}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${stressCss}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-<p class="meta">${escapeHtml(meta)}</p>
+  return htmlPage(
+    title,
+    [basePageCss, stressCss],
+    `<p class="meta">${escapeHtml(meta)}</p>
 <p class="lead">${escapeHtml(stressSummaryText(summary))}</p>
 <h2>Distribution of each metric over the runs</h2>
 <p class="note">Percentiles interpolate between the two nearest runs (type 7, as DuckDB's quantile_cont), so each figure can be checked with one SQL query on results.duckdb. VaR is the p95 of uncovered bad debt, LaR the p95 of liquidated notional.</p>
@@ -163,9 +149,6 @@ ${distributionTableHtml(summary, metrics)}
 ${probabilityTableHtml(summary)}
 <p class="note">Each metric below has a histogram (how many runs fell in each range) and, where high values are the risk, an exceedance curve: the share of runs above each value, on a log scale so that 1 in 100 is as easy to read as 1 in 2. Dashed lines mark the p95 and p99.</p>
 ${metrics.map((metric) => metricSectionHtml(metric, subtitle)).join("\n")}
-<p class="note">Any single run can be replayed with its full report: deleverage run SCENARIO --seed ${summary.seed} --run-index I.</p>
-</main>
-</body>
-</html>
-`;
+<p class="note">Any single run can be replayed with its full report: deleverage run SCENARIO --seed ${summary.seed} --run-index I.</p>`,
+  );
 }

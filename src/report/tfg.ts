@@ -9,7 +9,7 @@ import type { TfgParameters, TfgRun, TfgSeries } from "../engine/models/tfg.ts";
 import type { TfgScenario } from "../scenario/schema.ts";
 import { downsampleAligned } from "./downsample.ts";
 import { formatCount, formatNumber } from "./format.ts";
-import { escapeHtml } from "./markup.ts";
+import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
 
 export interface TfgSummary {
   name: string;
@@ -365,14 +365,9 @@ function summaryTable(summary: TfgSummary): string {
 }
 
 const reportCss = `
-body { margin: 0; color: #1d232a; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 48px; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.1rem; margin-top: 28px; }
-.lead { background: #f6f8fa; border-left: 4px solid #2f6fb0; padding: 12px 16px; }
-.note { color: #5b6570; }
-svg { width: 100%; height: auto; font-size: 12px; fill: #1d232a; }
-table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
-th, td { padding: 2px 10px; border-bottom: 1px solid #d8dde3; text-align: left; }
+main { max-width: 1000px; }
+svg { width: 100%; height: auto; font-size: 12px; fill: var(--ink); }
+th, td { padding: 2px 10px; text-align: left; }
 td { font-family: ui-monospace, Menlo, Consolas, monospace; }
 `;
 
@@ -422,23 +417,12 @@ export function tfgReportHtml(summary: TfgSummary, run: TfgRun): string {
         `<section>\n<h2>${escapeHtml(section.title)}</h2>\n<p class="note">${escapeHtml(section.note)}</p>\n${section.chart}\n</section>`,
     )
     .join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${reportCss}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-<p class="lead">${escapeHtml(tfgSummaryText(summary))}</p>
+  return htmlPage(
+    title,
+    [basePageCss, reportCss],
+    `<p class="lead">${escapeHtml(tfgSummaryText(summary))}</p>
 ${body}
 <h2>summary.json</h2>
-${summaryTable(summary)}
-</main>
-</body>
-</html>
-`;
+${summaryTable(summary)}`,
+  );
 }

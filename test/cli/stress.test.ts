@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { amountFields, countFields } from "../../src/runner/runRecord.ts";
-import { ResultsStore } from "../../src/runner/store.ts";
 import { cliPath, deleverage, type Outcome, repositoryRoot, runProcess } from "../support/cli.ts";
+import { storeRows } from "../support/store.ts";
 
 const fixture = join(repositoryRoot, "test/runner/fixtures/small-stress.yaml");
 
@@ -29,24 +29,6 @@ function scratch(): string {
 afterAll(() => {
   for (const directory of scratchDirectories) rmSync(directory, { recursive: true, force: true });
 });
-
-/** Reads the store in this process: a CLI call per check would cost a second of start-up each. */
-async function queryJson(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const store = await ResultsStore.openReadOnly(db);
-  try {
-    const result = await store.query(sql);
-    return result.rows.map((row) =>
-      Object.fromEntries(
-        result.columns.map((column, index) => {
-          const value = row[index];
-          return [column, typeof value === "bigint" ? Number(value) : value];
-        }),
-      ),
-    );
-  } finally {
-    store.close();
-  }
-}
 
 function parquetFiles(out: string, kind: "runs" | "timeseries"): string[] {
   const directory = join(out, "shards");
@@ -103,14 +85,14 @@ describe("deleverage stress", () => {
     expect(parquetFiles(out, "runs")).toHaveLength(4);
     expect(parquetFiles(out, "timeseries")).toHaveLength(4);
 
-    const [counts] = await queryJson(
+    const [counts] = await storeRows(
       db,
       "SELECT count(*) AS runs, count(DISTINCT runIndex) AS distinctRuns, quantile_cont(liquidatedNotional, 0.95) AS lar FROM runs",
     );
     expect(counts.runs).toBe(40);
     expect(counts.distinctRuns).toBe(40);
     expect(counts.lar).toBeCloseTo(summary.liquidationsAtRisk, 6);
-    const [steps] = await queryJson(db, "SELECT count(*) AS rows FROM timeseries");
+    const [steps] = await storeRows(db, "SELECT count(*) AS rows FROM timeseries");
     expect(steps.rows).toBe(40 * 41);
   });
 
@@ -126,7 +108,7 @@ describe("deleverage stress", () => {
     );
     expect(outcome.code, outcome.stderr).toBe(0);
     const alone = JSON.parse(outcome.stdout);
-    const [stored] = await queryJson(db, "SELECT * FROM runs WHERE runIndex = 7");
+    const [stored] = await storeRows(db, "SELECT * FROM runs WHERE runIndex = 7");
     for (const field of [...countFields, ...amountFields]) {
       expect(stored[field], field).toBe(alone[field]);
     }
@@ -172,7 +154,7 @@ describe("deleverage stress", () => {
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual([{ runs: 40, liquidated: true, nothing: null }]);
 
-    const [batch] = await queryJson(db, "SELECT batchId FROM batches");
+    const [batch] = await storeRows(db, "SELECT batchId FROM batches");
     const batchId = String(batch.batchId);
     const runs = await deleverage(
       "compare",
@@ -186,7 +168,7 @@ describe("deleverage stress", () => {
     const runComparison = JSON.parse(runs.stdout);
     expect(runComparison.first).toBe(`${batchId}:0`);
     expect(runComparison.second).toBe(`${batchId}:1`);
-    const [first, second] = await queryJson(
+    const [first, second] = await storeRows(
       db,
       "SELECT liquidatedNotional FROM runs WHERE runIndex IN (0, 1) ORDER BY runIndex",
     );
@@ -275,7 +257,7 @@ describe("deleverage stress: interruptions", () => {
     const resumed = await deleverage(...args, "--out", out, "--json");
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/resuming batch/);
-    const [counts] = await queryJson(
+    const [counts] = await storeRows(
       join(out, "results.duckdb"),
       "SELECT count(*) AS runs, count(DISTINCT runIndex) AS distinctRuns, min(runIndex) AS first, max(runIndex) AS last, (SELECT count(*) FROM timeseries) AS steps FROM runs",
     );
@@ -299,7 +281,7 @@ describe("deleverage stress: interruptions", () => {
     expect(resumed.stderr).toMatch(
       /resuming batch [0-9a-f]{16}: [\d,]+ of 300 runs already stored/,
     );
-    const [counts] = await queryJson(
+    const [counts] = await storeRows(
       join(out, "results.duckdb"),
       "SELECT count(*) AS runs, count(DISTINCT runIndex) AS distinctRuns FROM runs",
     );
@@ -360,7 +342,7 @@ describe("deleverage stress: bad input and failing runs", () => {
       error: expect.stringMatching(/index price became (Infinity|0)/),
     });
     expect(outcome.stderr).toMatch(/run\(s\) failed; they are listed in stress-summary\.json/);
-    const failed = await queryJson(
+    const failed = await storeRows(
       join(out, "results.duckdb"),
       "SELECT runIndex, seed, error FROM runs WHERE status = 'failed' ORDER BY runIndex",
     );

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ResultsStore } from "../../src/runner/store.ts";
 import { cliPath, deleverage, repositoryRoot } from "../support/cli.ts";
+import { storeRows } from "../support/store.ts";
 
 const fixture = join(repositoryRoot, "test/runner/fixtures/small-stress.yaml");
 
@@ -66,23 +66,6 @@ function freePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
-}
-
-async function rows(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const store = await ResultsStore.openReadOnly(db);
-  try {
-    const result = await store.query(sql);
-    return result.rows.map((row) =>
-      Object.fromEntries(
-        result.columns.map((column, index) => {
-          const value = row[index];
-          return [column, typeof value === "bigint" ? Number(value) : value];
-        }),
-      ),
-    );
-  } finally {
-    store.close();
-  }
 }
 
 afterAll(async () => {
@@ -188,17 +171,19 @@ describe.skipIf(!redisServer)("deleverage stress --queue with deleverage worker"
     expect(resumed.stdout).toBe(local.stdout);
 
     const db = join(out, "results.duckdb");
-    const [counts] = await rows(
+    const [counts] = await storeRows(
       db,
       "SELECT count(*) AS runs, count(DISTINCT runIndex) AS distinctRuns, min(runIndex) AS first, max(runIndex) AS last, (SELECT count(*) FROM timeseries) AS steps FROM runs",
     );
     expect(counts).toEqual({ runs: 160, distinctRuns: 160, first: 0, last: 159, steps: 160 * 41 });
     const everything = "SELECT * FROM runs ORDER BY runIndex";
-    expect(await rows(db, everything)).toEqual(
-      await rows(join(reference, "results.duckdb"), everything),
+    expect(await storeRows(db, everything)).toEqual(
+      await storeRows(join(reference, "results.duckdb"), everything),
     );
     const series = "SELECT * FROM timeseries ORDER BY runIndex, step";
-    expect(await rows(db, series)).toEqual(await rows(join(reference, "results.duckdb"), series));
+    expect(await storeRows(db, series)).toEqual(
+      await storeRows(join(reference, "results.duckdb"), series),
+    );
 
     // The survivor finished the killed worker's shard; no result is left behind in Redis.
     expect(shardsDone(survivor)).toBeGreaterThan(0);
