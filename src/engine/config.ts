@@ -117,7 +117,8 @@ export type ShockSpec =
   /** A price per step, already rebased if asked; the last price holds after the path ends. */
   | { kind: "path"; prices: Float64Array }
   | { kind: "gbm"; sigmaDaily: number; driftDaily: number }
-  | { kind: "jump"; sigmaDaily: number; jumpsPerDay: number; jumpMean: number; jumpSigma: number };
+  | { kind: "jump"; sigmaDaily: number; jumpsPerDay: number; jumpMean: number; jumpSigma: number }
+  | { kind: "garch"; sigmaDaily: number; alpha: number; beta: number; driftDaily: number };
 
 export interface EngineScenario {
   name: string;

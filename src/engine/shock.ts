@@ -32,6 +32,9 @@ export function exogenousPath(
   const days = dt / secondsPerDay;
   // Listed order must not matter: the latest point at or before a step sets its level.
   const stepPoints = shock.kind === "steps" ? [...shock.points].sort((a, b) => a.at - b.at) : [];
+  // GARCH(1,1) state: the variance of the next step's log return, starting at its long-run level.
+  const longRunVariance = shock.kind === "garch" ? shock.sigmaDaily ** 2 * days : 0;
+  let variance = longRunVariance;
   for (let step = 1; step <= steps; step++) {
     const previous = path[step - 1];
     switch (shock.kind) {
@@ -62,6 +65,17 @@ export function exogenousPath(
           (shock.driftDaily - 0.5 * sigma * sigma) * days +
           sigma * Math.sqrt(days) * random.normal();
         path[step] = previous * Math.exp(logReturn);
+        break;
+      }
+      case "garch": {
+        // Bollerslev (1986) GARCH(1,1): σ²(t) = ω + α r²(t−1) + β σ²(t−1), with
+        // ω = σ²(1 − α − β) so the long-run variance is the configured σ² per step.
+        const shockReturn = Math.sqrt(variance) * random.normal();
+        path[step] = previous * Math.exp(shock.driftDaily * days - 0.5 * variance + shockReturn);
+        variance =
+          longRunVariance * (1 - shock.alpha - shock.beta) +
+          shock.alpha * shockReturn * shockReturn +
+          shock.beta * variance;
         break;
       }
       case "jump": {

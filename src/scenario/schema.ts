@@ -331,6 +331,18 @@ export const shockSchema = z.discriminatedUnion("kind", [
     jumpMean: finite.describe("Mean log jump size (negative for crashes)."),
     jumpSigma: nonNegative,
   }),
+  z
+    .strictObject({
+      kind: z.literal("garch"),
+      sigmaDaily: positive.describe("Unconditional daily volatility of log returns."),
+      alpha: fraction.default(0.1).describe("Weight of the last squared return."),
+      beta: fraction.default(0.85).describe("Weight of the last variance."),
+      driftDaily: finite.default(0),
+    })
+    .refine((garch) => garch.alpha + garch.beta < 1, {
+      message: "alpha + beta must be below 1 (a stationary variance)",
+      path: ["beta"],
+    }),
 ]);
 
 export const scenarioSchema = z.strictObject({

@@ -19,7 +19,7 @@ const venue = fc.record({
   capacity: fc.option(fc.double({ min: 10_000, max: 10_000_000, noNaN: true }), { nil: undefined }),
   funding: fc.boolean(),
   mark: fc.constantFrom<"book" | "median" | "blend">("book", "median", "blend"),
-  shockKind: fc.constantFrom("instant", "jump", "rally"),
+  shockKind: fc.constantFrom("instant", "jump", "rally", "garch"),
 });
 
 function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : never): EngineScenario {
@@ -56,13 +56,15 @@ function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : neve
         ? { kind: "instant", drop: parameters.drop, at: 3 }
         : parameters.shockKind === "rally"
           ? { kind: "steps", points: [{ at: 3, drop: -parameters.drop }] }
-          : {
-              kind: "jump",
-              sigmaDaily: 0.05,
-              jumpsPerDay: 50,
-              jumpMean: -parameters.drop / 3,
-              jumpSigma: 0.02,
-            },
+          : parameters.shockKind === "garch"
+            ? { kind: "garch", sigmaDaily: parameters.drop, alpha: 0.15, beta: 0.8, driftDaily: 0 }
+            : {
+                kind: "jump",
+                sigmaDaily: 0.05,
+                jumpsPerDay: 50,
+                jumpMean: -parameters.drop / 3,
+                jumpSigma: 0.02,
+              },
   });
 }
 
@@ -97,7 +99,7 @@ describe("conservation of money (property, fixed seed)", () => {
         if (summary.partialLiquidationCount > 0) reached.partial++;
         if (summary.fundingPaid > 0) reached.funding++;
       }),
-      { seed: 20251010, numRuns: 300 },
+      { seed: 20251010, numRuns: 600 },
     );
     for (const [mechanism, runs] of Object.entries(reached)) {
       expect(runs, `${mechanism} was never reached`).toBeGreaterThan(0);

@@ -36,7 +36,13 @@ describe("exogenous price paths", () => {
 
   it("step points apply in time order whatever order they are listed in", () => {
     const path = exogenousPath(
-      { kind: "steps", points: [{ at: 4, drop: 0.2 }, { at: 2, drop: 0.1 }] },
+      {
+        kind: "steps",
+        points: [
+          { at: 4, drop: 0.2 },
+          { at: 2, drop: 0.1 },
+        ],
+      },
       100,
       5,
       1,
@@ -65,6 +71,37 @@ describe("exogenous price paths", () => {
     const variance = squares / steps - (sum / steps) ** 2;
     // Relative standard error of a variance estimate is sqrt(2 / n) = 0.0045.
     expect(Math.abs(variance / (perStep * perStep) - 1)).toBeLessThan(5 * 0.0045);
+  });
+
+  it("GARCH(1,1) has the long-run volatility, fat tails and clustered volatility", () => {
+    const steps = 100_000;
+    const path = exogenousPath(
+      { kind: "garch", sigmaDaily: 0.05, alpha: 0.1, beta: 0.85, driftDaily: 0 },
+      100,
+      steps,
+      60,
+      random(),
+    );
+    const returns = Float64Array.from({ length: steps }, (_, index) =>
+      Math.log(path[index + 1] / path[index]),
+    );
+    const mean = returns.reduce((sum, value) => sum + value, 0) / steps;
+    const centred = returns.map((value) => value - mean);
+    const variance = centred.reduce((sum, value) => sum + value * value, 0) / steps;
+    const perStep = 0.05 ** 2 * (60 / 86_400);
+    expect(Math.abs(variance / perStep - 1)).toBeLessThan(0.05);
+    // Excess kurtosis of GARCH(1,1) with normal shocks: 6α² / (1 − β² − 2αβ − 3α²) = 0.77 here
+    // (sample estimates converge slowly and from below); i.i.d. normals give 0 ± 0.015.
+    const fourth = centred.reduce((sum, value) => sum + value ** 4, 0) / steps;
+    expect(fourth / variance ** 2 - 3).toBeGreaterThan(0.3);
+    // Squared returns are autocorrelated (clustering); for i.i.d. draws lag 1 would be ~0 ± 0.006.
+    let lagged = 0;
+    let squares = 0;
+    for (let index = 1; index < steps; index++) {
+      lagged += (centred[index] ** 2 - variance) * (centred[index - 1] ** 2 - variance);
+    }
+    for (const value of centred) squares += (value * value - variance) ** 2;
+    expect(lagged / squares).toBeGreaterThan(0.1);
   });
 
   it("jump process produces jumps at the configured rate", () => {
