@@ -199,14 +199,19 @@ async function validateNow(): Promise<void> {
   try {
     await validateScenario(source, currentOverrides());
     if (number !== state.validationNumber) return;
-    clearIssues();
-    elements.validation.className = "validation ok";
-    elements.validation.textContent = "Valid: ready to run.";
-    elements.runButton.disabled = false;
+    showValid();
   } catch (error) {
     if (number !== state.validationNumber) return;
     showIssues(error instanceof ApiError ? error.issues : [], String(error));
   }
+}
+
+/** The scenario and overrides passed validation: say so and allow a run. */
+function showValid(): void {
+  clearIssues();
+  elements.validation.className = "validation ok";
+  elements.validation.textContent = "Valid: ready to run.";
+  elements.runButton.disabled = false;
 }
 
 function scheduleValidation(): void {
@@ -224,10 +229,7 @@ async function selectSource(source: ScenarioSource): Promise<void> {
     const { scenario } = await validateScenario(source, []);
     if (number !== state.validationNumber) return;
     showScenario(scenario);
-    clearIssues();
-    elements.validation.className = "validation ok";
-    elements.validation.textContent = "Valid: ready to run.";
-    elements.runButton.disabled = false;
+    showValid();
   } catch (error) {
     if (number !== state.validationNumber) return;
     showIssues(error instanceof ApiError ? error.issues : [], String(error));
