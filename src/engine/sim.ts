@@ -356,33 +356,78 @@ export class Simulation {
 
   run(onStep?: RunOptions["onStep"]): RunResult {
     const steps = this.scenario.steps;
-    const series = {} as Record<TimeseriesColumn, Float64Array>;
-    for (const column of timeseriesColumns) series[column] = new Float64Array(steps + 1);
-    const heatmap = this.preShockHeatmap();
-    const valueStart = this.ledgerValue();
-    const insuranceFundStart = this.insuranceFund;
-    const backstopStart = this.vault.equity(this.mark);
-    const openInterestStart = this.longSize * this.mark;
-    this.recordRow(series, 0);
+    this.begin();
     for (let step = 1; step <= steps; step++) {
-      this.step = step;
-      this.resetStepTotals();
-      const nextIndex = this.indexPath[step];
-      if (!(nextIndex > 0 && Number.isFinite(nextIndex))) {
-        throw new EngineNumericError(this.step, "index path", "index price", nextIndex);
-      }
-      this.market.shift(nextIndex / this.index);
-      this.index = nextIndex;
-      this.unwindBackstop();
-      this.runLiquidations();
-      this.checkFinite(this.mark, "market", "mark price");
-      this.checkFinite(this.index, "market", "index price");
-      this.recordRow(series, step);
-      this.market.advance(this.scenario.dt);
-      this.payFunding();
-      this.mark = this.computeMark();
+      this.advance(this.indexPath[step]);
       onStep?.(step, steps);
     }
+    return this.finish();
+  }
+
+  private series: Record<TimeseriesColumn, Float64Array> | null = null;
+  private opening: {
+    heatmap: HeatmapBucket[];
+    valueStart: number;
+    insuranceFundStart: number;
+    backstopStart: number;
+    openInterestStart: number;
+  } | null = null;
+
+  /**
+   * Records the start state. `begin`, `advance` once per step, then `finish` is what `run` does;
+   * a multi-venue world calls them itself so it can feed this venue an index it computed.
+   */
+  begin(): void {
+    const series = {} as Record<TimeseriesColumn, Float64Array>;
+    for (const column of timeseriesColumns) {
+      series[column] = new Float64Array(this.scenario.steps + 1);
+    }
+    this.series = series;
+    this.opening = {
+      heatmap: this.preShockHeatmap(),
+      valueStart: this.ledgerValue(),
+      insuranceFundStart: this.insuranceFund,
+      backstopStart: this.vault.equity(this.mark),
+      openInterestStart: this.longSize * this.mark,
+    };
+    this.recordRow(series, 0);
+  }
+
+  /** One step with `nextIndex` as the new index price (the scenario's own path in `run`). */
+  advance(nextIndex: number): void {
+    const series = this.series;
+    if (series === null) throw new Error("advance() before begin()");
+    const step = this.step + 1;
+    if (step > this.scenario.steps) throw new Error(`advance() past step ${this.scenario.steps}`);
+    this.step = step;
+    this.resetStepTotals();
+    if (!(nextIndex > 0 && Number.isFinite(nextIndex))) {
+      throw new EngineNumericError(this.step, "index path", "index price", nextIndex);
+    }
+    this.indexPath[step] = nextIndex;
+    this.market.shift(nextIndex / this.index);
+    this.index = nextIndex;
+    this.unwindBackstop();
+    this.runLiquidations();
+    this.checkFinite(this.mark, "market", "mark price");
+    this.checkFinite(this.index, "market", "index price");
+    this.recordRow(series, step);
+    this.market.advance(this.scenario.dt);
+    this.payFunding();
+    this.mark = this.computeMark();
+  }
+
+  /** The index path the scenario's shock produced (read-only; `advance` takes any index). */
+  scheduledIndex(step: number): number {
+    return this.indexPath[step];
+  }
+
+  finish(): RunResult {
+    const series = this.series;
+    const opening = this.opening;
+    if (series === null || opening === null) throw new Error("finish() before begin()");
+    const steps = this.step;
+    const { valueStart, insuranceFundStart, backstopStart, openInterestStart, heatmap } = opening;
     const valueEnd = this.ledgerValue();
     const marks = series.markPrice;
     let minPrice = marks[0];
