@@ -118,7 +118,90 @@ export type ShockSpec =
   | { kind: "path"; prices: Float64Array }
   | { kind: "gbm"; sigmaDaily: number; driftDaily: number }
   | { kind: "jump"; sigmaDaily: number; jumpsPerDay: number; jumpMean: number; jumpSigma: number }
-  | { kind: "garch"; sigmaDaily: number; alpha: number; beta: number; driftDaily: number };
+  | { kind: "garch"; sigmaDaily: number; alpha: number; beta: number; driftDaily: number }
+  /** Piecewise geometric Brownian motion: each regime holds for its steps, the last one after. */
+  | { kind: "regimes"; regimes: { steps: number; sigmaDaily: number; driftDaily: number }[] };
+
+/**
+ * Pro-cyclical venue policy (src/engine/venue/policy.ts). Volatility is the realised volatility
+ * of the mark's log returns over the last `volatilityWindowSeconds`: sqrt(Σ r²).
+ */
+export interface PolicySpec {
+  volatilityWindowSeconds: number;
+  /** Maintenance rates × clamp(1 + slope × (vol / reference − 1), 1, maxMultiplier). */
+  marginScaling?: { referenceVolatility: number; slope: number; maxMultiplier: number };
+  /** "vol above x → maintenance margin × y"; the largest multiplier whose threshold is passed. */
+  thresholdRules: { volatilityAbove: number; maintenanceMultiplier: number }[];
+  /** Wallet counted for margin × (1 − haircut), haircut = min(max, base + perVolatility × vol). */
+  collateralHaircut?: { base: number; perVolatility: number; max: number };
+  /** Open interest (quote, at the mark) above which no new position may be opened or grown. */
+  openInterestCap?: number;
+  /** A move of `move` over `windowSeconds` halts trading for `haltSeconds`. */
+  circuitBreaker?: {
+    move: number;
+    windowSeconds: number;
+    haltSeconds: number;
+    haltLiquidations: boolean;
+  };
+}
+
+/** Liquidity that leaves (src/engine/agents/marketMakers.ts). */
+export interface MarketMakerSpec {
+  volatilityWindowSeconds: number;
+  /** Volatility at and below which makers quote their full depth and base spread. */
+  referenceVolatility: number;
+  /** Depth target = 1 / (1 + volatilitySensitivity × excess + inventorySensitivity × load). */
+  volatilitySensitivity: number;
+  inventorySensitivity: number;
+  /** Makers' net position (quote notional) that counts as one unit of inventory load. */
+  inventoryLimit: number;
+  minDepth: number;
+  /** Extra half-spread (fraction of price) per unit of volatility excess, capped at maxWidening. */
+  spreadPerExcess: number;
+  maxWidening: number;
+  /** Seconds for withdrawn depth to come back half-way once conditions calm. */
+  recoveryHalfLife: number;
+}
+
+export type DistanceDistribution =
+  | { distribution: "uniform"; low: number; high: number }
+  | { distribution: "lognormal"; median: number; sigma: number };
+
+/** Resting stop-loss orders (src/engine/agents/stopLoss.ts). */
+export interface StopLossSpec {
+  /** Account types by leverage: the first group whose minLeverage the position reaches. */
+  groups: { minLeverage: number; share: number; distance: DistanceDistribution }[];
+}
+
+export interface AccumulationAgentSpec {
+  kind: "targetLeverage" | "trendFollower" | "fundingSensitive";
+  count: number;
+  /** Wallet of each agent (quote). */
+  capital: number;
+  maxLeverage: number;
+  /** targetLeverage: leverage = min(maxLeverage, targetVolatility / vol). */
+  targetVolatility: number;
+  /** trendFollower: return over this many seconds that must exceed `threshold` to hold. */
+  lookbackSeconds: number;
+  threshold: number;
+  /** fundingSensitive: full size at funding ≤ 0, none at or above this rate per interval. */
+  maxFundingRate: number;
+  /** Share of the gap to target traded per rebalance. */
+  speed: number;
+}
+
+/** Agents that open and grow positions during the run (src/engine/agents/accumulation.ts). */
+export interface AccumulationSpec {
+  rebalanceSeconds: number;
+  volatilityWindowSeconds: number;
+  agents: AccumulationAgentSpec[];
+}
+
+/** Counterfactual switches for the price-fall decomposition; never set for a main run. */
+export interface CounterfactualSpec {
+  /** Forced sales fill at the mark without touching the book (an infinitely deep book). */
+  liquidationsWithoutImpact: boolean;
+}
 
 export interface EngineScenario {
   name: string;
@@ -129,4 +212,11 @@ export interface EngineScenario {
   exchange: ExchangeSpec;
   positions: { explicit: PositionSpec[]; population?: PopulationSpec };
   shock: ShockSpec;
+  policy?: PolicySpec;
+  marketMakers?: MarketMakerSpec;
+  stopLosses?: StopLossSpec;
+  accumulation?: AccumulationSpec;
+  /** Re-run without each endogenous layer to split the price fall (metrics/fallDecomposition.ts). */
+  decomposition?: boolean;
+  counterfactual?: CounterfactualSpec;
 }

@@ -9,7 +9,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
 /** Components that draw randomness; their order fixes which jump each one gets. */
-export const streamComponents = ["population", "shock", "tfg"] as const;
+export const streamComponents = ["population", "shock", "tfg", "stopLoss", "lending"] as const;
 export type StreamComponent = (typeof streamComponents)[number];
 
 export class RandomStream {

@@ -17,6 +17,7 @@ export const eventTypes = [
   "exchange_loss",
   "unfilled",
   "funding",
+  "stop_loss",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -43,6 +44,22 @@ export const timeseriesColumns = [
   "shortOpenInterest",
   "bidDepth1pct",
   "askDepth1pct",
+  /** (bid depth − ask depth) / (bid depth + ask depth) within 1 % of the mid. */
+  "orderBookImbalance",
+  "stopLossNotional",
+  "stopLossCount",
+  /** Traders' gross notional / traders' equity (the balancing counterparty left out). */
+  "aggregateLeverage",
+  /** Accumulation agents' gross notional. */
+  "agentNotional",
+  "realisedVolatility",
+  "marginMultiplier",
+  "collateralHaircut",
+  /** 1 while the circuit breaker halts trading. */
+  "haltActive",
+  /** Share of the calm book's depth the market makers quote. */
+  "depthMultiplier",
+  "spreadWidening",
 ] as const;
 export type TimeseriesColumn = (typeof timeseriesColumns)[number];
 
@@ -114,6 +131,16 @@ export interface EngineSummary {
   amplification: number;
   openInterestStart: number;
   openInterestEnd: number;
+  stopLossNotional: number;
+  stopLossCount: number;
+  stopsPlaced: number;
+  agentBoughtNotional: number;
+  agentSoldNotional: number;
+  peakOpenInterest: number;
+  peakAggregateLeverage: number;
+  maxMarginMultiplier: number;
+  haltCount: number;
+  minDepthMultiplier: number;
   ledger: Ledger;
 }
 

@@ -35,6 +35,9 @@ export function exogenousPath(
   // GARCH(1,1) state: the variance of the next step's log return, starting at its long-run level.
   const longRunVariance = shock.kind === "garch" ? shock.sigmaDaily ** 2 * days : 0;
   let variance = longRunVariance;
+  // Regime switching: the regime of each step, in listed order; the last regime continues.
+  let regime = 0;
+  let regimeEnd = shock.kind === "regimes" ? shock.regimes[0].steps : 0;
   for (let step = 1; step <= steps; step++) {
     const previous = path[step - 1];
     switch (shock.kind) {
@@ -76,6 +79,18 @@ export function exogenousPath(
           longRunVariance * (1 - shock.alpha - shock.beta) +
           shock.alpha * shockReturn * shockReturn +
           shock.beta * variance;
+        break;
+      }
+      case "regimes": {
+        while (step > regimeEnd && regime < shock.regimes.length - 1) {
+          regime++;
+          regimeEnd += shock.regimes[regime].steps;
+        }
+        const { sigmaDaily, driftDaily } = shock.regimes[regime];
+        const logReturn =
+          (driftDaily - 0.5 * sigmaDaily * sigmaDaily) * days +
+          sigmaDaily * Math.sqrt(days) * random.normal();
+        path[step] = previous * Math.exp(logReturn);
         break;
       }
       case "jump": {

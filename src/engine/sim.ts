@@ -11,7 +11,10 @@
  * transfer has a payer and a payee and the ledger can be summed independently at the end.
  */
 
+import { AccumulationAgents } from "./agents/accumulation.ts";
+import { MarketMakers } from "./agents/marketMakers.ts";
 import { generatePopulation, orderForLocality } from "./agents/population.ts";
+import { StopLossBook } from "./agents/stopLoss.ts";
 import type { EngineScenario, PositionSpec } from "./config.ts";
 import { EngineNumericError } from "./errors.ts";
 import { EventRecorder } from "./eventLog.ts";
@@ -27,6 +30,7 @@ import { BackstopVault, Holder } from "./risk/holders.ts";
 import { TriggerIndex } from "./risk/liquidationIndex.ts";
 import { exogenousPath } from "./shock.ts";
 import { bankruptcyPrice, MarginTiers } from "./venue/marginTiers.ts";
+import { VenuePolicy } from "./venue/policy.ts";
 import { PositionStore } from "./venue/positionStore.ts";
 import { fundingRate, markPrice } from "./venue/pricing.ts";
 
@@ -53,7 +57,13 @@ const code = {
   exchangeLoss: EventRecorder.code("exchange_loss"),
   unfilled: EventRecorder.code("unfilled"),
   funding: EventRecorder.code("funding"),
+  stopLoss: EventRecorder.code("stop_loss"),
 };
+
+/** Accumulation agents pay at most this fraction over the mark (and sell at most under it). */
+const agentSlippageLimit = 0.01;
+/** Rebalances smaller than this share of the agent's equity are not worth a trade. */
+const agentTradeBand = 0.01;
 
 /** Neumaier-compensated sum: the ledger adds a million terms of very different sizes. */
 class CompensatedSum {
@@ -165,6 +175,21 @@ export class Simulation {
   private premiumSum = 0;
   private premiumSteps = 0;
 
+  // The leverage-cycle layers; each is null when its scenario section is absent.
+  private readonly policy: VenuePolicy | null;
+  private readonly liquidityMakers: MarketMakers | null;
+  private readonly stops: StopLossBook | null;
+  private readonly agents: AccumulationAgents | null;
+  /** Maintenance brackets in force: the scenario's, or scaled by the policy's multiplier. */
+  private marginTiers: MarginTiers;
+  private haircut = 0;
+  /** Stops only partly filled, tried again at the start of the next step. */
+  private stopCarry: number[] = [];
+  private readonly stopFiredOnce: Uint8Array;
+  private lastFundingRate = Number.NaN;
+  private stepStopNotional = 0;
+  private stepStopCount = 0;
+
   // Per-step accumulators (reset each step) and run totals.
   private stepLiquidated = 0;
   private stepCount = 0;
@@ -186,6 +211,10 @@ export class Simulation {
     exchangeLoss: 0,
     unfilledNotional: 0,
     fundingPaid: 0,
+    stopLossNotional: 0,
+    stopLossCount: 0,
+    agentBoughtNotional: 0,
+    agentSoldNotional: 0,
   };
 
   constructor(scenario: EngineScenario, options: RunOptions) {
@@ -193,11 +222,22 @@ export class Simulation {
     const streams = runStreams(options.seed, options.runIndex ?? 0);
     const exchange = scenario.exchange;
     this.tiers = new MarginTiers(exchange.maintenanceMarginTiers);
+    this.marginTiers = this.tiers;
+    this.policy = scenario.policy
+      ? new VenuePolicy(scenario.policy, exchange.maintenanceMarginTiers, scenario.dt)
+      : null;
+    this.liquidityMakers = scenario.marketMakers
+      ? new MarketMakers(scenario.marketMakers, scenario.dt)
+      : null;
+    this.agents = scenario.accumulation
+      ? new AccumulationAgents(scenario.accumulation, scenario.dt)
+      : null;
     const explicit = mergeCrossAccounts(
       scenario.positions.explicit,
       exchange.marginMode === "cross",
     );
-    const capacity = explicit.length + (scenario.positions.population?.count ?? 0) + 1;
+    const capacity =
+      explicit.length + (scenario.positions.population?.count ?? 0) + 1 + (this.agents?.count ?? 0);
     this.store = new PositionStore(capacity);
     for (const position of explicit) {
       this.store.add(
@@ -221,8 +261,12 @@ export class Simulation {
       orderForLocality(this.store, generatedFrom, scenario.asset.price);
     }
     this.addCounterparty();
+    this.addAgents();
 
     this.market = createMarket(scenario);
+    if (this.liquidityMakers && !(this.market instanceof OrderBookMarket)) {
+      throw new Error("marketMakers: needs market.orderBook; an impact function has no quotes");
+    }
     this.indexPath = exogenousPath(
       scenario.shock,
       scenario.asset.price,
@@ -249,6 +293,40 @@ export class Simulation {
     this.shortIndex = new TriggerIndex(1 / scenario.asset.price, this.store.count);
     this.rebuildIndex();
     this.mark = this.computeMark();
+    this.stopFiredOnce = new Uint8Array(scenario.stopLosses ? this.store.count : 0);
+    this.stops = scenario.stopLosses
+      ? new StopLossBook(this.store.count, scenario.asset.price)
+      : null;
+    this.stops?.place(
+      this.store,
+      scenario.stopLosses as NonNullable<typeof scenario.stopLosses>,
+      streams.stopLoss,
+      this.store.counterpartyId,
+    );
+  }
+
+  /** Each accumulation agent: a long with no size yet and its capital as wallet. */
+  private addAgents(): void {
+    const agents = this.agents;
+    if (!agents) return;
+    const price = this.scenario.asset.price;
+    agents.firstId = this.store.count;
+    for (let agent = 0; agent < agents.count; agent++) {
+      this.store.add(1, 0, price, agents.capitalOf(agent), false);
+    }
+    this.store.nameRange(agents.firstId, agents.count, (offset) => agents.nameOf(offset));
+  }
+
+  /** Liquidation price under the policy in force (scaled brackets, haircut wallet). */
+  private liquidationPriceOf(id: number): number {
+    const store = this.store;
+    const wallet = store.collateral[id];
+    return this.marginTiers.liquidationPrice(
+      store.side[id],
+      store.size[id],
+      store.entryPrice[id],
+      this.haircut > 0 && wallet > 0 ? wallet * (1 - this.haircut) : wallet,
+    );
   }
 
   /**
@@ -284,12 +362,7 @@ export class Simulation {
       const size = store.size[id];
       if (size === 0) continue;
       const side = store.side[id];
-      const price = this.tiers.liquidationPrice(
-        side,
-        size,
-        store.entryPrice[id],
-        store.collateral[id],
-      );
+      const price = this.liquidationPriceOf(id);
       store.liquidationPrice[id] = price;
       if (side > 0) {
         this.longIndex.add(price, id);
@@ -321,12 +394,7 @@ export class Simulation {
 
   private reindex(id: number): void {
     const store = this.store;
-    const price = this.tiers.liquidationPrice(
-      store.side[id],
-      store.size[id],
-      store.entryPrice[id],
-      store.collateral[id],
-    );
+    const price = this.liquidationPriceOf(id);
     store.liquidationPrice[id] = price;
     if (store.side[id] > 0) this.longIndex.add(price, id);
     else this.shortIndex.add(1 / price, id);
@@ -409,8 +477,10 @@ export class Simulation {
     this.index = nextIndex;
     this.unwindBackstop();
     this.runLiquidations();
+    this.rebalanceAgents();
     this.checkFinite(this.mark, "market", "mark price");
     this.checkFinite(this.index, "market", "index price");
+    this.observeLayers();
     this.recordRow(series, step);
     this.market.advance(this.scenario.dt);
     this.payFunding();
@@ -462,6 +532,15 @@ export class Simulation {
         amplification: exogenousMove > 0 ? totalMove / exogenousMove : Number.NaN,
         openInterestStart,
         openInterestEnd: this.longSize * marks[steps],
+        stopsPlaced: this.stops?.placed ?? 0,
+        peakOpenInterest: seriesMax(series.openInterest, steps),
+        peakAggregateLeverage: seriesMax(series.aggregateLeverage, steps),
+        maxMarginMultiplier: seriesMax(series.marginMultiplier, steps),
+        haltCount: this.policy?.haltCount ?? 0,
+        minDepthMultiplier: -seriesMax(
+          series.depthMultiplier.map((value) => -value),
+          steps,
+        ),
         ledger: { valueStart, valueEnd, drift: valueEnd - valueStart },
       },
       timeseries: series,
@@ -471,6 +550,8 @@ export class Simulation {
   }
 
   private resetStepTotals(): void {
+    this.stepStopNotional = 0;
+    this.stepStopCount = 0;
     this.stepLiquidated = 0;
     this.stepCount = 0;
     this.stepBadDebt = 0;
@@ -504,6 +585,19 @@ export class Simulation {
     series.shortOpenInterest[step] = this.shortSize * this.mark;
     series.bidDepth1pct[step] = market.depthWithin(-1, 0.01) * mid;
     series.askDepth1pct[step] = market.depthWithin(1, 0.01) * mid;
+    const depthSum = series.bidDepth1pct[step] + series.askDepth1pct[step];
+    series.orderBookImbalance[step] =
+      depthSum > 0 ? (series.bidDepth1pct[step] - series.askDepth1pct[step]) / depthSum : 0;
+    series.stopLossNotional[step] = this.stepStopNotional;
+    series.stopLossCount[step] = this.stepStopCount;
+    series.aggregateLeverage[step] = this.aggregateLeverage(this.opening?.valueStart ?? 0);
+    series.agentNotional[step] = this.agentNotional();
+    series.realisedVolatility[step] = this.realisedVolatility();
+    series.marginMultiplier[step] = this.policy?.multiplier ?? 1;
+    series.collateralHaircut[step] = this.haircut;
+    series.haltActive[step] = this.policy?.halted ? 1 : 0;
+    series.depthMultiplier[step] = this.liquidityMakers?.depth ?? 1;
+    series.spreadWidening[step] = this.liquidityMakers?.widening ?? 0;
   }
 
   private roundsInStep = 0;
@@ -514,6 +608,9 @@ export class Simulation {
     this.capacityLeft = exchange.liquidation.maxNotionalPerStep ?? Number.POSITIVE_INFINITY;
     this.roundsInStep = 0;
     this.mark = this.computeMark();
+    // A halt that covers liquidations leaves everything where it is, pending positions included.
+    if (this.policy?.liquidationsHalted) return;
+    this.restoreCarriedStops();
     const carried = this.pending;
     this.pending = this.carried;
     this.pending.length = 0;
@@ -529,8 +626,10 @@ export class Simulation {
         }
         carried.length = 0;
       }
+      // Resting stops are on the book before the liquidation engine looks: they fire first.
+      const stopsFired = this.fireStops();
       this.collectTriggered();
-      if (batch.length === 0) break;
+      if (batch.length === 0 && stopsFired === 0) break;
       this.roundsInStep++;
       this.round = this.roundsInStep;
       this.adlQueues?.long.invalidate();
@@ -562,6 +661,203 @@ export class Simulation {
     this.batch.push(id);
   }
 
+  private restoreCarriedStops(): void {
+    const stops = this.stops;
+    if (!stops) return;
+    for (const id of this.stopCarry) {
+      if (this.store.size[id] > 0) stops.add(id, this.store.side[id], stops.stopPrice[id]);
+    }
+    this.stopCarry.length = 0;
+  }
+
+  /**
+   * Fires every stop the mark has crossed: each closes its position with a market order into
+   * the book, never below the bankruptcy price (the rest waits for the next step or for the
+   * liquidation engine). A position the liquidation engine already holds keeps no stop: the
+   * exchange cancels a liquidated account's open orders. Returns the stops that traded.
+   */
+  private fireStops(): number {
+    const stops = this.stops;
+    if (!stops || this.policy?.halted) return 0;
+    const store = this.store;
+    const triggered = stops.take(this.mark);
+    let fired = 0;
+    for (let index = 0; index < triggered.length; index++) {
+      const id = triggered[index];
+      if (store.size[id] === 0 || this.isLiquidatable(id)) {
+        stops.cancel(id);
+        continue;
+      }
+      const size = store.size[id];
+      if (this.closeByStop(id, size) > 0) fired++;
+      if (store.size[id] <= dustFraction * size) {
+        this.closeDust(id);
+        stops.cancel(id);
+      } else {
+        this.stopCarry.push(id);
+      }
+    }
+    if (fired > 0) this.mark = this.computeMark();
+    return fired;
+  }
+
+  private closeByStop(id: number, quantity: number): number {
+    const store = this.store;
+    const side = store.side[id];
+    const fill = this.fill;
+    const bankrupt = bankruptcyPrice(
+      side,
+      store.size[id],
+      store.entryPrice[id],
+      store.collateral[id],
+    );
+    this.market.execute(side > 0 ? -1 : 1, quantity, bankrupt, fill);
+    const filled = fill.filled;
+    if (filled <= 0) return 0;
+    const collateralBefore = store.collateral[id];
+    this.transferToMakers(id, filled, fill.notional);
+    this.log(
+      code.stopLoss,
+      id,
+      side,
+      filled,
+      fill.averagePrice,
+      store.collateral[id] - collateralBefore,
+    );
+    this.totals.stopLossNotional += fill.notional;
+    this.stepStopNotional += fill.notional;
+    if (this.stopFiredOnce[id] === 0) {
+      this.stopFiredOnce[id] = 1;
+      this.totals.stopLossCount++;
+      this.stepStopCount++;
+    }
+    if (store.size[id] > dustFraction * filled) this.reindex(id);
+    return filled;
+  }
+
+  /**
+   * Accumulation agents trade toward their targets every rebalance interval, through the book,
+   * unless trading is halted. Buys respect the open-interest cap and the initial margin of the
+   * bracket the new notional falls in.
+   */
+  private rebalanceAgents(): void {
+    const agents = this.agents;
+    if (!agents || this.policy?.halted || this.step % agents.rebalanceSteps !== 0) return;
+    const store = this.store;
+    const funding = Number.isNaN(this.lastFundingRate)
+      ? (this.mark - this.index) / this.index
+      : this.lastFundingRate;
+    for (let agent = 0; agent < agents.count; agent++) {
+      const id = agents.firstId + agent;
+      const mark = this.mark;
+      const equity = store.equity(id, mark);
+      const target = agents.targetNotional(agent, equity, mark, funding);
+      const gap = (target - store.size[id] * mark) * agents.speedOf(agent);
+      if (Math.abs(gap) < agentTradeBand * Math.max(0, equity)) continue;
+      if (gap > 0) this.agentBuys(id, gap / mark, equity);
+      else this.agentSells(id, Math.min(store.size[id], -gap / mark));
+    }
+    this.mark = this.computeMark();
+  }
+
+  private agentBuys(id: number, wanted: number, equity: number): void {
+    const store = this.store;
+    const mark = this.mark;
+    let quantity = wanted;
+    if (this.policy) {
+      const longUnits =
+        this.longSize + Math.max(0, this.makers.size) + Math.max(0, this.vault.size);
+      quantity = Math.min(quantity, this.policy.openRoom(longUnits * mark) / mark);
+    }
+    // Initial margin (Binance brackets): notional ≤ equity × the bracket's max leverage.
+    const notional = (store.size[id] + quantity) * mark;
+    const allowed = equity * this.marginTiers.maxLeverageFor(notional);
+    if (notional > allowed) quantity = allowed / mark - store.size[id];
+    if (!(quantity > 0)) return;
+    const fill = this.fill;
+    this.market.execute(1, quantity, mark * (1 + agentSlippageLimit), fill);
+    if (fill.filled <= 0) return;
+    const size = store.size[id];
+    store.entryPrice[id] = (size * store.entryPrice[id] + fill.notional) / (size + fill.filled);
+    this.changeSize(id, fill.filled);
+    this.makers.trade(-1, fill.filled, fill.notional);
+    this.totals.agentBoughtNotional += fill.notional;
+    this.checkFinite(store.entryPrice[id], store.accountName(id), "entryPrice");
+    this.reindex(id);
+  }
+
+  private agentSells(id: number, quantity: number): void {
+    if (!(quantity > 0)) return;
+    const store = this.store;
+    const fill = this.fill;
+    this.market.execute(-1, quantity, this.mark * (1 - agentSlippageLimit), fill);
+    if (fill.filled <= 0) return;
+    const size = store.size[id];
+    this.transferToMakers(id, fill.filled, fill.notional);
+    this.totals.agentSoldNotional += fill.notional;
+    if (store.size[id] <= dustFraction * size) this.closeDust(id);
+    if (store.size[id] > 0) this.reindex(id);
+  }
+
+  /**
+   * End of step: the layers read the mark. A new margin multiplier or haircut re-prices every
+   * position (O(n), only when the rounded rule output changes); makers re-quote the book.
+   */
+  private observeLayers(): void {
+    const mark = this.mark;
+    if (this.policy?.observe(mark)) {
+      this.marginTiers = this.policy.tiers();
+      this.haircut = this.policy.haircut;
+      this.rebuildIndex();
+    }
+    const makers = this.liquidityMakers;
+    if (makers?.observe(mark, this.makers.size * mark)) {
+      (this.market as OrderBookMarket).setLiquidity(makers.depth, makers.widening);
+    }
+    this.agents?.observe(mark);
+  }
+
+  /** Realised volatility of whichever layer measures it (policy, makers, agents), else 0. */
+  private realisedVolatility(): number {
+    return (
+      this.policy?.volatility.value ??
+      this.liquidityMakers?.volatility.value ??
+      this.agents?.volatility.value ??
+      0
+    );
+  }
+
+  /** Traders' gross notional over their equity; equity from the ledger, so O(1) per step. */
+  private aggregateLeverage(valueStart: number): number {
+    const store = this.store;
+    const mark = this.mark;
+    const counterparty = store.counterpartyId;
+    let others =
+      this.insuranceFund +
+      this.makers.equity(mark) +
+      this.vault.equity(mark) +
+      this.proRataPools.long.equity(mark) +
+      this.proRataPools.short.equity(mark) +
+      this.exchangeCash +
+      this.socialPool;
+    let gross = this.longSize + this.shortSize;
+    if (counterparty >= 0) {
+      others += store.equity(counterparty, mark);
+      gross -= store.size[counterparty];
+    }
+    const equity = valueStart - others;
+    return equity > 0 ? (gross * mark) / equity : 0;
+  }
+
+  private agentNotional(): number {
+    const agents = this.agents;
+    if (!agents) return 0;
+    let units = 0;
+    for (let agent = 0; agent < agents.count; agent++)
+      units += this.store.size[agents.firstId + agent];
+    return units * this.mark;
+  }
+
   /** Take every position the current mark has crossed; stale index entries are dropped. */
   private collectTriggered(): void {
     this.longIndex.takeAtOrAbove(this.mark, this.takeLong);
@@ -578,7 +874,7 @@ export class Simulation {
     if (exchange.liquidation.mode === "partial") {
       const equity = store.equity(id, mark);
       const keep =
-        this.tiers.notionalRestoringMargin(
+        this.marginTiers.notionalRestoringMargin(
           size * mark,
           equity,
           exchange.liquidationFeeRate,
@@ -641,13 +937,7 @@ export class Simulation {
 
   /** Liquidation price kept current without an index entry: the position waits in `pending`. */
   private reindexQuietly(id: number): void {
-    const store = this.store;
-    store.liquidationPrice[id] = this.tiers.liquidationPrice(
-      store.side[id],
-      store.size[id],
-      store.entryPrice[id],
-      store.collateral[id],
-    );
+    this.store.liquidationPrice[id] = this.liquidationPriceOf(id);
   }
 
   private closeDust(id: number): void {
@@ -716,7 +1006,9 @@ export class Simulation {
       store.entryPrice[id],
       store.collateral[id],
     );
-    this.market.execute(side > 0 ? -1 : 1, quantity, limit, fill);
+    if (this.scenario.counterfactual?.liquidationsWithoutImpact)
+      this.fillAtMark(side, quantity, limit);
+    else this.market.execute(side > 0 ? -1 : 1, quantity, limit, fill);
     const filled = fill.filled;
     if (filled <= 0) return 0;
     const collateralBefore = store.collateral[id];
@@ -746,6 +1038,20 @@ export class Simulation {
       this.log(code.fee, id, side, 0, 0, fee);
     }
     return filled;
+  }
+
+  /**
+   * Counterfactual only: the closing order of a `side` position fills in full at the mark, as
+   * against an infinitely deep book, if the mark is within its limit; the book is not touched.
+   */
+  private fillAtMark(side: number, quantity: number, limit: number): void {
+    const fill = this.fill;
+    const mark = this.mark;
+    const within = side > 0 ? mark >= limit : mark <= limit;
+    fill.filled = within ? quantity : 0;
+    fill.notional = within ? quantity * mark : 0;
+    fill.averagePrice = within ? mark : Number.NaN;
+    fill.lastPrice = mark;
   }
 
   /** Loss waterfall for cash: insurance fund → backstop vault → socialised (collected at round end). */
@@ -972,6 +1278,7 @@ export class Simulation {
     this.premiumSum = 0;
     this.premiumSteps = 0;
     const rate = fundingRate(funding, premium);
+    this.lastFundingRate = rate;
     const mark = this.mark;
     const store = this.store;
     let paidByLongs = 0;
@@ -1013,6 +1320,13 @@ export class Simulation {
   private checkFinite(value: number, subject: string, field: string): void {
     if (!Number.isFinite(value)) throw new EngineNumericError(this.step, subject, field, value);
   }
+}
+
+/** Largest of rows 0..steps. */
+function seriesMax(values: Float64Array, steps: number): number {
+  let largest = values[0];
+  for (let row = 1; row <= steps; row++) largest = Math.max(largest, values[row]);
+  return largest;
 }
 
 export function runScenario(scenario: EngineScenario, options: RunOptions): RunResult {

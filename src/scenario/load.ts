@@ -589,7 +589,7 @@ async function toEngineScenario(
     throw new ScenarioError(issues);
   }
   const population = scenario.positions.population;
-  return {
+  const engine: EngineScenario = {
     name: scenario.name,
     steps: scenario.steps,
     dt: scenario.dt,
@@ -599,6 +599,26 @@ async function toEngineScenario(
     positions: population === undefined ? { explicit } : { explicit, population },
     shock,
   };
+  // The leverage-cycle sections are copied only when present, so other scenarios are unchanged.
+  if (scenario.marketMakers !== undefined && scenario.market.orderBook === undefined) {
+    throw new ScenarioError([
+      document.issue(
+        ["marketMakers"],
+        "is not allowed with market.impact; market makers re-quote an order book (use market.orderBook)",
+      ),
+    ]);
+  }
+  const cycleKeys = [
+    "policy",
+    "marketMakers",
+    "stopLosses",
+    "accumulation",
+    "decomposition",
+  ] as const;
+  for (const key of cycleKeys) {
+    if (scenario[key] !== undefined) Object.assign(engine, { [key]: scenario[key] });
+  }
+  return engine;
 }
 
 async function marketSpec(

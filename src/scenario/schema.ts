@@ -4,6 +4,14 @@
  * here: the engine receives a fully populated scenario.
  */
 import { z } from "zod";
+import {
+  accumulationSchema,
+  decompositionSchema,
+  marketMakersSchema,
+  policySchema,
+  regimesShockSchema,
+  stopLossesSchema,
+} from "./cycleSchema.ts";
 
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
 const positive = finite.refine((value) => value > 0, { message: "must be > 0" });
@@ -343,6 +351,7 @@ export const shockSchema = z.discriminatedUnion("kind", [
       message: "alpha + beta must be below 1 (a stationary variance)",
       path: ["beta"],
     }),
+  regimesShockSchema,
 ]);
 
 export const scenarioSchema = z.strictObject({
@@ -362,6 +371,11 @@ export const scenarioSchema = z.strictObject({
   exchange: exchangeSchema.default(exchangeSchema.parse({})),
   positions: positionsSchema,
   shock: shockSchema.default({ kind: "none" }),
+  policy: policySchema.optional(),
+  marketMakers: marketMakersSchema.optional(),
+  stopLosses: stopLossesSchema.optional(),
+  accumulation: accumulationSchema.optional(),
+  decomposition: decompositionSchema.optional(),
 });
 
 /**

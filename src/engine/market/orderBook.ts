@@ -36,6 +36,10 @@ class BookSide {
   best = 0;
   /** One past the deepest level below its baseline: refill needs to visit only these. */
   depletedEnd = 0;
+  /** Resting price multiplier from market makers' spread widening (1 = as quoted). */
+  priceFactor = 1;
+  /** Baseline as first quoted; `baselineSize` is this × the makers' depth share. */
+  private calmBaseline: Float64Array | null = null;
 
   constructor(levels: readonly PriceLevel[], name: "bids" | "asks") {
     if (levels.length === 0) throw new Error(`${name}: needs at least one level`);
@@ -82,6 +86,23 @@ class BookSide {
     let index = start;
     while (index < this.count && this.isEmptyAt(index)) index++;
     this.best = index;
+  }
+
+  /**
+   * Market makers now quote `depth` of the calm book: every level's baseline and resting size
+   * are scaled by the same ratio, so consumed depth stays consumed in proportion.
+   */
+  setDepth(depth: number): void {
+    if (this.calmBaseline === null) this.calmBaseline = this.baselineSize.slice();
+    const calm = this.calmBaseline;
+    for (let index = 0; index < this.count; index++) {
+      const baseline = calm[index] * depth;
+      const ratio = baseline / this.baselineSize[index];
+      this.baselineSize[index] = baseline;
+      // Untouched levels stay exactly at their baseline, so refill never has to visit them.
+      this.remainingSize[index] =
+        index >= this.depletedEnd ? baseline : this.remainingSize[index] * ratio;
+    }
   }
 
   refill(fraction: number): void {
@@ -139,7 +160,7 @@ export class OrderBookMarket implements Market {
     const remaining = side.remainingSize;
     const count = side.count;
     const orientation = side.orientation;
-    const scale = this.priceScale;
+    const scale = this.priceScale * side.priceFactor;
     // An unbounded order sweeps to the limit; its dust threshold must not be infinite too.
     const dust = Number.isFinite(quantity) ? quantity * EMPTY_FRACTION : 0;
     let left = quantity;
@@ -186,6 +207,23 @@ export class OrderBookMarket implements Market {
     this.priceScale *= factor;
   }
 
+  /**
+   * The market makers' quoting state (src/engine/agents/marketMakers.ts): `depth` is the share
+   * of the calm book's depth they quote, `widening` the extra half-spread as a fraction of
+   * price (bids × (1 − widening), asks × (1 + widening)).
+   */
+  setLiquidity(depth: number, widening: number): void {
+    if (!(depth > 0 && depth <= 1) || !(widening >= 0 && widening < 1)) {
+      throw new Error(
+        `setLiquidity: depth ${depth} and widening ${widening} are not allowed; expected 0 < depth <= 1 and 0 <= widening < 1`,
+      );
+    }
+    this.bids.setDepth(depth);
+    this.asks.setDepth(depth);
+    this.bids.priceFactor = 1 - widening;
+    this.asks.priceFactor = 1 + widening;
+  }
+
   advance(seconds: number): void {
     if (this.resilienceHalfLife === null || !(seconds > 0)) return;
     const fraction = 1 - 2 ** (-seconds / this.resilienceHalfLife);
@@ -196,14 +234,16 @@ export class OrderBookMarket implements Market {
   /** The highest bid; 0 when no bid rests (nobody pays anything), matching a sell's "no limit". */
   bestBid(): number {
     const bids = this.bids;
-    return bids.best < bids.count ? bids.quotedPrice[bids.best] * this.priceScale : 0;
+    return bids.best < bids.count
+      ? bids.quotedPrice[bids.best] * this.priceScale * bids.priceFactor
+      : 0;
   }
 
   /** The lowest ask; Infinity when no ask rests, matching a buy's "no limit". */
   bestAsk(): number {
     const asks = this.asks;
     return asks.best < asks.count
-      ? asks.quotedPrice[asks.best] * this.priceScale
+      ? asks.quotedPrice[asks.best] * this.priceScale * asks.priceFactor
       : Number.POSITIVE_INFINITY;
   }
 
@@ -211,7 +251,13 @@ export class OrderBookMarket implements Market {
     const bids = this.bids;
     const asks = this.asks;
     if (bids.best === bids.count || asks.best === asks.count) return this.last;
-    return ((bids.quotedPrice[bids.best] + asks.quotedPrice[asks.best]) / 2) * this.priceScale;
+    // Multiplying by factors of 1 is exact, so a book without makers' widening is unchanged.
+    return (
+      ((bids.quotedPrice[bids.best] * bids.priceFactor +
+        asks.quotedPrice[asks.best] * asks.priceFactor) /
+        2) *
+      this.priceScale
+    );
   }
 
   /** Price of the last unit traded (the initial mid before any trade); `shift` leaves it alone. */
@@ -225,7 +271,7 @@ export class OrderBookMarket implements Market {
     const mid = this.mid();
     const bound = mid * (1 - orientation * fraction);
     const tolerance = mid * BOUND_TOLERANCE;
-    const scale = this.priceScale;
+    const scale = this.priceScale * side.priceFactor;
     let depth = 0;
     for (let index = side.best; index < side.count; index++) {
       if (orientation * (side.quotedPrice[index] * scale - bound) < -tolerance) break;
@@ -241,7 +287,8 @@ export class OrderBookMarket implements Market {
 
   /** Current price of a level, best first; for drawing the book and checking fills. */
   levelPrice(direction: Direction, index: number): number {
-    return (direction === -1 ? this.bids : this.asks).quotedPrice[index] * this.priceScale;
+    const side = direction === -1 ? this.bids : this.asks;
+    return side.quotedPrice[index] * this.priceScale * side.priceFactor;
   }
 
   /** Base quantity resting at a level now. */

@@ -49,8 +49,20 @@ export class PositionStore {
     return this.collateral[id] + this.side[id] * this.size[id] * (price - this.entryPrice[id]);
   }
 
+  /** Names positions [first, first + count) by their offset (accumulation agents). */
+  nameRange(first: number, count: number, name: (offset: number) => string): void {
+    this.namedRange = { first, count, name };
+  }
+
+  private namedRange: { first: number; count: number; name: (offset: number) => string } | null =
+    null;
+
   accountName(id: number): string {
     if (id < this.explicitNames.length) return this.explicitNames[id];
+    const range = this.namedRange;
+    if (range !== null && id >= range.first && id < range.first + range.count) {
+      return range.name(id - range.first);
+    }
     return id === this.counterpartyId ? "counterparty" : `generated-${id}`;
   }
 
