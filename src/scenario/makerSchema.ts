@@ -184,7 +184,7 @@ export const makerVenueSchema = z
         context.addIssue({
           code: "custom",
           path: ["ilks", index, "name"],
-          message: `ilk name ${JSON.stringify(ilk.name)} is used twice; names must be unique`,
+          message: "ilk names must be unique; this one is used twice",
         });
       }
       ilkNames.add(ilk.name);
@@ -192,15 +192,7 @@ export const makerVenueSchema = z
         context.addIssue({
           code: "custom",
           path: ["ilks", index, "collateral"],
-          message: `collateral ${JSON.stringify(ilk.collateral)} is the debt asset; it must differ`,
-        });
-      }
-      const chost = ilk.dust * ilk.chop;
-      if (ilk.hole <= chost) {
-        context.addIssue({
-          code: "custom",
-          path: ["ilks", index, "hole"],
-          message: `hole ${ilk.hole} must exceed dust × chop = ${chost}, or no auction could start`,
+          message: `must differ from the debt asset ${venue.debtAsset}`,
         });
       }
     });
@@ -209,7 +201,7 @@ export const makerVenueSchema = z
         context.addIssue({
           code: "custom",
           path,
-          message: `ilk ${JSON.stringify(name)} is not one of the venue's ilks (${[...ilkNames].join(", ")})`,
+          message: `must name one of the venue's ilks: ${[...ilkNames].join(", ")}`,
         });
       }
     };
@@ -225,7 +217,7 @@ export const makerVenueSchema = z
         context.addIssue({
           code: "custom",
           path: ["keepers", index, "name"],
-          message: `keeper name ${JSON.stringify(keeper.name)} is used twice; names must be unique`,
+          message: "keeper names must be unique; this one is used twice",
         });
       }
       keeperNames.add(keeper.name);
