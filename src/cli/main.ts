@@ -74,6 +74,13 @@ program
   .option("--json", "print stress-summary.json to stdout instead of the text summary")
   .option("--png [dir]", "also write the stress report's charts as PNG, next to it or into DIR")
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
+  .option(
+    "--sweep <path=values>",
+    "sweep a field: PATH=V1,V2,... or PATH=MIN..MAX[:log][:int], repeatable",
+    collect,
+    [] as string[],
+  )
+  .option("--samples <n>", "Latin hypercube samples of the sweep's ranges (default 16)")
   .action(async (scenario, options) => {
     const { stressCommand } = await import("./stress.ts");
     await stressCommand(scenario, options);

@@ -11,13 +11,14 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { formatCount, formatMoney, formatPercent, formatReadable } from "../report/format.ts";
+import { sweepChartData } from "../report/frontier.ts";
 import { stressReportHtml } from "../report/stressHtml.ts";
 import { stressPngCharts } from "../report/stressPng.ts";
 import { packageVersion } from "../report/version.ts";
 import { batchIdOf, runBatch } from "../runner/batch.ts";
 import { defaultWorkerCount } from "../runner/pool.ts";
 import type { Distribution, Proportion } from "../runner/statistics.ts";
-import { ResultsStore } from "../runner/store.ts";
+import { ResultsStore, type StoredRun } from "../runner/store.ts";
 import {
   type DistributionField,
   distributionFields,
@@ -25,7 +26,25 @@ import {
   stressSummaryJson,
   summarizeBatch,
 } from "../runner/stressSummary.ts";
-import { UsageError } from "../scenario/errors.ts";
+import {
+  expandSweep,
+  type LoadedSweepPoint,
+  loadSweepPoints,
+  parseSweepOption,
+  pointLabel,
+  type SweepDefinition,
+  sweepDefinition,
+  sweepIdOf,
+} from "../runner/sweep.ts";
+import { SweepRunner } from "../runner/sweepRun.ts";
+import {
+  type SweepPointSummary,
+  type SweepSummary,
+  sweepSummary,
+  worstPoint,
+} from "../runner/sweepSummary.ts";
+import { describeValue, UsageError } from "../scenario/errors.ts";
+import type { LoadedScenario } from "../scenario/load.ts";
 import { writeOutputs } from "./outputs.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 import { OutputWriteError, reportStoreFailure } from "./storeFailure.ts";
@@ -42,6 +61,10 @@ export interface StressCommandOptions extends ScenarioOptions {
   json?: boolean;
   /** `--png`: the stress report's charts as PNG, next to it (true) or in the folder given. */
   png?: string | boolean;
+  /** `--sweep PATH=V1,V2,...` or `PATH=MIN..MAX[:log][:int]`, repeatable. */
+  sweep?: string[];
+  /** Latin hypercube samples for the sweep's ranges. */
+  samples?: string;
 }
 
 const resultsDatabaseName = "results.duckdb";
@@ -49,7 +72,7 @@ const resultsDatabaseName = "results.duckdb";
 const listedFailures = 20;
 const signalExitCodes: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 130, SIGTERM: 143 };
 
-function positiveInteger(option: string, text: string): number {
+export function positiveInteger(option: string, text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
     throw new UsageError(`${option}: "${text}" is not allowed; expected a positive integer`);
@@ -58,7 +81,7 @@ function positiveInteger(option: string, text: string): number {
 }
 
 /** Creates the output folder and proves it writable before any run is spent on it. */
-function prepareOutput(out: string): void {
+export function prepareOutput(out: string): void {
   try {
     mkdirSync(out, { recursive: true });
     accessSync(out, constants.W_OK);
@@ -72,9 +95,10 @@ function prepareOutput(out: string): void {
  * A bar with ETA on a terminal; one plain line per tenth of the batch in logs and CI. The first
  * report says how many runs a resumed batch already has; tenths before that are not repeated.
  */
-function progressReporter(
-  batchId: string,
+export function progressReporter(
+  subject: string,
   total: number,
+  command = "stress",
 ): {
   update: (finished: number) => void;
   stop: () => void;
@@ -83,7 +107,7 @@ function progressReporter(
   const announceResume = (finished: number): void => {
     if (finished > 0) {
       process.stderr.write(
-        `stress: resuming batch ${batchId}: ${formatCount(finished)} of ${formatCount(total)} runs already stored\n`,
+        `${command}: resuming ${subject}: ${formatCount(finished)} of ${formatCount(total)} runs already stored\n`,
       );
     }
   };
@@ -122,7 +146,7 @@ function progressReporter(
       }
       while (nextTenth <= 10 && finished >= (total * nextTenth) / 10) {
         process.stderr.write(
-          `stress: ${formatCount(finished)}/${formatCount(total)} runs (${nextTenth * 10} %)\n`,
+          `${command}: ${formatCount(finished)}/${formatCount(total)} runs (${nextTenth * 10} %)\n`,
         );
         nextTenth++;
       }
@@ -206,6 +230,16 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
   const shardSize = positiveInteger("--shard-size", options.shardSize);
   const queueUrl = options.queue === undefined ? undefined : queueUrlOption(options.queue);
   const loaded = await loadFromOptions(source, options);
+  const definition = sweepOf(loaded, options);
+  if (definition !== undefined) {
+    if (queueUrl !== undefined) {
+      throw new UsageError(
+        "--queue: sweeps run on this machine's workers for now; drop --queue or the sweep",
+      );
+    }
+    await stressSweep(source, options, loaded, definition, { runs, workers, shardSize });
+    return;
+  }
   const out = resolve(options.out);
   // Loaded only for --queue, so a local batch does not pay for BullMQ.
   const distributed = queueUrl === undefined ? undefined : await import("../runner/distributed.ts");
@@ -250,7 +284,7 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
         `stress: batch ${batch.batchId} keeps the shard size it started with (${batch.shardSize}), not --shard-size ${shardSize}\n`,
       );
     }
-    progress = progressReporter(batch.batchId, runs);
+    progress = progressReporter(`batch ${batch.batchId}`, runs);
     const batchOptions = {
       scenario: loaded.engine,
       batch,
@@ -333,6 +367,237 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
     progress?.stop();
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onTerminate);
+    store.close();
+  }
+}
+
+/** The `--set` paths given, so a sweep cannot vary a field `--set` also fixes. */
+function setPaths(assignments: readonly string[]): string[] {
+  return assignments.map((assignment) => assignment.split("=")[0].trim());
+}
+
+/** The scenario's sweep merged with `--sweep` options; undefined when nothing is swept. */
+export function sweepOf(
+  loaded: LoadedScenario,
+  options: Pick<StressCommandOptions, "sweep" | "samples" | "set">,
+): SweepDefinition | undefined {
+  return sweepDefinition(loaded.scenario.sweep, (options.sweep ?? []).map(parseSweepOption), {
+    samples:
+      options.samples === undefined ? undefined : positiveInteger("--samples", options.samples),
+    scenarioSeed: loaded.scenario.seed,
+    setPaths: setPaths(options.set),
+  });
+}
+
+/** Every point loaded and validated (nothing has run or been written yet). */
+export async function prepareSweep(
+  source: string,
+  options: ScenarioOptions,
+  loaded: LoadedScenario,
+  definition: SweepDefinition,
+): Promise<{ points: LoadedSweepPoint[]; sweepId: string }> {
+  const overrides = [...options.set];
+  if (options.seed !== undefined) overrides.push(`seed=${options.seed}`);
+  const points = await loadSweepPoints(
+    source,
+    { overrides, cwd: process.cwd() },
+    definition,
+    expandSweep(definition),
+  );
+  return { points, sweepId: sweepIdOf(points, loaded.scenario.seed) };
+}
+
+/**
+ * SIGINT/SIGTERM stop scheduling runs (a second one exits at once); `exitCode` is 130 or 143
+ * for the signal received.
+ */
+export function interruptions(): {
+  signal: AbortSignal;
+  exitCode: () => number;
+  dispose: () => void;
+} {
+  const controller = new AbortController();
+  let signalName: keyof typeof signalExitCodes | undefined;
+  const onSignal = (name: keyof typeof signalExitCodes): void => {
+    if (signalName !== undefined) process.exit(signalExitCodes[name]);
+    signalName = name;
+    controller.abort();
+  };
+  const onInterrupt = (): void => onSignal("SIGINT");
+  const onTerminate = (): void => onSignal("SIGTERM");
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onTerminate);
+  return {
+    signal: controller.signal,
+    exitCode: () => signalExitCodes[signalName ?? "SIGINT"],
+    dispose: () => {
+      process.off("SIGINT", onInterrupt);
+      process.off("SIGTERM", onTerminate);
+    },
+  };
+}
+
+/** Writes the outputs of a sweep or recommendation; a failure leaves the stored runs usable. */
+export function writeSweepOutputs(
+  out: string,
+  files: Record<string, string>,
+  png: string | boolean | undefined,
+  charts: () => { fileName: string; png: Uint8Array }[],
+): string | undefined {
+  const pngFolder = png === true ? out : png ? resolve(png) : undefined;
+  try {
+    const pngs: Record<string, Uint8Array> = {};
+    if (pngFolder !== undefined) for (const chart of charts()) pngs[chart.fileName] = chart.png;
+    writeOutputs(out, { ...files, ...(pngFolder === out ? pngs : {}) });
+    if (pngFolder !== undefined && pngFolder !== out) writeOutputs(pngFolder, pngs);
+  } catch (error) {
+    throw new OutputWriteError(
+      `cannot write the outputs (${Object.keys(files).join(", ")}${pngFolder === undefined ? "" : ", charts"}): ${error instanceof Error ? error.message : String(error)}; every run is stored, so running the same command again only writes them`,
+    );
+  }
+  return pngFolder;
+}
+
+function sweepTable(summary: SweepSummary): { columns: string[]; rows: string[][] } {
+  const paths = summary.parameters.map((parameter) => parameter.path);
+  const columns = [
+    "point",
+    ...paths,
+    "runs",
+    "P(fund exhausted)",
+    "95 % interval",
+    "P(ADL)",
+    "VaR",
+    "LaR",
+    "mean bad debt",
+  ];
+  const rows = summary.points.map((point) => [
+    String(point.index),
+    ...paths.map((path) => describeValue(point.parameters[path])),
+    formatCount(point.summary.completedRuns),
+    formatPercent(point.summary.insuranceFundExhausted.probability),
+    `${formatPercent(point.summary.insuranceFundExhausted.low)}–${formatPercent(point.summary.insuranceFundExhausted.high)}`,
+    formatPercent(point.summary.adlFired.probability),
+    formatMoney(point.summary.valueAtRisk),
+    formatMoney(point.summary.liquidationsAtRisk),
+    formatMoney(point.summary.distributions.badDebt.mean),
+  ]);
+  return { columns, rows };
+}
+
+async function stressSweep(
+  source: string,
+  options: StressCommandOptions,
+  loaded: LoadedScenario,
+  definition: SweepDefinition,
+  settings: { runs: number; workers: number; shardSize: number },
+): Promise<void> {
+  const { points, sweepId } = await prepareSweep(source, options, loaded, definition);
+  const out = resolve(options.out);
+  prepareOutput(out);
+  const seed = loaded.scenario.seed;
+  const store = await ResultsStore.open(join(out, resultsDatabaseName));
+  const signals = interruptions();
+  const started = performance.now();
+  const total = points.length * settings.runs;
+  const progress = progressReporter(`sweep ${sweepId}`, total);
+  process.stderr.write(
+    `stress: sweep ${sweepId}: ${formatCount(points.length)} points × ${formatCount(settings.runs)} runs\n`,
+  );
+  const runner = new SweepRunner({
+    points,
+    sweepId,
+    seed,
+    store,
+    workers: settings.workers,
+    shardSize: settings.shardSize,
+    version: packageVersion(),
+    signal: signals.signal,
+    onProgress: progress.update,
+  });
+  try {
+    const outcome = await runner.runStage(
+      points.map((point) => ({ pointIndex: point.index, firstRun: 0, runs: settings.runs })),
+    );
+    progress.stop();
+    if (outcome.interrupted) {
+      process.stderr.write(
+        `stress: interrupted; ${formatCount(outcome.resumedRuns + outcome.storedRuns)} of ${formatCount(total)} runs are stored in ${join(out, resultsDatabaseName)}. Run the same command again to resume.\n`,
+      );
+      process.exitCode = signals.exitCode();
+      return;
+    }
+    await store.checkpoint();
+    const pointSummaries: SweepPointSummary[] = [];
+    const pointRuns: StoredRun[][] = [];
+    for (const point of points) {
+      const [batchId] = runner.batchesOf(point.index);
+      const batch = await store.batch(batchId);
+      if (batch === undefined) throw new Error(`batch ${batchId} of point ${point.index} vanished`);
+      const runs = await store.runs(batchId);
+      pointRuns.push(runs);
+      pointSummaries.push({
+        index: point.index,
+        parameters: point.values,
+        scenarioHash: point.loaded.hash,
+        batchIds: [batchId],
+        summary: summarizeBatch(batch, runs),
+      });
+    }
+    const summary = sweepSummary(
+      { sweepId, scenario: loaded.scenario.name, seed, runsPerPoint: settings.runs },
+      definition,
+      pointSummaries,
+    );
+    const focus = worstPoint(pointSummaries);
+    const chart = sweepChartData(summary);
+    const table = sweepTable(summary);
+    const section = {
+      heading: "Sweep",
+      lead: `${formatCount(points.length)} points of ${summary.scenario}, ${formatCount(settings.runs)} runs each (seed ${seed}; ${summary.sampling}). ${summary.commonRandomNumbers[0].toUpperCase()}${summary.commonRandomNumbers.slice(1)}, so differences between points are the parameters' effect.`,
+      chart,
+      table: { ...table, highlight: focus },
+      focus: `The distributions below are of point ${focus} (${pointLabel(points[focus])}), the point with the highest LaR; stress-summary.json has every point's.`,
+    };
+    const focusSummary = pointSummaries[focus].summary;
+    const json = `${JSON.stringify(summary, null, 2)}\n`;
+    const pngFolder = writeSweepOutputs(
+      out,
+      {
+        "stress-summary.json": json,
+        "stress-report.html": stressReportHtml(focusSummary, pointRuns[focus], section),
+      },
+      options.png,
+      () => stressPngCharts(focusSummary, pointRuns[focus], chart),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    if (outcome.storedRuns > 0) {
+      process.stderr.write(
+        `stress: ${formatCount(outcome.storedRuns)} runs in ${seconds.toFixed(1)} s (${(outcome.storedRuns / seconds).toFixed(1)} runs/s, ${settings.workers} worker${settings.workers === 1 ? "" : "s"})\n`,
+      );
+    }
+    const failed = pointSummaries.reduce((sum, point) => sum + point.summary.failedRuns, 0);
+    process.stdout.write(
+      options.json
+        ? json
+        : `${summary.scenario}: sweep ${sweepId}, ${formatCount(points.length)} points × ${formatCount(settings.runs)} runs (seed ${seed}; ${summary.sampling})\n\n${renderTable(
+            table.columns.map((title, index) => ({
+              title,
+              align: index === 0 || index <= summary.parameters.length ? "left" : "right",
+            })),
+            table.rows,
+          ).trimEnd()}\n\nOutputs written to ${options.out}/ (stress-summary.json, stress-report.html, ${resultsDatabaseName}, shards/)\n${pngFolder === undefined ? "" : `Charts written to ${pngFolder}/\n`}`,
+    );
+    if (failed > 0) {
+      process.stderr.write(
+        `stress: ${formatCount(failed)} run(s) failed; they are listed in stress-summary.json and in the runs table (status = 'failed')\n`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    progress.stop();
+    signals.dispose();
+    await runner.close();
     store.close();
   }
 }

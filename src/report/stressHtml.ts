@@ -8,6 +8,8 @@ import type { Proportion } from "../runner/statistics.ts";
 import type { StoredRun } from "../runner/store.ts";
 import type { StressSummary } from "../runner/stressSummary.ts";
 import { formatCount, formatMoney, formatPercent } from "./format.ts";
+import type { FrontierChartData } from "./frontier.ts";
+import { frontierSvg } from "./frontierSvg.ts";
 import { basePageCss, escapeHtml, htmlPage, plural } from "./markup.ts";
 import { type StressMetricData, stressChartData } from "./stressData.ts";
 import { exceedanceSvg, flatMetricNote, formatMetric, histogramSvg } from "./stressSvg.ts";
@@ -120,6 +122,7 @@ thead th:first-child { text-align: left; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; }
 @media (max-width: 900px) { .charts { grid-template-columns: 1fr; } }
 figure { margin: 0; }
+tr.recommended th, tr.recommended td { background: #e8f6ee; font-weight: 600; }
 figure svg { width: 100%; height: auto; display: block; }
 `;
 
@@ -128,8 +131,42 @@ export function stressSubtitle(summary: StressSummary): string {
   return `${summary.scenario}, seed ${summary.seed}, ${plural(summary.completedRuns, "run")}`;
 }
 
-/** The whole stress report as one HTML document. */
-export function stressReportHtml(summary: StressSummary, runs: readonly StoredRun[]): string {
+/**
+ * The sweep part of the page (a `stress` sweep or `recommend`): a paragraph, the sweep chart, a
+ * table of the points (cells already formatted) and which point the rest of the page shows.
+ */
+export interface SweepReportSection {
+  heading: string;
+  lead: string;
+  chart: FrontierChartData;
+  table: { columns: string[]; rows: string[][]; highlight?: number };
+  focus: string;
+}
+
+function sweepSectionHtml(section: SweepReportSection, subtitle: string): string {
+  const header = section.table.columns.map((title) => `<th scope="col">${escapeHtml(title)}</th>`);
+  const rows = section.table.rows.map(
+    (row, index) =>
+      `<tr${index === section.table.highlight ? ' class="recommended"' : ""}>${row.map((cell, column) => (column === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join("")}</tr>`,
+  );
+  return `<h2>${escapeHtml(section.heading)}</h2>
+<p class="lead sweep">${escapeHtml(section.lead)}</p>
+<div class="charts"><figure class="frontier">${frontierSvg(section.chart, subtitle)}</figure></div>
+<div class="scroll-x"><table class="distribution sweep-points">
+<thead><tr>${header.join("")}</tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table></div>
+<p class="note">${escapeHtml(section.focus)}</p>`;
+}
+
+/** The whole stress report as one HTML document; with a sweep, the sweep comes first. */
+export function stressReportHtml(
+  summary: StressSummary,
+  runs: readonly StoredRun[],
+  sweep?: SweepReportSection,
+): string {
   const metrics = stressChartData(runs);
   const title = `deleverage stress report: ${summary.scenario}`;
   const subtitle = stressSubtitle(summary);
@@ -140,7 +177,7 @@ export function stressReportHtml(summary: StressSummary, runs: readonly StoredRu
     title,
     [basePageCss, stressCss],
     `<p class="meta">${escapeHtml(meta)}</p>
-<p class="lead">${escapeHtml(stressSummaryText(summary))}</p>
+${sweep === undefined ? "" : `${sweepSectionHtml(sweep, subtitle)}\n`}<p class="lead">${escapeHtml(stressSummaryText(summary))}</p>
 <h2>Distribution of each metric over the runs</h2>
 <p class="note">Percentiles interpolate between the two nearest runs (type 7, as DuckDB's quantile_cont), so each figure can be checked with one SQL query on results.duckdb. VaR is the p95 of uncovered bad debt, LaR the p95 of liquidated notional.</p>
 ${distributionTableHtml(summary, metrics)}

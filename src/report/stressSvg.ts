@@ -18,16 +18,16 @@ export const stressSvgHeight = 340;
  */
 const pixelRatio = 2;
 
-const margin = { top: 58, right: 22, bottom: 50, left: 72 };
-const box = {
+export const margin = { top: 58, right: 22, bottom: 50, left: 72 };
+export const box = {
   left: margin.left,
   top: margin.top,
   width: stressSvgWidth - margin.left - margin.right,
   height: stressSvgHeight - margin.top - margin.bottom,
 };
-const bottom = box.top + box.height;
+export const bottom = box.top + box.height;
 
-const colors = {
+export const colors = {
   bars: "#2f6fb0",
   curve: "#c0392b",
   p95: "#e67e22",
@@ -41,7 +41,7 @@ const colors = {
 /** Browsers without DejaVu fall back to their sans-serif; resvg has only DejaVu. */
 const fontFamily = `${svgFontFamily}, sans-serif`;
 
-function coordinate(value: number): string {
+export function coordinate(value: number): string {
   return value.toFixed(2);
 }
 
@@ -63,7 +63,7 @@ export function formatMetric(unit: MetricUnit, value: number): string {
   return formatCompact(value);
 }
 
-function text(
+export function text(
   x: number,
   y: number,
   content: string,
@@ -81,7 +81,7 @@ function text(
   return `<text x="${coordinate(x)}" y="${coordinate(y)}" font-size="${options.size ?? 12}" text-anchor="${options.anchor ?? "start"}" fill="${options.fill ?? colors.ink}"${weight}${rotate}>${escapeHtml(content)}</text>`;
 }
 
-function documentSvg(height: number, title: string, subtitle: string, body: string): string {
+export function documentSvg(height: number, title: string, subtitle: string, body: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${stressSvgWidth * pixelRatio}" height="${height * pixelRatio}" viewBox="0 0 ${stressSvgWidth} ${height}" font-family="${fontFamily}" role="img">\n` +
     `<title>${escapeHtml(title)}</title>\n` +
@@ -92,7 +92,7 @@ function documentSvg(height: number, title: string, subtitle: string, body: stri
 }
 
 /** A short image that says why there is no chart, so a PNG set is always complete. */
-function noteSvg(title: string, subtitle: string, note: string): string {
+export function noteSvg(title: string, subtitle: string, note: string): string {
   return documentSvg(
     120,
     title,
@@ -110,7 +110,10 @@ export function flatMetricNote(metric: StressMetricData): string | null {
   return null;
 }
 
-function linear(domain: [number, number], range: [number, number]): (value: number) => number {
+export function linear(
+  domain: [number, number],
+  range: [number, number],
+): (value: number) => number {
   const [d0, d1] = domain;
   const [r0, r1] = range;
   return (value) => r0 + ((value - d0) / (d1 - d0)) * (r1 - r0);
@@ -161,7 +164,7 @@ function percentileMarkers(metric: StressMetricData, x: (value: number) => numbe
   return parts.join("\n");
 }
 
-function frame(): string {
+export function frame(): string {
   return `<rect x="${box.left}" y="${box.top}" width="${box.width}" height="${box.height}" fill="none" stroke="${colors.frame}"/>`;
 }
 

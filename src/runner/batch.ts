@@ -11,31 +11,39 @@ import type { BatchInfo, ResultsStore } from "./store.ts";
 
 /**
  * A batch is named by what determines its numbers: the scenario (its hash covers every field
- * and data file), the master seed and the run count. The same command therefore finds its own
- * batch again and resumes it.
+ * and data file), the master seed, the run count and the first run index. The same command
+ * therefore finds its own batch again and resumes it. Batches that start at run 0 keep the name
+ * they had before batches could start elsewhere.
  */
-export function batchIdOf(scenarioHash: string, seed: number, runs: number): string {
-  return createHash("sha256")
-    .update(`${scenarioHash}\n${seed}\n${runs}`)
-    .digest("hex")
-    .slice(0, 16);
+export function batchIdOf(scenarioHash: string, seed: number, runs: number, firstRun = 0): string {
+  const text = `${scenarioHash}\n${seed}\n${runs}${firstRun === 0 ? "" : `\n${firstRun}`}`;
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
 export function shardCount(batch: Pick<BatchInfo, "runs" | "shardSize">): number {
   return Math.ceil(batch.runs / batch.shardSize);
 }
 
+/** The run indexes of one shard: shard k of a batch starting at run f holds f + k·size onwards. */
 export function shardRuns(
-  batch: Pick<BatchInfo, "runs" | "shardSize">,
+  batch: Pick<BatchInfo, "runs" | "shardSize" | "firstRun">,
   shardIndex: number,
 ): number[] {
-  const first = shardIndex * batch.shardSize;
-  const last = Math.min(first + batch.shardSize, batch.runs);
+  const firstRun = batch.firstRun ?? 0;
+  const first = firstRun + shardIndex * batch.shardSize;
+  const last = Math.min(first + batch.shardSize, firstRun + batch.runs);
   return Array.from({ length: last - first }, (_, offset) => first + offset);
+}
+
+/** Computes one run; a pool shared by several batches (a sweep's points) is one per point. */
+export interface RunSource {
+  run(runIndex: number): Promise<RunRecord>;
 }
 
 export interface BatchOptions {
   scenario: EngineScenario;
+  /** A pool the caller owns and keeps open across batches; without it the batch starts its own. */
+  pool?: RunSource;
   /** As recorded in the store (see ResultsStore.registerBatch). */
   batch: BatchInfo;
   store: ResultsStore;
@@ -74,7 +82,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   }
 
   const workers = Math.max(1, Math.min(options.workers, pendingRuns.length));
-  const pool = new RunPool(options.scenario, batch.seed, workers);
+  const ownPool =
+    options.pool === undefined ? new RunPool(options.scenario, batch.seed, workers) : undefined;
+  const pool: RunSource = options.pool ?? (ownPool as RunPool);
   const completed = new Map<number, RunRecord[]>();
   let storedRuns = 0;
   let failure: unknown;
@@ -87,7 +97,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const accept = (record: RunRecord): void => {
     finishedRuns++;
     options.onProgress?.(finishedRuns, batch.runs);
-    const shardIndex = Math.floor(record.runIndex / batch.shardSize);
+    const shardIndex = Math.floor((record.runIndex - (batch.firstRun ?? 0)) / batch.shardSize);
     const records = completed.get(shardIndex) ?? [];
     records.push(record);
     completed.set(shardIndex, records);
@@ -134,7 +144,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     await writes;
   } finally {
     signal?.removeEventListener("abort", stop);
-    await pool.destroy();
+    await ownPool?.destroy();
   }
   if (failure !== undefined) throw failure;
   return {

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import type { EngineScenario } from "../engine/config.ts";
 import type { RunRecord } from "./runRecord.ts";
-import type { BatchWorkerData } from "./worker.ts";
+import type { BatchWorkerData, RunTask } from "./worker.ts";
 
 /**
  * Worker threads do not inherit loader hooks registered at run time (bin/deleverage.js registers
@@ -22,12 +22,18 @@ export function defaultWorkerCount(): number {
   return availableParallelism();
 }
 
+/**
+ * The pool of a batch, or of a whole sweep: given several scenarios (one per point), every
+ * worker holds them all and a task names the point, so the threads start once per sweep.
+ */
 export class RunPool {
-  private readonly pool: Piscina<number, RunRecord>;
+  private readonly pool: Piscina<RunTask, RunRecord>;
   private destroyed: Promise<void> | undefined;
 
-  constructor(scenario: EngineScenario, seed: number, workers: number) {
-    const workerData: BatchWorkerData = { scenario, seed };
+  constructor(scenario: EngineScenario | readonly EngineScenario[], seed: number, workers: number) {
+    const workerData: BatchWorkerData = Array.isArray(scenario)
+      ? { scenario: scenario[0], points: scenario, seed }
+      : { scenario: scenario as EngineScenario, seed };
     this.pool = new Piscina({
       filename: new URL("./worker.ts", import.meta.url).href,
       minThreads: workers,
@@ -44,6 +50,16 @@ export class RunPool {
 
   run(runIndex: number): Promise<RunRecord> {
     return this.pool.run(runIndex);
+  }
+
+  /** Run `runIndex` of the scenario of sweep point `pointIndex`. */
+  runPoint(pointIndex: number, runIndex: number): Promise<RunRecord> {
+    return this.pool.run([pointIndex, runIndex]);
+  }
+
+  /** The runs of one point, as a batch takes them. */
+  forPoint(pointIndex: number): { run(runIndex: number): Promise<RunRecord> } {
+    return { run: (runIndex) => this.runPoint(pointIndex, runIndex) };
   }
 
   /** Stops every worker; runBatch calls it only once no run is in flight (see there). */

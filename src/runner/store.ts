@@ -48,6 +48,17 @@ export interface BatchInfo {
   shardSize: number;
   steps: number;
   version: string;
+  /** Index of the batch's first run (0 unless the batch extends another, see batchIdOf). */
+  firstRun?: number;
+}
+
+/** One batch of a sweep point, as `recordSweepBatch` stores it. */
+export interface SweepBatchRow {
+  sweepId: string;
+  pointIndex: number;
+  batchId: string;
+  /** The point's parameters as JSON: {"exchange.insuranceFund": 500000, ...}. */
+  parameters: string;
 }
 
 export interface StoredRun {
@@ -91,6 +102,13 @@ const schema = [
   `CREATE TABLE IF NOT EXISTS timeseries (
     batchId VARCHAR NOT NULL, runIndex INTEGER NOT NULL, step INTEGER NOT NULL,
     ${seriesColumns.map((column) => `${column} DOUBLE`).join(", ")})`,
+  // Added after the first stores were written; older stores gain it with every batch at run 0.
+  "ALTER TABLE batches ADD COLUMN IF NOT EXISTS firstRun INTEGER DEFAULT 0",
+  // Which batches hold the runs of each point of a sweep: a point run in stages has one row per
+  // stage (runs 0–19, then 20–39, ...), so joining runs through this table counts each run once.
+  `CREATE TABLE IF NOT EXISTS sweepPoints (
+    sweepId VARCHAR NOT NULL, pointIndex INTEGER NOT NULL, batchId VARCHAR NOT NULL,
+    parameters VARCHAR NOT NULL, PRIMARY KEY (sweepId, pointIndex, batchId))`,
   `CREATE TABLE IF NOT EXISTS shards (
     batchId VARCHAR NOT NULL, shardIndex INTEGER NOT NULL, firstRun INTEGER NOT NULL,
     lastRun INTEGER NOT NULL, runsFile VARCHAR NOT NULL, timeseriesFile VARCHAR NOT NULL,
@@ -188,7 +206,8 @@ export class ResultsStore {
   async registerBatch(batch: BatchInfo): Promise<BatchInfo> {
     try {
       await this.connection.run(
-        `INSERT INTO batches VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+        `INSERT INTO batches (batchId, scenarioName, scenarioHash, seed, runs, shardSize, steps, version, firstRun)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
         [
           batch.batchId,
           batch.scenarioName,
@@ -198,6 +217,7 @@ export class ResultsStore {
           batch.shardSize,
           batch.steps,
           batch.version,
+          batch.firstRun ?? 0,
         ],
       );
     } catch (error) {
@@ -222,7 +242,34 @@ export class ResultsStore {
       shardSize: toNumber(row.shardSize),
       steps: toNumber(row.steps),
       version: String(row.version),
+      // Left out at 0, the value every batch had before batches could start elsewhere.
+      ...(toNumber(row.firstRun ?? 0) === 0 ? {} : { firstRun: toNumber(row.firstRun) }),
     };
+  }
+
+  /** Links a batch to a point of a sweep; recording the same link twice is a no-op. */
+  async recordSweepBatch(row: SweepBatchRow): Promise<void> {
+    try {
+      await this.connection.run(
+        "INSERT INTO sweepPoints VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        [row.sweepId, row.pointIndex, row.batchId, row.parameters],
+      );
+    } catch (error) {
+      throw new StoreError(
+        `cannot record sweep ${row.sweepId} point ${row.pointIndex} in ${this.path}: ${messageOf(error)}`,
+      );
+    }
+  }
+
+  /** Every stored run of several batches (a sweep point's stages), in run order. */
+  async runsOfBatches(batchIds: readonly string[]): Promise<StoredRun[]> {
+    if (batchIds.length === 0) return [];
+    const placeholders = batchIds.map((_, index) => `$${index + 1}`).join(", ");
+    const rows = await this.rows(
+      `SELECT * FROM runs WHERE batchId IN (${placeholders}) ORDER BY runIndex`,
+      [...batchIds],
+    );
+    return rows.map(storedRun);
   }
 
   /** Batch ids that start with `prefix`, so people can type a few characters of one. */

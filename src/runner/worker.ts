@@ -9,13 +9,23 @@ import { type RunRecord, seriesColumns, simulateRun } from "./runRecord.ts";
 
 export interface BatchWorkerData {
   scenario: EngineScenario;
+  /** A sweep's point scenarios; tasks then name the point. */
+  points?: readonly EngineScenario[];
   seed: number;
 }
 
+/** A run index of the batch's scenario, or [point index, run index] of a sweep. */
+export type RunTask = number | readonly [number, number];
+
 const batch = workerData as BatchWorkerData;
 
-export default function runTask(runIndex: number): RunRecord | object {
-  const record = simulateRun(batch.scenario, batch.seed, runIndex);
+export default function runTask(task: RunTask): RunRecord | object {
+  if (typeof task !== "number" && batch.points?.[task[0]] === undefined) {
+    throw new RangeError(`sweep point ${task[0]} is not among this pool's scenarios`);
+  }
+  const [scenario, runIndex] =
+    typeof task === "number" ? [batch.scenario, task] : [batch.points?.[task[0]], task[1]];
+  const record = simulateRun(scenario as EngineScenario, batch.seed, runIndex);
   if (record.status === "failed") return record;
   const buffers = seriesColumns.map((column) => record.series[column].buffer);
   return move({

@@ -12,6 +12,7 @@ import {
   regimesShockSchema,
   stopLossesSchema,
 } from "./cycleSchema.ts";
+import { sweepSchema } from "./sweepSchema.ts";
 
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
 const positive = finite.refine((value) => value > 0, { message: "must be > 0" });
@@ -376,6 +377,7 @@ export const scenarioSchema = z.strictObject({
   stopLosses: stopLossesSchema.optional(),
   accumulation: accumulationSchema.optional(),
   decomposition: decompositionSchema.optional(),
+  sweep: sweepSchema.optional(),
 });
 
 /**
