@@ -189,6 +189,8 @@ export class Simulation {
   private lastFundingRate = Number.NaN;
   private stepStopNotional = 0;
   private stepStopCount = 0;
+  /** The circuit breaker halted trading in this step. */
+  private stepHalted = false;
 
   // Per-step accumulators (reset each step) and run totals.
   private stepLiquidated = 0;
@@ -473,6 +475,7 @@ export class Simulation {
       throw new EngineNumericError(this.step, "index path", "index price", nextIndex);
     }
     this.indexPath[step] = nextIndex;
+    this.stepHalted = this.policy?.halted ?? false;
     this.market.shift(nextIndex / this.index);
     this.index = nextIndex;
     this.unwindBackstop();
@@ -595,7 +598,7 @@ export class Simulation {
     series.realisedVolatility[step] = this.realisedVolatility();
     series.marginMultiplier[step] = this.policy?.multiplier ?? 1;
     series.collateralHaircut[step] = this.haircut;
-    series.haltActive[step] = this.policy?.halted ? 1 : 0;
+    series.haltActive[step] = this.stepHalted ? 1 : 0;
     series.depthMultiplier[step] = this.liquidityMakers?.depth ?? 1;
     series.spreadWidening[step] = this.liquidityMakers?.widening ?? 0;
   }
