@@ -8,10 +8,28 @@
  * What a keeper wins it sells on the world's market (context.swap) for the debt asset, which moves
  * the price and refills its DAI. See docs/models/maker.md, "Keepers".
  */
-import type { KeeperConfig } from "../../scenario/makerSchema.ts";
 import { emptySwap, type LendingEvent, type VenueContext } from "../lending/contracts.ts";
 
+/** One keeper as the scenario describes it (src/scenario/makerSchema.ts, `keepers`). */
+export interface KeeperSpec {
+  name: string;
+  /** DAI for bids. */
+  dai: number;
+  gasPriceLimitGwei: number;
+  /** ETH for gas. */
+  gasEth: number;
+  /** Required profit as a share of the value of what it buys. */
+  margin: number;
+  gasPerTake: number;
+  gasPerBark: number;
+  gasPerRedo: number;
+  bids: boolean;
+  barks: boolean;
+}
+
 const gweiPerEth = 1e9;
+/** A keeper tries its full size, then halves it this many times looking for a profitable take. */
+const maximumHalvings = 12;
 
 export class Keepers {
   readonly count: number;
@@ -38,7 +56,7 @@ export class Keepers {
   private readonly swapResult = emptySwap();
 
   constructor(
-    configs: readonly KeeperConfig[],
+    configs: readonly KeeperSpec[],
     readonly assetCount: number,
   ) {
     const count = configs.length;
@@ -98,24 +116,34 @@ export class Keepers {
 
   /**
    * Collateral units `keeper` wants to take from a lot of `lot` units at auction price `price`
-   * (DAI per unit), or 0. It takes only when price ≤ market price × (1 − margin) and the profit at
-   * that value covers the gas of the take; it buys as much as its DAI pays for.
+   * (DAI per unit), or 0. It buys as much as its DAI pays for, halving the amount until selling it
+   * on the market (context.quote, or the market price when the world gives no quote) returns
+   * more than the purchase, its margin and the gas of the take: sale × (1 − margin) − amount ×
+   * price > gas.
    */
   takeAmount(
     keeper: number,
     price: number,
     lot: number,
-    marketPrice: number,
+    collateral: number,
+    debtAsset: number,
     context: VenueContext,
   ): number {
     if (this.bids[keeper] === 0) return 0;
-    const value = marketPrice * (1 - this.margin[keeper]);
-    if (price > value) return 0;
-    const affordable = price > 0 ? this.dai[keeper] / price : lot;
-    const amount = Math.min(lot, affordable);
-    if (amount <= 0) return 0;
+    const keep = 1 - this.margin[keeper];
+    const marketPrice = context.marketPrice(collateral);
+    if (price > marketPrice * keep) return 0;
     const gasUsd = this.gasCostEth(this.gasPerTake[keeper], context) * context.gasTokenPrice;
-    return amount * (value - price) > gasUsd ? amount : 0;
+    let amount = Math.min(lot, price > 0 ? this.dai[keeper] / price : lot);
+    for (let halving = 0; halving < maximumHalvings && amount > 0; halving++) {
+      const sale =
+        context.quote === undefined
+          ? amount * marketPrice
+          : context.quote(collateral, debtAsset, amount);
+      if (sale * keep - amount * price > gasUsd) return amount;
+      amount /= 2;
+    }
+    return 0;
   }
 
   /**

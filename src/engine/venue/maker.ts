@@ -11,8 +11,7 @@
  * Vow's DAI and sin. See docs/models/maker.md.
  */
 
-import type { AbacusConfig, MakerIlkConfig, MakerVenueConfig } from "../../scenario/makerSchema.ts";
-import { Keepers } from "../agents/keepers.ts";
+import { type KeeperSpec, Keepers } from "../agents/keepers.ts";
 import { EngineNumericError } from "../errors.ts";
 import {
   type HealthFactorHistogram,
@@ -26,13 +25,57 @@ import type { RandomStream } from "../random.ts";
 
 const secondsPerYear = 31_536_000;
 
+/** The Clipper's `calc` (dss abaci.sol); fields as in src/scenario/makerSchema.ts. */
+export type AbacusSpec =
+  | { kind: "linear"; tau: number }
+  | { kind: "stairstep"; step: number; cut: number }
+  | { kind: "exponential"; cut: number };
+
+/** One collateral type; field names and units follow dss (see src/scenario/makerSchema.ts). */
+export interface MakerIlkSpec {
+  name: string;
+  /** Symbol of the collateral asset. */
+  collateral: string;
+  mat: number;
+  chop: number;
+  buf: number;
+  tail: number;
+  cusp: number;
+  chip: number;
+  tip: number;
+  hole: number;
+  dust: number;
+  /** Annual rate. */
+  stabilityFee: number;
+  abacus: AbacusSpec;
+}
+
+export interface MakerVenueSpec {
+  name: string;
+  debtAsset: string;
+  gasAsset: string;
+  globalHole: number;
+  ilks: readonly MakerIlkSpec[];
+  vaults: {
+    inline?: readonly { ilk: string; collateral: number; debt: number }[];
+    population?: readonly {
+      ilk: string;
+      count: number;
+      totalDebt: number;
+      debtSigma: number;
+      ratio: readonly { low: number; high: number; share: number }[];
+    }[];
+  };
+  keepers: readonly KeeperSpec[];
+}
+
 /**
  * The Clipper's price `elapsed` seconds after an auction (re)started at `top` (dss abaci.sol):
  * LinearDecrease.price = top × (tau − dur) / tau, 0 once dur ≥ tau;
  * StairstepExponentialDecrease.price = top × cut^(dur / step) with integer division;
  * ExponentialDecrease.price = top × cut^dur.
  */
-export function abacusPrice(abacus: AbacusConfig, top: number, elapsed: number): number {
+export function abacusPrice(abacus: AbacusSpec, top: number, elapsed: number): number {
   switch (abacus.kind) {
     case "linear":
       return elapsed >= abacus.tau ? 0 : (top * (abacus.tau - elapsed)) / abacus.tau;
@@ -59,7 +102,7 @@ export interface MakerAssets {
 }
 
 interface Ilk {
-  readonly config: MakerIlkConfig;
+  readonly config: MakerIlkSpec;
   readonly collateral: number;
   /** Jug: per-second rate factor, (1 + annual fee)^(1 / year). */
   readonly duty: number;
@@ -124,7 +167,7 @@ export class MakerVenue implements LendingVenue {
   private tvlStartUsd = Number.NaN;
   private healthStart: HealthFactorHistogram | undefined;
 
-  constructor(config: MakerVenueConfig, assets: MakerAssets, random: RandomStream | undefined) {
+  constructor(config: MakerVenueSpec, assets: MakerAssets, random: RandomStream | undefined) {
     this.name = config.name;
     const lookup = (symbol: string, field: string): number => {
       const index = assets.indexBySymbol.get(symbol);
@@ -576,14 +619,8 @@ export class MakerVenue implements LendingVenue {
         if (!keepers.canSend(keeper, keepers.gasPerTake[keeper], context)) break;
         const collateral = this.ilks[this.auctionIlk[slot]].collateral;
         const price = this.auctionPrice(slot, context);
-        const marketPrice = context.marketPrice(collateral);
-        const amount = keepers.takeAmount(
-          keeper,
-          price,
-          this.auctionLot[slot],
-          marketPrice,
-          context,
-        );
+        const lot = this.auctionLot[slot];
+        const amount = keepers.takeAmount(keeper, price, lot, collateral, this.debtAsset, context);
         if (amount <= 0) continue;
         this.take(slot, keeper, amount, price, context, this.takeResult);
         if (this.takeResult.slice > 0 || this.takeResult.owe > 0) {
@@ -755,7 +792,7 @@ export class MakerVenue implements LendingVenue {
 }
 
 export function createMakerVenue(
-  config: MakerVenueConfig,
+  config: MakerVenueSpec,
   assets: MakerAssets,
   random?: RandomStream,
 ): MakerVenue {

@@ -3,6 +3,14 @@ import { Keepers } from "../../../src/engine/agents/keepers.ts";
 import { keeperSchema } from "../../../src/scenario/makerSchema.ts";
 import { dai, eth, TestWorld } from "../venue/makerFixtures.ts";
 
+class QuotingWorld extends TestWorld {
+  quote(assetIn: number, _assetOut: number, quantityIn: number): number {
+    const reserveIn = assetIn === eth ? this.poolEth : this.poolDai;
+    const reserveOut = assetIn === eth ? this.poolDai : this.poolEth;
+    return (reserveOut * quantityIn) / (reserveIn + quantityIn);
+  }
+}
+
 const keepers = (...configs: Parameters<typeof keeperSchema.parse>[0][]) =>
   new Keepers(
     configs.map((config) => keeperSchema.parse(config)),
@@ -47,16 +55,27 @@ describe("keepers", () => {
     const world = new TestWorld(1000, 150_000);
     world.gasPriceGwei = 100;
     // Gas: 400 000 × 100 gwei = 0.04 ETH × 150 = 6 USD. Value per unit = 150 × 0.95 = 142.5.
-    expect(book.takeAmount(0, 143, 10, 150, world)).toBe(0);
+    expect(book.takeAmount(0, 143, 10, eth, dai, world)).toBe(0);
     // At 142: 10 units × 0.5 = 5 USD profit < 6 USD gas.
-    expect(book.takeAmount(0, 142, 10, 150, world)).toBe(0);
+    expect(book.takeAmount(0, 142, 10, eth, dai, world)).toBe(0);
     // At 140: 25 USD > 6 USD, and 10 units cost 1400 ≤ 10 000 DAI.
-    expect(book.takeAmount(0, 140, 10, 150, world)).toBe(10);
+    expect(book.takeAmount(0, 140, 10, eth, dai, world)).toBe(10);
     // Capital binds: 10 000 / 140 = 71.43 units of a 100-unit lot.
-    expect(book.takeAmount(0, 140, 100, 150, world)).toBeCloseTo(10_000 / 140, 12);
+    expect(book.takeAmount(0, 140, 100, eth, dai, world)).toBeCloseTo(10_000 / 140, 12);
     // At price 0 it takes the whole lot with no DAI at all.
     book.dai[0] = 0;
-    expect(book.takeAmount(0, 0, 100, 150, world)).toBe(100);
+    expect(book.takeAmount(0, 0, 100, eth, dai, world)).toBe(100);
+  });
+
+  it("with a quote, sizes the take to what the market absorbs at a profit", () => {
+    const book = keepers({ name: "k", dai: 1e6, gasPriceLimitGwei: 100, margin: 0 });
+    // A shallow pool: 100 ETH / 15 000 DAI. Selling q ETH returns 15 000 q / (100 + q).
+    const world = new QuotingWorld(100, 15_000);
+    // At 100 DAI per unit a full lot of 100 sells for 7 500 < 10 000 paid; 50 sells for
+    // 5 000 = 5 000 paid (no profit); 25 sells for 3 000 > 2 500: the keeper takes 25.
+    expect(book.takeAmount(0, 100, 100, eth, dai, world)).toBe(25);
+    // Without a quote it would have valued all 100 units at the mid price 150.
+    expect(book.takeAmount(0, 100, 100, eth, dai, new TestWorld(100, 15_000))).toBe(100);
   });
 
   it("does not bid when bids is false, and calls only when the incentive beats gas", () => {
@@ -66,7 +85,7 @@ describe("keepers", () => {
     );
     const world = new TestWorld(1000, 150_000);
     world.gasPriceGwei = 200;
-    expect(book.takeAmount(0, 1, 10, 150, world)).toBe(0);
+    expect(book.takeAmount(0, 1, 10, eth, dai, world)).toBe(0);
     // Bark gas: 450 000 × 200 gwei = 0.09 ETH × 150 = 13.5 USD.
     expect(book.firstCaller(13.4, false, world)).toBe(-1);
     expect(book.firstCaller(13.6, false, world)).toBe(0);
