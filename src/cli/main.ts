@@ -86,6 +86,58 @@ program
     await stressCommand(scenario, options);
   });
 
+/** --minimize and --maximize in the order given: the first is the recommendation's priority. */
+const objectives: string[] = [];
+const objective =
+  (direction: "minimize" | "maximize") =>
+  (path: string): string[] => {
+    objectives.push(`${direction}:${path}`);
+    return objectives;
+  };
+
+program
+  .command("recommend")
+  .description(
+    "Sweep a scenario, judge each point against risk targets, report the cost frontier and the cheapest safe point.",
+  )
+  .argument("<scenario>", "scenario file or preset name (its sweep: section, or --sweep)")
+  .option(
+    "--target <limit>",
+    'a risk limit, repeatable: "P(METRIC OP X) OP P", e.g. "P(badDebt > 1e6) < 0.01"',
+    collect,
+    [] as string[],
+  )
+  .option(
+    "--minimize <path>",
+    "a cost to minimise, e.g. exchange.insuranceFund",
+    objective("minimize"),
+  )
+  .option("--maximize <path>", "a benefit to maximise, e.g. a leverage cap", objective("maximize"))
+  .option("--runs <n>", "runs per point to start with (run i uses seed and run index i)", "20")
+  .option("--max-runs <n>", "runs a point whose verdict is open may grow to (default 8 × --runs)")
+  .option("--seed <n>", "master seed (overrides the scenario's)")
+  .option("--workers <n>", "worker threads (default: the number of CPUs)")
+  .option(
+    "--out <dir>",
+    "output folder: recommend.json, recommend-report.html, results.duckdb",
+    "out",
+  )
+  .option("--shard-size <n>", "runs stored per transaction and Parquet shard", "100")
+  .option("--json", "print recommend.json to stdout instead of the table")
+  .option("--png [dir]", "also write the report's charts as PNG, next to it or into DIR")
+  .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
+  .option(
+    "--sweep <path=values>",
+    "sweep a field: PATH=V1,V2,... or PATH=MIN..MAX[:log][:int], repeatable",
+    collect,
+    [] as string[],
+  )
+  .option("--samples <n>", "Latin hypercube samples of the sweep's ranges (default 16)")
+  .action(async (scenario, options) => {
+    const { recommendCommand } = await import("./recommend.ts");
+    await recommendCommand(scenario, { ...options, objectives });
+  });
+
 program
   .command("worker")
   .description("Compute shards of `stress --queue` batches from Redis until stopped (any machine).")
