@@ -19,12 +19,83 @@ const venue = fc.record({
   capacity: fc.option(fc.double({ min: 10_000, max: 10_000_000, noNaN: true }), { nil: undefined }),
   funding: fc.boolean(),
   mark: fc.constantFrom<"book" | "median" | "blend">("book", "median", "blend"),
-  shockKind: fc.constantFrom("instant", "jump", "rally", "garch"),
+  shockKind: fc.constantFrom("instant", "jump", "rally", "garch", "regimes"),
+  // The leverage-cycle layers, each on in about half the venues.
+  stops: fc.boolean(),
+  policy: fc.boolean(),
+  makers: fc.boolean(),
+  agents: fc.boolean(),
 });
 
 function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : never): EngineScenario {
   const base = scenario();
+  const layers: Partial<EngineScenario> = {};
+  if (parameters.stops) {
+    layers.stopLosses = {
+      groups: [
+        {
+          minLeverage: 20,
+          share: 0.6,
+          distance: { distribution: "uniform", low: 0.002, high: 0.03 },
+        },
+        {
+          minLeverage: 0,
+          share: 0.3,
+          distance: { distribution: "lognormal", median: 0.03, sigma: 0.5 },
+        },
+      ],
+    };
+  }
+  if (parameters.policy) {
+    layers.policy = {
+      volatilityWindowSeconds: 600,
+      marginScaling: { referenceVolatility: 0.005, slope: 0.5, maxMultiplier: 3 },
+      thresholdRules: [{ volatilityAbove: 0.02, maintenanceMultiplier: 2 }],
+      collateralHaircut: { base: 0, perVolatility: 2, max: 0.3 },
+      openInterestCap: 50_000_000,
+      circuitBreaker: {
+        move: 0.05,
+        windowSeconds: 300,
+        haltSeconds: 300,
+        haltLiquidations: parameters.seed % 2 === 0,
+      },
+    };
+  }
+  if (parameters.makers) {
+    layers.marketMakers = {
+      volatilityWindowSeconds: 600,
+      referenceVolatility: 0.003,
+      volatilitySensitivity: 2,
+      inventorySensitivity: 1,
+      inventoryLimit: 1_000_000,
+      minDepth: 0.1,
+      spreadPerExcess: 0.0005,
+      maxWidening: 0.005,
+      recoveryHalfLife: 300,
+    };
+  }
+  if (parameters.agents) {
+    const common = {
+      capital: 50_000,
+      maxLeverage: 8,
+      targetVolatility: 0.01,
+      lookbackSeconds: 300,
+      threshold: 0,
+      maxFundingRate: 0.0005,
+      speed: 0.5,
+    };
+    layers.accumulation = {
+      rebalanceSeconds: 60,
+      volatilityWindowSeconds: 300,
+      agents: [
+        { kind: "targetLeverage", count: 10, ...common },
+        { kind: "trendFollower", count: 5, ...common },
+        { kind: "fundingSensitive", count: 5, ...common },
+      ],
+    };
+  }
   return scenario({
+    ...layers,
     steps: 40,
     dt: 60,
     market: bookMarket(100_000, parameters.depth, { levels: parameters.levels, tick: 10 }),
@@ -58,13 +129,25 @@ function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : neve
           ? { kind: "steps", points: [{ at: 3, drop: -parameters.drop }] }
           : parameters.shockKind === "garch"
             ? { kind: "garch", sigmaDaily: parameters.drop, alpha: 0.15, beta: 0.8, driftDaily: 0 }
-            : {
-                kind: "jump",
-                sigmaDaily: 0.05,
-                jumpsPerDay: 50,
-                jumpMean: -parameters.drop / 3,
-                jumpSigma: 0.02,
-              },
+            : parameters.shockKind === "regimes"
+              ? {
+                  kind: "regimes",
+                  regimes: [
+                    { steps: 15, sigmaDaily: 0.02, driftDaily: 0.5 },
+                    {
+                      steps: 25,
+                      sigmaDaily: parameters.drop * 2,
+                      driftDaily: -parameters.drop * 20,
+                    },
+                  ],
+                }
+              : {
+                  kind: "jump",
+                  sigmaDaily: 0.05,
+                  jumpsPerDay: 50,
+                  jumpMean: -parameters.drop / 3,
+                  jumpSigma: 0.02,
+                },
   });
 }
 
@@ -79,6 +162,11 @@ describe("conservation of money (property, fixed seed)", () => {
       backstop: 0,
       partial: 0,
       funding: 0,
+      stopLoss: 0,
+      agents: 0,
+      marginMultiplier: 0,
+      halt: 0,
+      withdrawal: 0,
     };
     fc.assert(
       fc.property(venue, (parameters) => {
@@ -98,6 +186,11 @@ describe("conservation of money (property, fixed seed)", () => {
         if (summary.backstopTakeoverNotional > 0) reached.backstop++;
         if (summary.partialLiquidationCount > 0) reached.partial++;
         if (summary.fundingPaid > 0) reached.funding++;
+        if (summary.stopLossCount > 0) reached.stopLoss++;
+        if (summary.agentBoughtNotional > 0) reached.agents++;
+        if (summary.maxMarginMultiplier > 1) reached.marginMultiplier++;
+        if (summary.haltCount > 0) reached.halt++;
+        if (summary.minDepthMultiplier < 1) reached.withdrawal++;
       }),
       { seed: 20251010, numRuns: 600 },
     );
