@@ -145,6 +145,12 @@ export const keeperSchema = z.strictObject({
     .describe(
       "Profit required: takes only at price <= market price × (1 − margin) − gas per unit.",
     ),
+  saleSlippage: finite
+    .refine((value) => value >= 0 && value < 1, { message: "saleSlippage must be >= 0 and < 1" })
+    .default(0.02)
+    .describe(
+      "Worst average discount to the market price accepted when selling won collateral; the rest waits.",
+    ),
   gasPerTake: positive
     .default(400000)
     .describe("Gas units of one take including the sale of the lot (assumption)."),

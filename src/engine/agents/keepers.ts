@@ -20,6 +20,8 @@ export interface KeeperSpec {
   gasEth: number;
   /** Required profit as a share of the value of what it buys. */
   margin: number;
+  /** Worst average discount to the market price it accepts when selling what it won. */
+  saleSlippage: number;
   gasPerTake: number;
   gasPerBark: number;
   gasPerRedo: number;
@@ -40,6 +42,7 @@ export class Keepers {
   readonly gasEth: Float64Array;
   readonly gasPriceLimitGwei: Float64Array;
   readonly margin: Float64Array;
+  readonly saleSlippage: Float64Array;
   readonly gasPerTake: Float64Array;
   readonly gasPerBark: Float64Array;
   readonly gasPerRedo: Float64Array;
@@ -66,6 +69,7 @@ export class Keepers {
     this.gasEth = Float64Array.from(configs, (keeper) => keeper.gasEth);
     this.gasPriceLimitGwei = Float64Array.from(configs, (keeper) => keeper.gasPriceLimitGwei);
     this.margin = Float64Array.from(configs, (keeper) => keeper.margin);
+    this.saleSlippage = Float64Array.from(configs, (keeper) => keeper.saleSlippage);
     this.gasPerTake = Float64Array.from(configs, (keeper) => keeper.gasPerTake);
     this.gasPerBark = Float64Array.from(configs, (keeper) => keeper.gasPerBark);
     this.gasPerRedo = Float64Array.from(configs, (keeper) => keeper.gasPerRedo);
@@ -148,7 +152,9 @@ export class Keepers {
 
   /**
    * Sells the keeper's inventory of `collateral` for `debtAsset`, accepting on average no less
-   * than market price × (1 − margin): what the AMM does not give at that price stays in stock.
+   * than market price × (1 − saleSlippage): what the AMM does not give at that price stays in
+   * stock. The floor is not the margin: a keeper that bought at a tenth of the market does not
+   * dump at a tenth of it.
    */
   sellInventory(
     keeper: number,
@@ -159,7 +165,7 @@ export class Keepers {
     const slot = keeper * this.assetCount + collateral;
     const held = this.inventory[slot];
     if (held <= 0) return;
-    const minimum = context.marketPrice(collateral) * (1 - this.margin[keeper]);
+    const minimum = context.marketPrice(collateral) * (1 - this.saleSlippage[keeper]);
     context.swap(collateral, debtAsset, held, minimum, this.swapResult);
     this.inventory[slot] -= this.swapResult.amountIn;
     this.dai[keeper] += this.swapResult.amountOut;

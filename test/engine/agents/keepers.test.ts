@@ -93,8 +93,14 @@ describe("keepers", () => {
     expect(book.firstCaller(1e6, false, world)).toBe(-1);
   });
 
-  it("sells inventory through the market at no less than market × (1 − margin) on average", () => {
-    const book = keepers({ name: "k", dai: 0, gasPriceLimitGwei: 100, margin: 0.1 });
+  it("sells inventory through the market at no less than market × (1 − saleSlippage) on average", () => {
+    const book = keepers({
+      name: "k",
+      dai: 0,
+      gasPriceLimitGwei: 100,
+      margin: 0.5,
+      saleSlippage: 0.1,
+    });
     // Pool 100 ETH / 15 000 DAI: price 150; the floor is 135 per unit on average.
     const world = new TestWorld(100, 15_000);
     book.inventory[eth] = 50;
