@@ -349,3 +349,73 @@ describe("deleverage stress: bad input and failing runs", () => {
     expect(failed).toEqual(summary.failures);
   });
 });
+
+describe("deleverage stress with a sweep", () => {
+  it("runs every point, summarises each, and resumes without redoing a run", async () => {
+    const out = scratch();
+    const args = [
+      "stress",
+      fixture,
+      "--runs",
+      "10",
+      "--workers",
+      "2",
+      "--out",
+      out,
+      "--sweep",
+      "exchange.insuranceFund=1000,30000",
+      "--sweep",
+      "exchange.adl.ranking=binance,proRata",
+    ];
+    const first = await deleverage(...args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/stress: sweep [0-9a-f]{16}: 4 points × 10 runs/);
+    expect(first.stdout).toMatch(/point\s+exchange\.insuranceFund\s+exchange\.adl\.ranking\s+runs/);
+    const summary = JSON.parse(readFileSync(join(out, "stress-summary.json"), "utf8"));
+    expect(summary.points.map((point: { parameters: unknown }) => point.parameters)).toEqual([
+      { "exchange.insuranceFund": 1000, "exchange.adl.ranking": "binance" },
+      { "exchange.insuranceFund": 1000, "exchange.adl.ranking": "proRata" },
+      { "exchange.insuranceFund": 30000, "exchange.adl.ranking": "binance" },
+      { "exchange.insuranceFund": 30000, "exchange.adl.ranking": "proRata" },
+    ]);
+    for (const point of summary.points) expect(point.summary.completedRuns).toBe(10);
+    // The bigger fund is never drawn dry more often on the same paths (common random numbers).
+    expect(summary.points[2].summary.insuranceFundExhausted.hits).toBeLessThanOrEqual(
+      summary.points[0].summary.insuranceFundExhausted.hits,
+    );
+    const html = readFileSync(join(out, "stress-report.html"), "utf8");
+    expect(html.match(/<g class="sweep-point"/g)).toHaveLength(4);
+
+    const again = await deleverage(...args);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/resuming sweep [0-9a-f]{16}: 40 of 40 runs already stored/);
+    expect(again.stderr).not.toMatch(/runs in .* s/);
+    expect(readFileSync(join(out, "stress-summary.json"), "utf8")).toBe(
+      `${JSON.stringify(summary, null, 2)}\n`,
+    );
+    const rows = await storeRows(
+      join(out, "results.duckdb"),
+      "SELECT count(*) AS runs, count(DISTINCT pointIndex) AS points FROM sweepPoints JOIN runs USING (batchId)",
+    );
+    expect(rows).toEqual([{ runs: 40, points: 4 }]);
+  });
+
+  it("rejects an invalid sweep before any run: exit 2, nothing written", async () => {
+    const out = join(scratch(), "never");
+    const outcome = await deleverage(
+      "stress",
+      fixture,
+      "--runs",
+      "5",
+      "--out",
+      out,
+      "--sweep",
+      "exchange.adl.ranking=binance,fifo",
+    );
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(
+      /--sweep exchange\.adl\.ranking: value "fifo" \(point 1\): .*binance, hyperliquid, proRata, none/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
