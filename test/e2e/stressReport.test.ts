@@ -94,4 +94,102 @@ describe.skipIf(!available)("stress-report.html in Chromium", () => {
       await context.close();
     }
   });
+
+  it("draws the sweep frontier of recommend with every point, its interval and the limit", async () => {
+    const out = mkdtempSync(join(tmpdir(), "deleverage-recommend-e2e-"));
+    directories.push(out);
+    await execute(
+      process.execPath,
+      [
+        join(root, "bin/deleverage.js"),
+        "recommend",
+        join(root, "test/runner/fixtures/small-stress.yaml"),
+        "--sweep",
+        "exchange.insuranceFund=1000,3000,10000,20000,40000",
+        "--target",
+        "P(insuranceFundExhausted) < 0.2",
+        "--minimize",
+        "exchange.insuranceFund",
+        "--runs",
+        "20",
+        "--workers",
+        "2",
+        "--out",
+        out,
+      ],
+      { cwd: root },
+    );
+    mkdirSync(outputDirectory, { recursive: true });
+    const file = join(outputDirectory, "recommend-report.html");
+    copyFileSync(join(out, "recommend-report.html"), file);
+
+    const userDataDirectory = mkdtempSync(join(tmpdir(), "deleverage-chromium-"));
+    directories.push(userDataDirectory);
+    const context = await chromium.launchPersistentContext(userDataDirectory, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+      viewport: { width: 1280, height: 900 },
+    });
+    try {
+      await context.setOffline(true);
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`file://${file}`);
+      const frontier = await page.evaluate(() => {
+        const svg = document.querySelector("figure.frontier svg");
+        if (svg === null) return null;
+        const frame = svg.getBoundingClientRect();
+        const points = [...svg.querySelectorAll("g.sweep-point")].map((group) => {
+          const [bar, dot] = [group.querySelector("line"), group.querySelector("circle")];
+          const dotBox = dot?.getBoundingClientRect();
+          return {
+            status: group.getAttribute("data-status"),
+            frontier: group.getAttribute("data-frontier") === "true",
+            barHeight: bar?.getBoundingClientRect().height ?? 0,
+            dotArea: dotBox === undefined ? 0 : dotBox.width * dotBox.height,
+            inside:
+              dotBox !== undefined &&
+              dotBox.left >= frame.left &&
+              dotBox.right <= frame.right &&
+              dotBox.top >= frame.top &&
+              dotBox.bottom <= frame.bottom,
+          };
+        });
+        const limit = svg.querySelector("line.limit")?.getBoundingClientRect();
+        return {
+          width: frame.width,
+          points,
+          limitWidth: limit?.width ?? 0,
+          recommended: [...svg.querySelectorAll("text")].some(
+            (text) => text.textContent === "recommended",
+          ),
+          rows: document.querySelectorAll("table.sweep-points tbody tr").length,
+          highlighted: document.querySelectorAll("table.sweep-points tr.recommended").length,
+        };
+      });
+      expect(frontier).not.toBeNull();
+      if (frontier === null) return;
+      expect(frontier.width).toBeGreaterThan(450);
+      expect(frontier.points).toHaveLength(5);
+      expect(frontier.rows).toBe(5);
+      expect(frontier.highlighted).toBe(1);
+      for (const point of frontier.points) {
+        expect(point.dotArea).toBeGreaterThan(20);
+        expect(point.inside).toBe(true);
+        // Every point has an interval with height on screen (20 runs cannot pin a probability).
+        expect(point.barHeight).toBeGreaterThan(5);
+      }
+      const statuses = frontier.points.map((point) => point.status);
+      expect(statuses).toContain("met");
+      expect(statuses).toContain("missed");
+      expect(frontier.points.filter((point) => point.frontier)).toHaveLength(1);
+      expect(frontier.limitWidth).toBeGreaterThan(400);
+      expect(frontier.recommended).toBe(true);
+      const screenshot = join(outputDirectory, "recommend-report.png");
+      await page.screenshot({ path: screenshot, fullPage: true });
+      console.log(`screenshot: ${screenshot}`);
+    } finally {
+      await context.close();
+    }
+  });
 });
