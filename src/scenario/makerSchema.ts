@@ -235,3 +235,24 @@ export type MakerVenueConfig = z.output<typeof makerVenueSchema>;
 export type MakerIlkConfig = z.output<typeof ilkSchema>;
 export type KeeperConfig = z.output<typeof keeperSchema>;
 export type AbacusConfig = z.output<typeof abacusSchema>;
+
+/**
+ * Assets a Maker venue names that the scenario does not list, as issues relative to the venue
+ * (the lending scenario schema prefixes its own path). The gas asset may be absent: gas is then
+ * paid outside the world.
+ */
+export function makerAssetIssues(
+  venue: MakerVenueConfig,
+  symbols: readonly string[],
+): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const known = new Set(symbols);
+  const rule = `must be one of the scenario's assets: ${symbols.join(", ")}`;
+  if (!known.has(venue.debtAsset)) issues.push({ path: ["debtAsset"], message: rule });
+  venue.ilks.forEach((ilk, index) => {
+    if (!known.has(ilk.collateral)) {
+      issues.push({ path: ["ilks", index, "collateral"], message: rule });
+    }
+  });
+  return issues;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeZodIssue, scenarioErrorMap } from "../../src/scenario/errors.ts";
-import { makerVenueSchema } from "../../src/scenario/makerSchema.ts";
+import { makerAssetIssues, makerVenueSchema } from "../../src/scenario/makerSchema.ts";
 import { makerConfig } from "../engine/venue/makerFixtures.ts";
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -108,5 +108,21 @@ describe("maker venue schema", () => {
       "keepers.0.dai: -1 is not allowed; must be >= 0",
       "keepers.0.margin: 1 is not allowed; margin must be >= 0 and < 1",
     ]);
+  });
+});
+
+describe("makerAssetIssues", () => {
+  it("names collateral and debt assets the scenario does not list", () => {
+    const venue = makerVenueSchema.parse(
+      makerConfig({ debtAsset: "USDS", ilks: [{ name: "ETH-A", collateral: "WBTC", mat: 1.5 }] }),
+    );
+    expect(makerAssetIssues(venue, ["ETH", "DAI"])).toEqual([
+      { path: ["debtAsset"], message: "must be one of the scenario's assets: ETH, DAI" },
+      {
+        path: ["ilks", 0, "collateral"],
+        message: "must be one of the scenario's assets: ETH, DAI",
+      },
+    ]);
+    expect(makerAssetIssues(makerVenueSchema.parse(makerConfig()), ["ETH", "DAI"])).toEqual([]);
   });
 });
