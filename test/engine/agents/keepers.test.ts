@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Keepers } from "../../../src/engine/agents/keepers.ts";
 import { keeperSchema } from "../../../src/scenario/makerSchema.ts";
-import { dai, eth, TestWorld } from "../venue/makerFixtures.ts";
-
-class QuotingWorld extends TestWorld {
-  quote(assetIn: number, _assetOut: number, quantityIn: number): number {
-    const reserveIn = assetIn === eth ? this.poolEth : this.poolDai;
-    const reserveOut = assetIn === eth ? this.poolDai : this.poolEth;
-    return (reserveOut * quantityIn) / (reserveIn + quantityIn);
-  }
-}
+import { dai, eth, QuotingWorld, TestWorld } from "../venue/makerFixtures.ts";
 
 const keepers = (...configs: Parameters<typeof keeperSchema.parse>[0][]) =>
   new Keepers(

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { abacusPrice, type TakeResult } from "../../../src/engine/venue/maker.ts";
-import { dai, eth, maker, TestWorld } from "./makerFixtures.ts";
+import { dai, eth, maker, QuotingWorld, TestWorld } from "./makerFixtures.ts";
 
 const take = (): TakeResult => ({ slice: 0, owe: 0 });
 
@@ -371,6 +371,7 @@ describe("conservation of ETH and DAI (property, fixed seed 20200312)", () => {
       }),
       gas: fc.array(fc.double({ min: 0, max: 300, noNaN: true }), { minLength: 1, maxLength: 5 }),
       poolEth: fc.double({ min: 100, max: 100_000, noNaN: true }),
+      quotes: fc.boolean(),
     });
     const exercised = { barks: 0, takes: 0, resets: 0, badDebt: 0, returned: 0 };
     fc.assert(
@@ -411,7 +412,9 @@ describe("conservation of ETH and DAI (property, fixed seed 20200312)", () => {
           },
           p.seed,
         );
-        const world = new TestWorld(p.poolEth, p.poolEth * 150);
+        const world = p.quotes
+          ? new QuotingWorld(p.poolEth, p.poolEth * 150)
+          : new TestWorld(p.poolEth, p.poolEth * 150);
         const ethTotal = world.total(venue, eth);
         const daiTotal = world.total(venue, dai);
         for (let step = 0; step < p.moves.length; step++) {

@@ -90,6 +90,15 @@ export class TestWorld implements VenueContext {
   }
 }
 
+/** The same world with a quote: keepers size their takes by what the pool would pay. */
+export class QuotingWorld extends TestWorld {
+  quote(assetIn: number, _assetOut: number, quantityIn: number): number {
+    const reserveIn = assetIn === eth ? this.poolEth : this.poolDai;
+    const reserveOut = assetIn === eth ? this.poolDai : this.poolEth;
+    return (reserveOut * quantityIn) / (reserveIn + quantityIn);
+  }
+}
+
 export const assets = {
   indexBySymbol: new Map([
     ["ETH", eth],

@@ -9,6 +9,7 @@ import { bookMarket, scenario } from "../fixtures.ts";
 
 const policy = (overrides: Partial<PolicySpec> = {}): PolicySpec => ({
   volatilityWindowSeconds: 10,
+  volatilityPrice: "mark",
   thresholdRules: [],
   ...overrides,
 });
@@ -147,6 +148,7 @@ describe("open-interest cap", () => {
           accumulation: {
             rebalanceSeconds: 60,
             volatilityWindowSeconds: 600,
+            volatilityPrice: "mark",
             agents: [
               {
                 kind: "trendFollower",
