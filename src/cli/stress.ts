@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { formatCount, formatMoney, formatPercent, formatReadable } from "../report/format.ts";
 import { sweepChartData } from "../report/frontier.ts";
+import { plural } from "../report/markup.ts";
 import { stressReportHtml } from "../report/stressHtml.ts";
 import { stressPngCharts } from "../report/stressPng.ts";
 import { packageVersion } from "../report/version.ts";
@@ -502,7 +503,7 @@ async function stressSweep(
   const total = points.length * settings.runs;
   const progress = progressReporter(`sweep ${sweepId}`, total);
   process.stderr.write(
-    `stress: sweep ${sweepId}: ${formatCount(points.length)} points × ${formatCount(settings.runs)} runs\n`,
+    `stress: sweep ${sweepId}: ${formatCount(points.length)} points × ${plural(settings.runs, "run")}\n`,
   );
   const runner = new SweepRunner({
     points,
@@ -580,7 +581,7 @@ async function stressSweep(
     process.stdout.write(
       options.json
         ? json
-        : `${summary.scenario}: sweep ${sweepId}, ${formatCount(points.length)} points × ${formatCount(settings.runs)} runs (seed ${seed}; ${summary.sampling})\n\n${renderTable(
+        : `${summary.scenario}: sweep ${sweepId}, ${formatCount(points.length)} points × ${plural(settings.runs, "run")} (seed ${seed}; ${summary.sampling})\n\n${renderTable(
             table.columns.map((title, index) => ({
               title,
               align: index === 0 || index <= summary.parameters.length ? "left" : "right",
