@@ -9,6 +9,7 @@ import { packageVersion } from "../report/version.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { loadAnyScenario } from "../scenario/load.ts";
 import { writeOutputs } from "./outputs.ts";
+import { runLendingCommand } from "./runLending.ts";
 import { runTfgCommand } from "./runTfg.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 
@@ -58,6 +59,20 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     const progress = progressReporter(loaded.scenario.steps);
     try {
       runTfgCommand(loaded, { ...options, runIndex: Number(options.runIndex) }, progress.onStep);
+    } finally {
+      progress.stop();
+    }
+    return;
+  }
+  if (loaded.model === "lending") {
+    if (options.png !== undefined) {
+      throw new UsageError(
+        "--png is not allowed for a model: lending scenario; its report.html draws every chart inline",
+      );
+    }
+    const progress = progressReporter(loaded.engine.steps);
+    try {
+      runLendingCommand(loaded, { ...options, runIndex: Number(options.runIndex) }, progress.onStep);
     } finally {
       progress.stop();
     }

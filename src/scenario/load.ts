@@ -30,6 +30,7 @@ import type {
   ShockSpec,
 } from "../engine/config.ts";
 import { levelsFromShape } from "../engine/market/orderBook.ts";
+import type { LendingEngineScenario } from "../engine/lending/run.ts";
 import type { TfgParameters } from "../engine/models/tfg.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
 import {
@@ -50,6 +51,8 @@ import {
 } from "./importers/bookDepth.ts";
 import { parseKlinesCsv, resampleToSteps, selectKlines } from "./importers/klines.ts";
 import { parsePositionsCsv } from "./importers/positionsCsv.ts";
+import { toLendingEngine } from "./lendingLoad.ts";
+import type { LendingScenario } from "./lendingSchema.ts";
 import { type AnyScenario, type Scenario, scenarioFileSchema, type TfgScenario } from "./schema.ts";
 
 export interface LoadedScenario {
@@ -72,6 +75,16 @@ export interface LoadedTfgScenario {
   parameters: TfgParameters;
   file: string;
   /** sha256 (hex) of the canonical validated scenario. */
+  hash: string;
+}
+
+/** A `model: lending` scenario: assets, AMM pools, oracles, gas and credit venues. */
+export interface LoadedLendingScenario {
+  model: "lending";
+  scenario: LendingScenario;
+  engine: LendingEngineScenario;
+  file: string;
+  /** sha256 (hex) of the canonical validated scenario and the content hash of each data file. */
   hash: string;
 }
 
@@ -123,7 +136,7 @@ export async function loadScenario(
 export async function loadAnyScenario(
   source: string,
   options: LoadOptions = {},
-): Promise<LoadedScenario | LoadedTfgScenario> {
+): Promise<LoadedScenario | LoadedTfgScenario | LoadedLendingScenario> {
   const cwd = options.cwd ?? process.cwd();
   const file = await resolveSource(source, cwd);
   const displayName = displayPath(file, cwd);
@@ -144,6 +157,17 @@ export async function loadAnyScenario(
     return { model: "tfg", scenario, parameters, file, hash };
   }
   const dataFiles = new DataFiles(path.dirname(file), cwd, document);
+  if (scenario.model === "lending") {
+    const converted = await toLendingEngine(scenario, {
+      read: (fieldPath, relativePath) => dataFiles.read(fieldPath, relativePath),
+      issue: (fieldPath, message) => document.issue(fieldPath, message),
+    });
+    if ("issues" in converted) throw new ScenarioError(converted.issues);
+    const hash = createHash("sha256")
+      .update(canonicalJson({ scenario, dataFiles: dataFiles.contentHashes }))
+      .digest("hex");
+    return { model: "lending", scenario, engine: converted.engine, file, hash };
+  }
   const engine = await toEngineScenario(scenario, document, dataFiles);
   const hash = createHash("sha256")
     .update(canonicalJson({ scenario, dataFiles: dataFiles.contentHashes }))
@@ -485,8 +509,12 @@ function unwrapSchema(
       current instanceof z.ZodDefault
     ) {
       current = current.unwrap();
+    } else if (current instanceof z.ZodLazy) {
+      current = current.unwrap();
     } else if (current instanceof z.ZodUnion) {
-      const objects = current.options.filter(
+      const objects = current.options
+        .map((option) => (option instanceof z.ZodLazy ? option.unwrap() : option))
+        .filter(
         (option): option is z.ZodObject => option instanceof z.ZodObject,
       );
       const discriminator =

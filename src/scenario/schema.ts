@@ -4,6 +4,7 @@
  * here: the engine receives a fully populated scenario.
  */
 import { z } from "zod";
+import { lendingScenarioSchema } from "./lendingSchema.ts";
 import {
   accumulationSchema,
   decompositionSchema,
@@ -471,12 +472,15 @@ export const tfgScenarioSchema = z
     }
   });
 
-/** Every scenario file: the `model` field picks the schema (perp when absent). */
+/**
+ * Every scenario file: the `model` field picks the schema (perp when absent). `lending` is lazy
+ * because lendingSchema.ts reuses shockSchema from this file.
+ */
 export const scenarioFileSchema = z.discriminatedUnion(
   "model",
-  [scenarioSchema, tfgScenarioSchema],
+  [scenarioSchema, tfgScenarioSchema, z.lazy(() => lendingScenarioSchema)],
   {
-    error: "must be perp (the default when absent) or tfg",
+    error: "must be perp (the default when absent), tfg or lending",
   },
 );
 

@@ -18,7 +18,11 @@ describe("scenarioJsonSchema", () => {
   it("is a draft 2020-12 schema with one strict object per model", () => {
     expect(file.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(file.title).toBe("deleverage scenario");
-    expect(file.oneOf.map((model) => model.properties.model.const)).toEqual(["perp", "tfg"]);
+    expect(file.oneOf.map((model) => model.properties.model.const)).toEqual([
+      "perp",
+      "tfg",
+      "lending",
+    ]);
     for (const model of file.oneOf) {
       expect(model.type).toBe("object");
       expect(model.additionalProperties).toBe(false);

@@ -91,7 +91,7 @@ describe("model: tfg scenarios", () => {
   it("names the models when `model` is neither", async () => {
     const file = scenarioFile("unknown-model.yaml", "model: tfgg\nname: typo\n");
     expect(await issuesOf(file)).toEqual([
-      'unknown-model.yaml:1:8: model: "tfgg" is not allowed; must be perp (the default when absent) or tfg',
+      'unknown-model.yaml:1:8: model: "tfgg" is not allowed; must be perp (the default when absent), tfg or lending',
     ]);
   });
 

@@ -46,6 +46,11 @@ export interface VenueContext {
     minimumOutPerUnit: number,
     out: SwapResult,
   ): void;
+  /**
+   * Units of `assetOut` that selling `quantityIn` of `assetIn` would pay now, without trading
+   * (what a liquidator checks before acting). Optional: a venue falls back to market prices.
+   */
+  quote?(assetIn: number, assetOut: number, quantityIn: number): number;
   /** Append an event to the run's event log. `account` is the venue's own account index or -1. */
   record(event: LendingEvent): void;
 }

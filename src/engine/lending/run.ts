@@ -1,0 +1,154 @@
+/**
+ * One run of a `model: lending` scenario: external price paths, accounts, venues, the world's
+ * step loop. Run i of a batch draws from `runStreams(seed, i)`, so it replays alone.
+ */
+
+import type { LiquidatorSpec } from "../agents/liquidators.ts";
+import type { LoopingSpec } from "../agents/looping.ts";
+import type { ShockSpec } from "../config.ts";
+import { runStreams } from "../random.ts";
+import { exogenousPath } from "../shock.ts";
+import {
+  type AaveExtraSummary,
+  type AaveReserveSpec,
+  AaveVenue,
+  type EModeSpec,
+} from "../venue/aave.ts";
+import type { LendingVenue, VenueSummary } from "./contracts.ts";
+import { buildAccounts, type InlineAccountSpec, type LendingPopulationSpec } from "./population.ts";
+import { LendingWorld, type LendingWorldResult, type LendingWorldSpec } from "./world.ts";
+
+export interface AaveEngineSpec {
+  kind: "aave";
+  name: string;
+  reserves: readonly (AaveReserveSpec | undefined)[];
+  eModes: readonly EModeSpec[];
+  liquidators: LiquidatorSpec;
+  looping: LoopingSpec;
+  population: LendingPopulationSpec | undefined;
+  inline: readonly InlineAccountSpec[];
+}
+
+/** Venues the world can hold; `maker` joins this union when its engine exists. */
+export type EngineVenueSpec = AaveEngineSpec;
+
+export interface LendingEngineScenario {
+  name: string;
+  steps: number;
+  dt: number;
+  symbols: readonly string[];
+  /** Start price and exogenous process (a `path` already resampled to steps) per asset. */
+  assets: readonly { start: number; shock: ShockSpec }[];
+  world: Omit<LendingWorldSpec, "externalPaths" | "steps" | "dt" | "symbols">;
+  venues: readonly EngineVenueSpec[];
+}
+
+export interface LendingRun {
+  world: LendingWorldResult;
+  venues: VenueSummary[];
+  /** Per venue, the Aave-only figures (insolvent debt, agents); undefined for other kinds. */
+  aave: (AaveExtraSummary | undefined)[];
+  /** Pre-shock liquidatable collateral by price, per venue and asset. */
+  heatmaps: { venue: string; asset: string; prices: number[]; collateralUsd: number[] }[];
+}
+
+export interface LendingRunOptions {
+  seed: number;
+  runIndex: number;
+  onStep?: (step: number, steps: number) => void;
+  /** Relative prices (multiples of the start price) at which the heatmap is evaluated. */
+  heatmapMultiples?: readonly number[];
+}
+
+export const defaultHeatmapMultiples: readonly number[] = Array.from(
+  { length: 40 },
+  (_, index) => 0.3 + index * 0.025,
+);
+
+export function buildLendingWorld(
+  scenario: LendingEngineScenario,
+  seed: number,
+  runIndex: number,
+): { world: LendingWorld; venues: LendingVenue[] } {
+  const streams = runStreams(seed, runIndex);
+  const externalPaths = scenario.assets.map((asset) =>
+    exogenousPath(asset.shock, asset.start, scenario.steps, scenario.dt, streams.shock),
+  );
+  const startPrices = Float64Array.from(externalPaths, (path) => path[0]);
+  const venues: LendingVenue[] = scenario.venues.map((venue) => {
+    const accounts = buildAccounts(
+      scenario.symbols.length,
+      startPrices,
+      venue.reserves,
+      venue.eModes,
+      venue.population,
+      venue.inline,
+      streams.population,
+    );
+    return new AaveVenue(
+      {
+        name: venue.name,
+        assetCount: scenario.symbols.length,
+        reserves: venue.reserves,
+        eModes: venue.eModes,
+        liquidators: venue.liquidators,
+        looping: venue.looping,
+        accounts,
+      },
+      streams.lending,
+    );
+  });
+  const world = new LendingWorld(
+    {
+      ...scenario.world,
+      steps: scenario.steps,
+      dt: scenario.dt,
+      symbols: scenario.symbols,
+      externalPaths,
+    },
+    venues,
+  );
+  return { world, venues };
+}
+
+export function runLending(
+  scenario: LendingEngineScenario,
+  options: LendingRunOptions,
+): LendingRun {
+  const { world, venues } = buildLendingWorld(scenario, options.seed, options.runIndex);
+  const multiples = options.heatmapMultiples ?? defaultHeatmapMultiples;
+  const heatmaps: LendingRun["heatmaps"] = [];
+  const heatmapOf = (): void => {
+    venues.forEach((venue) => {
+      scenario.symbols.forEach((symbol, asset) => {
+        const start = world.oraclePrice(asset);
+        const prices = Float64Array.from(multiples, (multiple) => multiple * start);
+        const collateral = venue.liquidatableByPrice(asset, prices, world);
+        if (collateral.every((value) => value === 0)) return;
+        heatmaps.push({
+          venue: venue.name,
+          asset: symbol,
+          prices: Array.from(prices),
+          collateralUsd: Array.from(collateral),
+        });
+      });
+    });
+  };
+  let heatmapDone = false;
+  const result = world.run((step, steps) => {
+    // After step 0 the oracles hold the start prices: the heatmap is the book before any move.
+    if (!heatmapDone) {
+      heatmapDone = true;
+      heatmapOf();
+    }
+    options.onStep?.(step, steps);
+  });
+  return {
+    world: result,
+    venues: venues.map((venue) => venue.summary(world)),
+    aave: venues.map((venue) =>
+      venue instanceof AaveVenue ? venue.extraSummary(world) : undefined,
+    ),
+    heatmaps,
+  };
+}

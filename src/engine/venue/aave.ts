@@ -1,0 +1,1010 @@
+/**
+ * An Aave v3 pool as a `LendingVenue`: accounts with several collateral and debt assets, kept as
+ * typed arrays (account × asset) of scaled balances like the protocol's aTokens and variable debt
+ * tokens, so interest accrues by moving one index per asset rather than touching every account.
+ *
+ * Rules and where they come from (aave-v3-core):
+ * - health factor: GenericLogic.calculateUserAccountData,
+ *   HF = Σ collateral_i · price_i · LT_i / Σ debt_j · price_j;
+ * - close factor: LiquidationLogic, DEFAULT_LIQUIDATION_CLOSE_FACTOR = 50 %, and 100 % when
+ *   HF < CLOSE_FACTOR_HF_THRESHOLD = 0.95;
+ * - seized collateral: LiquidationLogic._calculateAvailableCollateralToLiquidate,
+ *   collateral = debt · debtPrice · bonus / collateralPrice, capped by the balance (then the debt
+ *   is recomputed from the collateral), and the protocol fee is a share of the bonus part;
+ * - e-mode: an account in category e uses e's LTV, LT and bonus for the assets in e;
+ * - caps: ValidationLogic.validateSupply / validateBorrow (supplyCap, borrowCap);
+ * - interest: DefaultReserveInterestRateStrategy (base, slope1, slope2, optimal usage) with
+ *   ReserveLogic's linear supply index and compounded borrow index (MathUtils).
+ *
+ * Units: balances in asset units; prices in USD; rates, LTV, LT, bonus and fee shares as
+ * fractions (LT 0.825 is Aave's 8250; bonus 0.05 is Aave's 10500 = 105 %).
+ */
+import { type LiquidatorSpec, Liquidators } from "../agents/liquidators.ts";
+import { type LoopingSpec, releverBorrow, unwindQuantity } from "../agents/looping.ts";
+import {
+  emptySwap,
+  type HealthFactorHistogram,
+  healthFactorEdges,
+  type LendingEvent,
+  type LendingVenue,
+  type VenueContext,
+  type VenueSummary,
+} from "../lending/contracts.ts";
+import type { RandomStream } from "../random.ts";
+
+export const secondsPerYear = 365 * 24 * 3600;
+/** LiquidationLogic.CLOSE_FACTOR_HF_THRESHOLD (0.95e18). */
+export const closeFactorHealthFactorThreshold = 0.95;
+/** LiquidationLogic.DEFAULT_LIQUIDATION_CLOSE_FACTOR (0.5e4) and MAX_LIQUIDATION_CLOSE_FACTOR (1e4). */
+export const defaultCloseFactor = 0.5;
+/** Relative index move (interest) after which every account's health factor is recomputed. */
+export const rescanIndexDrift = 1e-4;
+export const maxCloseFactor = 1;
+
+export interface InterestRateSpec {
+  /** Annual borrow rate at zero usage. */
+  base: number;
+  /** Added linearly up to the optimal usage. */
+  slope1: number;
+  /** Added linearly from the optimal usage to 100 %. */
+  slope2: number;
+  optimalUsage: number;
+}
+
+export interface AaveReserveSpec {
+  ltv: number;
+  liquidationThreshold: number;
+  /** Extra collateral a liquidator receives per unit of debt value repaid: 0.05 = 5 %. */
+  liquidationBonus: number;
+  /** Share of the bonus that goes to the protocol treasury (Aave's liquidationProtocolFee). */
+  protocolFee: number;
+  /** Units; Infinity for none. */
+  supplyCap: number;
+  borrowCap: number;
+  reserveFactor: number;
+  rate: InterestRateSpec;
+  /**
+   * Units supplied by lenders who never borrow: the liquidity borrowers draw on. Undefined: the
+   * accounts' total debt / 0.8, a pool at 80 % usage.
+   */
+  passiveSupply: number | undefined;
+}
+
+export interface EModeSpec {
+  ltv: number;
+  liquidationThreshold: number;
+  liquidationBonus: number;
+  /** Assets in the category (asset indexes). */
+  assets: readonly number[];
+}
+
+export interface AaveAccounts {
+  count: number;
+  /** count × assetCount, units. */
+  collateral: Float64Array;
+  debt: Float64Array;
+  /** 0 = no e-mode, k = eModes[k − 1]. */
+  eMode: Uint8Array;
+  /** 1 for a leverage looper. */
+  looper: Uint8Array;
+  targetHealthFactor: Float64Array;
+  unwindHealthFactor: Float64Array;
+}
+
+export interface AaveVenueSpec {
+  name: string;
+  assetCount: number;
+  /** One per asset index; undefined when the pool does not list the asset. */
+  reserves: readonly (AaveReserveSpec | undefined)[];
+  eModes: readonly EModeSpec[];
+  liquidators: LiquidatorSpec;
+  looping: LoopingSpec;
+  accounts: AaveAccounts;
+}
+
+/** DefaultReserveInterestRateStrategy.calculateInterestRates: the variable borrow rate. */
+export function borrowRate(usage: number, rate: InterestRateSpec): number {
+  if (usage <= rate.optimalUsage) {
+    return rate.base + (rate.slope1 * usage) / rate.optimalUsage;
+  }
+  return (
+    rate.base + rate.slope1 + (rate.slope2 * (usage - rate.optimalUsage)) / (1 - rate.optimalUsage)
+  );
+}
+
+/**
+ * DefaultReserveInterestRateStrategy.calculateInterestRates: liquidityRate = borrowRate · usage ·
+ * (1 − reserveFactor), usage = totalDebt / (availableLiquidity + totalDebt).
+ */
+export function supplyRate(usage: number, rate: InterestRateSpec, reserveFactor: number): number {
+  return borrowRate(usage, rate) * usage * (1 - reserveFactor);
+}
+
+/** MathUtils.calculateCompoundedInterest: 1 + rt + (rt)²/2 + (rt)³/6, the protocol's Taylor form. */
+export function compoundedInterest(annualRate: number, seconds: number): number {
+  const x = (annualRate * seconds) / secondsPerYear;
+  return 1 + x + (x * x) / 2 + (x * x * x) / 6;
+}
+
+/** LiquidationLogic: 50 % of the debt may be repaid, all of it when HF < 0.95. */
+export function closeFactor(healthFactor: number): number {
+  return healthFactor < closeFactorHealthFactorThreshold ? maxCloseFactor : defaultCloseFactor;
+}
+
+export interface LiquidationAmounts {
+  debtRepaid: number;
+  /** Collateral taken from the account, protocol fee included. */
+  collateralSeized: number;
+  /** Part of it that goes to the treasury, not the liquidator. */
+  protocolFee: number;
+}
+
+/**
+ * LiquidationLogic._calculateAvailableCollateralToLiquidate for a liquidator who offers
+ * `debtToCover` (already limited by the close factor): base = debt · debtPrice / collateralPrice,
+ * max = base · (1 + bonus); if that exceeds the balance, take the balance and repay
+ * balance · collateralPrice / (debtPrice · (1 + bonus)). Protocol fee = (seized − seized /
+ * (1 + bonus)) · protocolFee.
+ */
+export function liquidationAmounts(
+  debtToCover: number,
+  collateralBalance: number,
+  debtPrice: number,
+  collateralPrice: number,
+  bonus: number,
+  protocolFeeShare: number,
+  out: LiquidationAmounts,
+): void {
+  const multiplier = 1 + bonus;
+  let seized = (debtToCover * debtPrice * multiplier) / collateralPrice;
+  let repaid = debtToCover;
+  if (seized > collateralBalance) {
+    seized = collateralBalance;
+    repaid = (seized * collateralPrice) / (debtPrice * multiplier);
+  }
+  out.debtRepaid = repaid;
+  out.collateralSeized = seized;
+  out.protocolFee = (seized - seized / multiplier) * protocolFeeShare;
+}
+
+/**
+ * Moves the `count` smallest values of `values` to its front (in no order): Hoare's quickselect,
+ * with the middle element as pivot so that sorted input stays linear.
+ */
+export function selectSmallest(values: Float64Array, count: number): void {
+  let low = 0;
+  let high = values.length - 1;
+  const target = count - 1;
+  while (low < high) {
+    const pivot = values[(low + high) >>> 1];
+    let left = low;
+    let right = high;
+    while (left <= right) {
+      while (values[left] < pivot) left++;
+      while (values[right] > pivot) right--;
+      if (left <= right) {
+        const swap = values[left];
+        values[left] = values[right];
+        values[right] = swap;
+        left++;
+        right--;
+      }
+    }
+    if (target <= right) high = right;
+    else if (target >= left) low = left;
+    else return;
+  }
+}
+
+function emptyHistogram(): HealthFactorHistogram {
+  return { edges: healthFactorEdges, counts: new Array(healthFactorEdges.length - 1).fill(0) };
+}
+
+/** Bucket index of a health factor in `healthFactorEdges`. */
+function bucketOf(healthFactor: number): number {
+  let bucket = 0;
+  while (bucket < healthFactorEdges.length - 2 && healthFactor >= healthFactorEdges[bucket + 1]) {
+    bucket++;
+  }
+  return bucket;
+}
+
+export class AaveVenue implements LendingVenue {
+  readonly name: string;
+  readonly timeseriesColumns: readonly string[];
+  private readonly assetCount: number;
+  private readonly accountCount: number;
+  /** Scaled balances: units = scaled × index (aToken / variable debt token style). */
+  private readonly collateralScaled: Float64Array;
+  private readonly debtScaled: Float64Array;
+  private readonly eMode: Uint8Array;
+  private readonly looperIndexes: Int32Array;
+  private readonly targetHealthFactor: Float64Array;
+  private readonly unwindHealthFactor: Float64Array;
+  readonly healthFactor: Float64Array;
+  /** (eMode category + 1 rows) × assets: LT, LTV and bonus that apply. */
+  private readonly thresholdTable: Float64Array;
+  private readonly ltvTable: Float64Array;
+  private readonly bonusTable: Float64Array;
+  readonly liquidityIndex: Float64Array;
+  readonly borrowIndex: Float64Array;
+  private readonly totalCollateralScaled: Float64Array;
+  private readonly totalDebtScaled: Float64Array;
+  private readonly passiveScaled: Float64Array;
+  private readonly treasuryScaled: Float64Array;
+  /** Underlying units held by the pool (aToken contracts). */
+  private readonly cash: Float64Array;
+  /** Loopers' and unwinders' leftover units (proceeds above the debt they repaid). */
+  private readonly agentWallet: Float64Array;
+  readonly liquidators: Liquidators;
+  /** Per-step scratch: index·price·LT per (eMode row, asset), index·price per debt asset. */
+  private readonly weightedPrice: Float64Array;
+  private readonly debtPrice: Float64Array;
+  private readonly candidateKeys: Float64Array;
+  private readonly badDebtRecorded: Uint8Array;
+  /** Accounts left with debt and no collateral, in the order it happened. */
+  private readonly badDebtAccounts: Int32Array;
+  private badDebtCount = 0;
+  private readonly amounts: LiquidationAmounts = {
+    debtRepaid: 0,
+    collateralSeized: 0,
+    protocolFee: 0,
+  };
+  private readonly swapResult = emptySwap();
+  private readonly event: LendingEvent;
+  private started = false;
+  private tvlStart = 0;
+  private histogramStart = emptyHistogram();
+  liquidationCount = 0;
+  liquidatedCollateralUsd = 0;
+  debtRepaidUsd = 0;
+  unwindCount = 0;
+  loopCount = 0;
+  private stepLiquidations = 0;
+  private stepLiquidatedUsd = 0;
+  private stepUnwinds = 0;
+  private liquidatableCount = 0;
+
+  constructor(
+    spec: AaveVenueSpec,
+    private readonly random: RandomStream,
+  ) {
+    this.name = spec.name;
+    this.reserves = spec.reserves;
+    this.looping = spec.looping;
+    const assets = spec.assetCount;
+    const accounts = spec.accounts.count;
+    this.assetCount = assets;
+    this.accountCount = accounts;
+    const rows = spec.eModes.length + 1;
+    this.thresholdTable = new Float64Array(rows * assets);
+    this.ltvTable = new Float64Array(rows * assets);
+    this.bonusTable = new Float64Array(rows * assets);
+    for (let asset = 0; asset < assets; asset++) {
+      const reserve = spec.reserves[asset];
+      for (let row = 0; row < rows; row++) {
+        const category = row === 0 ? undefined : spec.eModes[row - 1];
+        const inCategory = category?.assets.includes(asset) ?? false;
+        const source = inCategory && category !== undefined ? category : reserve;
+        this.thresholdTable[row * assets + asset] = source?.liquidationThreshold ?? 0;
+        this.ltvTable[row * assets + asset] = source?.ltv ?? 0;
+        this.bonusTable[row * assets + asset] = source?.liquidationBonus ?? 0;
+      }
+    }
+    this.liquidityIndex = new Float64Array(assets).fill(1);
+    this.borrowIndex = new Float64Array(assets).fill(1);
+    this.collateralScaled = Float64Array.from(spec.accounts.collateral);
+    this.debtScaled = Float64Array.from(spec.accounts.debt);
+    this.eMode = Uint8Array.from(spec.accounts.eMode);
+    this.targetHealthFactor = Float64Array.from(spec.accounts.targetHealthFactor);
+    this.unwindHealthFactor = Float64Array.from(spec.accounts.unwindHealthFactor);
+    let looperCount = 0;
+    for (let account = 0; account < accounts; account++)
+      looperCount += spec.accounts.looper[account];
+    this.looperIndexes = new Int32Array(looperCount);
+    looperCount = 0;
+    for (let account = 0; account < accounts; account++) {
+      if (spec.accounts.looper[account] === 1) this.looperIndexes[looperCount++] = account;
+    }
+    this.healthFactor = new Float64Array(accounts);
+    this.totalCollateralScaled = new Float64Array(assets);
+    this.totalDebtScaled = new Float64Array(assets);
+    this.passiveScaled = new Float64Array(assets);
+    this.treasuryScaled = new Float64Array(assets);
+    this.cash = new Float64Array(assets);
+    this.agentWallet = new Float64Array(assets);
+    for (let account = 0; account < accounts; account++) {
+      for (let asset = 0; asset < assets; asset++) {
+        this.totalCollateralScaled[asset] += this.collateralScaled[account * assets + asset];
+        this.totalDebtScaled[asset] += this.debtScaled[account * assets + asset];
+      }
+    }
+    for (let asset = 0; asset < assets; asset++) {
+      const reserve = spec.reserves[asset];
+      const passive =
+        reserve === undefined ? 0 : (reserve.passiveSupply ?? this.totalDebtScaled[asset] / 0.8);
+      this.passiveScaled[asset] = passive;
+      // Collateral and lenders' deposits sit in the pool; what was borrowed left it.
+      this.cash[asset] = this.totalCollateralScaled[asset] + passive - this.totalDebtScaled[asset];
+      if (this.cash[asset] < 0) {
+        throw new Error(
+          `venues.${spec.name}: asset ${asset}: the accounts borrow ${this.totalDebtScaled[asset]} units but only ${this.totalCollateralScaled[asset] + passive} are supplied; raise the reserve's passiveSupply`,
+        );
+      }
+    }
+    this.liquidators = new Liquidators(spec.liquidators);
+    this.weightedPrice = new Float64Array(rows * assets);
+    this.debtPrice = new Float64Array(assets);
+    this.scannedPrice = new Float64Array(assets);
+    this.scannedBorrowIndex = new Float64Array(assets).fill(1);
+    this.scannedLiquidityIndex = new Float64Array(assets).fill(1);
+    if (accounts > 2 ** 24)
+      throw new Error(`venues.${spec.name}: ${accounts} accounts; at most 2^24`);
+    this.candidateKeys = new Float64Array(accounts);
+    this.badDebtRecorded = new Uint8Array(accounts);
+    this.badDebtAccounts = new Int32Array(accounts);
+    this.event = {
+      type: "liquidation",
+      venue: this.name,
+      account: -1,
+      asset: -1,
+      quantity: 0,
+      valueUsd: 0,
+    };
+    this.timeseriesColumns = [
+      "liquidations",
+      "liquidatedUsd",
+      "unwinds",
+      "liquidatable",
+      "badDebtUsd",
+      "tvlUsd",
+      "debtUsd",
+      "liquidatorCashUsd",
+    ].map((column) => `${this.name}.${column}`);
+  }
+
+  private readonly reserves: readonly (AaveReserveSpec | undefined)[];
+  private readonly looping: LoopingSpec;
+
+  step(context: VenueContext): void {
+    if (!this.started) this.start(context);
+    this.stepLiquidations = 0;
+    this.stepLiquidatedUsd = 0;
+    this.stepUnwinds = 0;
+    this.accrue(context.dt);
+    if (this.refreshPrices(context)) this.computeHealthFactors();
+    this.liquidate(context);
+    this.runLoopers(context);
+  }
+
+  /** Records the start-of-run TVL and health factors at the first step's prices. */
+  private start(context: VenueContext): void {
+    this.started = true;
+    this.refreshPrices(context);
+    this.computeHealthFactors();
+    this.tvlStart = this.tvlUsd(context);
+    this.histogramStart = this.histogram();
+  }
+
+  /** ReserveLogic.updateState: supply index grows linearly, borrow index compounds. */
+  private accrue(seconds: number): void {
+    for (let asset = 0; asset < this.assetCount; asset++) {
+      const reserve = this.reserves[asset];
+      if (reserve === undefined) continue;
+      const debt = this.totalDebtScaled[asset] * this.borrowIndex[asset];
+      if (debt <= 0) continue;
+      const usage = debt / (this.cash[asset] + debt);
+      const borrow = borrowRate(usage, reserve.rate);
+      const supply = borrow * usage * (1 - reserve.reserveFactor);
+      this.liquidityIndex[asset] *= 1 + (supply * seconds) / secondsPerYear;
+      this.borrowIndex[asset] *= compoundedInterest(borrow, seconds);
+    }
+  }
+
+  /**
+   * Per-step price tables. Returns whether every account needs rescanning: an oracle answer
+   * changed, or an index moved by more than `rescanIndexDrift` since the last scan (interest moves
+   * health factors by about that fraction). Accounts touched in between are recomputed one by one
+   * where they are acted on, so skipping the scan never acts on a stale value.
+   */
+  private refreshPrices(context: VenueContext): boolean {
+    const assets = this.assetCount;
+    const rows = this.thresholdTable.length / assets;
+    let changed = false;
+    for (let asset = 0; asset < assets; asset++) {
+      const price = context.oraclePrice(asset);
+      if (
+        price !== this.scannedPrice[asset] ||
+        Math.abs(this.borrowIndex[asset] / this.scannedBorrowIndex[asset] - 1) > rescanIndexDrift ||
+        Math.abs(this.liquidityIndex[asset] / this.scannedLiquidityIndex[asset] - 1) >
+          rescanIndexDrift
+      ) {
+        changed = true;
+      }
+      this.debtPrice[asset] = this.borrowIndex[asset] * price;
+      for (let row = 0; row < rows; row++) {
+        const cell = row * assets + asset;
+        this.weightedPrice[cell] = this.liquidityIndex[asset] * price * this.thresholdTable[cell];
+      }
+    }
+    if (changed) {
+      for (let asset = 0; asset < assets; asset++) {
+        this.scannedPrice[asset] = context.oraclePrice(asset);
+        this.scannedBorrowIndex[asset] = this.borrowIndex[asset];
+        this.scannedLiquidityIndex[asset] = this.liquidityIndex[asset];
+      }
+    }
+    return changed;
+  }
+
+  private readonly scannedPrice: Float64Array;
+  private readonly scannedBorrowIndex: Float64Array;
+  private readonly scannedLiquidityIndex: Float64Array;
+
+  private healthFactorOf(account: number): number {
+    const assets = this.assetCount;
+    const base = account * assets;
+    const row = this.eMode[account] * assets;
+    let weighted = 0;
+    let debt = 0;
+    for (let asset = 0; asset < assets; asset++) {
+      weighted += this.collateralScaled[base + asset] * this.weightedPrice[row + asset];
+      debt += this.debtScaled[base + asset] * this.debtPrice[asset];
+    }
+    return debt > 0 ? weighted / debt : Number.POSITIVE_INFINITY;
+  }
+
+  /** The hot scan: every account's health factor, with the liquidatable ones keyed for sorting. */
+  private computeHealthFactors(): void {
+    const assets = this.assetCount;
+    const collateral = this.collateralScaled;
+    const debt = this.debtScaled;
+    const weightedPrice = this.weightedPrice;
+    const debtPrice = this.debtPrice;
+    const eMode = this.eMode;
+    const healthFactors = this.healthFactor;
+    const keys = this.candidateKeys;
+    let liquidatable = 0;
+    for (let account = 0, base = 0; account < this.accountCount; account++, base += assets) {
+      const row = eMode[account] * assets;
+      let weighted = 0;
+      let owed = 0;
+      for (let asset = 0; asset < assets; asset++) {
+        weighted += collateral[base + asset] * weightedPrice[row + asset];
+        owed += debt[base + asset] * debtPrice[asset];
+      }
+      const healthFactor = owed > 0 ? weighted / owed : Number.POSITIVE_INFINITY;
+      healthFactors[account] = healthFactor;
+      // Health factor in the high bits, account in the low 24: a native numeric sort orders
+      // them lowest first, ties by account, with no comparator.
+      if (healthFactor < 1)
+        keys[liquidatable++] = Math.floor(healthFactor * 2 ** 26) * 2 ** 24 + account;
+    }
+    this.liquidatableCount = liquidatable;
+  }
+
+  /** The asset with the largest value in `balances` for `account` (−1 when none). */
+  private largest(
+    balances: Float64Array,
+    account: number,
+    prices: Float64Array,
+    row: number,
+  ): number {
+    const assets = this.assetCount;
+    let best = -1;
+    let bestValue = 0;
+    for (let asset = 0; asset < assets; asset++) {
+      const value = balances[account * assets + asset] * prices[row + asset];
+      if (value > bestValue) {
+        bestValue = value;
+        best = asset;
+      }
+    }
+    return best;
+  }
+
+  private liquidate(context: VenueContext): void {
+    const count = this.liquidatableCount;
+    if (count === 0) return;
+    // Lowest health factor first: the most underwater accounts pay the largest bonus in value.
+    const queue = this.candidateKeys.subarray(0, count);
+    // Only the head of the queue can be reached this step: select it in O(n), sort just that.
+    const reachable = Math.min(count, 2 * this.liquidators.spec.maxPerStep + 1);
+    if (reachable < count) selectSmallest(queue, reachable);
+    queue.subarray(0, reachable).sort();
+    const liquidators = this.liquidators;
+    const gasUsd = liquidators.gasCostUsd(context.gasPriceGwei, context.gasTokenPrice);
+    const assets = this.assetCount;
+    // Bots give up for the step after as many unprofitable candidates as their capacity: further
+    // down the queue accounts are less underwater, so no better.
+    let skipped = 0;
+    for (let position = 0; position < reachable; position++) {
+      if (this.stepLiquidations >= liquidators.spec.maxPerStep) break;
+      if (skipped >= liquidators.spec.maxPerStep) break;
+      const account = queue[position] % 2 ** 24;
+      const healthFactor = this.healthFactorOf(account);
+      if (healthFactor >= 1) continue;
+      const row = this.eMode[account] * assets;
+      const collateralAsset = this.largest(this.collateralScaled, account, this.weightedPrice, row);
+      const debtAsset = this.largest(this.debtScaled, account, this.debtPrice, 0);
+      if (collateralAsset < 0 || debtAsset < 0 || collateralAsset === debtAsset) continue;
+      const debtPrice = context.oraclePrice(debtAsset);
+      const collateralPrice = context.oraclePrice(collateralAsset);
+      const debtUnits = this.debtScaled[account * assets + debtAsset] * this.borrowIndex[debtAsset];
+      const collateralUnits =
+        this.collateralScaled[account * assets + collateralAsset] *
+        this.liquidityIndex[collateralAsset];
+      const debtToCover = Math.min(
+        debtUnits * closeFactor(healthFactor),
+        liquidators.wallet[debtAsset],
+      );
+      if (debtToCover <= 0) continue;
+      const reserve = this.reserves[collateralAsset];
+      const protocolFeeShare = reserve?.protocolFee ?? 0;
+      liquidationAmounts(
+        debtToCover,
+        collateralUnits,
+        debtPrice,
+        collateralPrice,
+        this.bonusTable[row + collateralAsset],
+        protocolFeeShare,
+        this.amounts,
+      );
+      const received = this.amounts.collateralSeized - this.amounts.protocolFee;
+      const proceeds =
+        context.quote !== undefined
+          ? context.quote(collateralAsset, debtAsset, received)
+          : (received * context.marketPrice(collateralAsset)) / context.marketPrice(debtAsset);
+      const profitUsd = (proceeds - this.amounts.debtRepaid) * debtPrice - gasUsd;
+      if (profitUsd < liquidators.spec.minProfitUsd) {
+        liquidators.skippedUnprofitable++;
+        skipped++;
+        continue;
+      }
+      this.applyLiquidation(account, collateralAsset, debtAsset, received);
+      liquidators.gasSpentUsd += gasUsd;
+      liquidators.profitUsd += profitUsd;
+      const seizedUsd = this.amounts.collateralSeized * collateralPrice;
+      this.liquidationCount++;
+      this.stepLiquidations++;
+      this.liquidatedCollateralUsd += seizedUsd;
+      this.stepLiquidatedUsd += seizedUsd;
+      this.debtRepaidUsd += this.amounts.debtRepaid * debtPrice;
+      this.emit(
+        context,
+        "liquidation",
+        account,
+        collateralAsset,
+        this.amounts.collateralSeized,
+        seizedUsd,
+      );
+      // Sell at no worse than break-even; the rest waits in the wallet for a better price.
+      const breakEven = this.amounts.debtRepaid / received;
+      context.swap(collateralAsset, debtAsset, received, breakEven, this.swapResult);
+      liquidators.wallet[collateralAsset] -= this.swapResult.amountIn;
+      liquidators.wallet[debtAsset] += this.swapResult.amountOut;
+      this.checkBadDebt(context, account);
+      // A partly liquidated account may still be below 1: it goes again while capacity lasts.
+      if (this.healthFactorOf(account) < 1) position--;
+    }
+    this.sellInventory(context);
+  }
+
+  private applyLiquidation(
+    account: number,
+    collateralAsset: number,
+    debtAsset: number,
+    received: number,
+  ): void {
+    const assets = this.assetCount;
+    const amounts = this.amounts;
+    const debtScaled = amounts.debtRepaid / this.borrowIndex[debtAsset];
+    const collateralScaled = amounts.collateralSeized / this.liquidityIndex[collateralAsset];
+    const debtCell = account * assets + debtAsset;
+    const collateralCell = account * assets + collateralAsset;
+    this.debtScaled[debtCell] = Math.max(0, this.debtScaled[debtCell] - debtScaled);
+    this.totalDebtScaled[debtAsset] -= debtScaled;
+    this.collateralScaled[collateralCell] = Math.max(
+      0,
+      this.collateralScaled[collateralCell] - collateralScaled,
+    );
+    this.totalCollateralScaled[collateralAsset] -= collateralScaled;
+    this.treasuryScaled[collateralAsset] +=
+      amounts.protocolFee / this.liquidityIndex[collateralAsset];
+    this.liquidators.wallet[debtAsset] -= amounts.debtRepaid;
+    this.cash[debtAsset] += amounts.debtRepaid;
+    // The liquidator receives the underlying (receiveAToken = false); the fee stays as aTokens.
+    this.cash[collateralAsset] -= received;
+    this.liquidators.wallet[collateralAsset] += received;
+  }
+
+  /** Collateral left in the liquidators' wallets from earlier steps, sold when the market allows. */
+  private sellInventory(context: VenueContext): void {
+    const wallet = this.liquidators.wallet;
+    const initial = this.liquidators.spec.capital;
+    for (let asset = 0; asset < this.assetCount; asset++) {
+      if (initial[asset] > 0 || wallet[asset] <= 0) continue;
+      let target = -1;
+      for (let other = 0; other < this.assetCount; other++) {
+        if (initial[other] > 0 && (target < 0 || initial[other] > initial[target])) target = other;
+      }
+      if (target < 0) return;
+      // No worse than oracle / (1 + bonus): the price at which a liquidation breaks even.
+      const floor =
+        context.oraclePrice(asset) / context.oraclePrice(target) / (1 + this.bonusTable[asset]);
+      context.swap(asset, target, wallet[asset], floor, this.swapResult);
+      wallet[asset] -= this.swapResult.amountIn;
+      wallet[target] += this.swapResult.amountOut;
+    }
+  }
+
+  private checkBadDebt(context: VenueContext, account: number): void {
+    if (this.badDebtRecorded[account] === 1) return;
+    const assets = this.assetCount;
+    let collateral = 0;
+    let debt = 0;
+    for (let asset = 0; asset < assets; asset++) {
+      collateral +=
+        this.collateralScaled[account * assets + asset] *
+        this.liquidityIndex[asset] *
+        context.oraclePrice(asset);
+      debt += this.debtScaled[account * assets + asset] * this.debtPrice[asset];
+    }
+    if (debt > 0 && collateral < 1e-9 * debt) {
+      this.badDebtRecorded[account] = 1;
+      this.badDebtAccounts[this.badDebtCount++] = account;
+      this.emit(context, "bad_debt", account, -1, 0, debt);
+    }
+  }
+
+  private emit(
+    context: VenueContext,
+    type: LendingEvent["type"],
+    account: number,
+    asset: number,
+    quantity: number,
+    valueUsd: number,
+  ): void {
+    const event = this.event;
+    event.type = type;
+    event.account = account;
+    event.asset = asset;
+    event.quantity = quantity;
+    event.valueUsd = valueUsd;
+    context.record(event);
+  }
+
+  private runLoopers(context: VenueContext): void {
+    const assets = this.assetCount;
+    const loopers = this.looperIndexes;
+    for (let position = 0; position < loopers.length; position++) {
+      const account = loopers[position];
+      const target = this.targetHealthFactor[account];
+      const scanned = this.healthFactor[account];
+      // The last scan's value: liquidatable accounts cannot unwind (Aave refuses a withdrawal
+      // below HF 1), and accounts in their band have nothing to do.
+      if (
+        scanned < 1 ||
+        (scanned >= this.unwindHealthFactor[account] &&
+          scanned <= target * (1 + this.looping.releverBand))
+      ) {
+        continue;
+      }
+      const healthFactor = this.healthFactorOf(account);
+      if (healthFactor < 1 || !Number.isFinite(healthFactor)) continue;
+      const row = this.eMode[account] * assets;
+      const collateralAsset = this.largest(this.collateralScaled, account, this.weightedPrice, row);
+      const debtAsset = this.largest(this.debtScaled, account, this.debtPrice, 0);
+      if (collateralAsset < 0 || debtAsset < 0 || collateralAsset === debtAsset) continue;
+      if (healthFactor < this.unwindHealthFactor[account]) {
+        if (this.random.uniform() < this.looping.reactionProbability) {
+          this.unwind(context, account, collateralAsset, debtAsset, target);
+        }
+      } else if (healthFactor > target * (1 + this.looping.releverBand)) {
+        this.relever(context, account, collateralAsset, debtAsset, target);
+      }
+    }
+  }
+
+  private accountTotals(account: number): { weighted: number; debt: number } {
+    const assets = this.assetCount;
+    const row = this.eMode[account] * assets;
+    let weighted = 0;
+    let debt = 0;
+    for (let asset = 0; asset < assets; asset++) {
+      weighted += this.collateralScaled[account * assets + asset] * this.weightedPrice[row + asset];
+      debt += this.debtScaled[account * assets + asset] * this.debtPrice[asset];
+    }
+    this.totals.weighted = weighted;
+    this.totals.debt = debt;
+    return this.totals;
+  }
+
+  private readonly totals = { weighted: 0, debt: 0 };
+
+  /** Repay with collateral: sell collateral, repay the debt asset, back to the target HF. */
+  private unwind(
+    context: VenueContext,
+    account: number,
+    collateralAsset: number,
+    debtAsset: number,
+    target: number,
+  ): void {
+    const assets = this.assetCount;
+    const totals = this.accountTotals(account);
+    const oracle = context.oraclePrice(collateralAsset);
+    const debtOracle = context.oraclePrice(debtAsset);
+    const threshold = this.thresholdTable[this.eMode[account] * assets + collateralAsset];
+    const marketRatio = context.marketPrice(collateralAsset) / context.marketPrice(debtAsset);
+    const collateralCell = account * assets + collateralAsset;
+    const debtCell = account * assets + debtAsset;
+    const available = this.collateralScaled[collateralCell] * this.liquidityIndex[collateralAsset];
+    const quantity = Math.min(
+      available,
+      unwindQuantity(
+        totals.weighted,
+        totals.debt,
+        oracle,
+        threshold,
+        marketRatio * debtOracle,
+        target,
+      ),
+    );
+    if (quantity <= 0) return;
+    this.collateralScaled[collateralCell] -= quantity / this.liquidityIndex[collateralAsset];
+    this.totalCollateralScaled[collateralAsset] -= quantity / this.liquidityIndex[collateralAsset];
+    this.cash[collateralAsset] -= quantity;
+    const worstPrice = (oracle / debtOracle) * (1 - this.looping.maxSlippage);
+    context.swap(collateralAsset, debtAsset, quantity, worstPrice, this.swapResult);
+    // What the market would not take at that price goes back in as collateral.
+    const unsold = quantity - this.swapResult.amountIn;
+    this.collateralScaled[collateralCell] += unsold / this.liquidityIndex[collateralAsset];
+    this.totalCollateralScaled[collateralAsset] += unsold / this.liquidityIndex[collateralAsset];
+    this.cash[collateralAsset] += unsold;
+    const debtUnits = this.debtScaled[debtCell] * this.borrowIndex[debtAsset];
+    const repaid = Math.min(debtUnits, this.swapResult.amountOut);
+    this.debtScaled[debtCell] -= repaid / this.borrowIndex[debtAsset];
+    this.totalDebtScaled[debtAsset] -= repaid / this.borrowIndex[debtAsset];
+    this.cash[debtAsset] += repaid;
+    this.agentWallet[debtAsset] += this.swapResult.amountOut - repaid;
+    this.unwindCount++;
+    this.stepUnwinds++;
+    this.emit(
+      context,
+      "unwind",
+      account,
+      collateralAsset,
+      this.swapResult.amountIn,
+      this.swapResult.amountIn * oracle,
+    );
+  }
+
+  /** One loop: borrow the debt asset, buy collateral at the market, deposit it. */
+  private relever(
+    context: VenueContext,
+    account: number,
+    collateralAsset: number,
+    debtAsset: number,
+    target: number,
+  ): void {
+    const assets = this.assetCount;
+    const totals = this.accountTotals(account);
+    const oracle = context.oraclePrice(collateralAsset);
+    const debtOracle = context.oraclePrice(debtAsset);
+    const row = this.eMode[account] * assets;
+    const threshold = this.thresholdTable[row + collateralAsset];
+    const marketRatio = context.marketPrice(collateralAsset) / context.marketPrice(debtAsset);
+    // ValidationLogic.validateBorrow: the new debt must fit under Σ collateral · price · LTV.
+    let borrowingPower = -totals.debt;
+    for (let asset = 0; asset < assets; asset++) {
+      borrowingPower +=
+        this.collateralScaled[account * assets + asset] *
+        this.liquidityIndex[asset] *
+        context.oraclePrice(asset) *
+        this.ltvTable[row + asset];
+    }
+    const wantedUsd = releverBorrow(
+      totals.weighted,
+      totals.debt,
+      oracle,
+      threshold,
+      marketRatio * debtOracle,
+      target,
+    );
+    const reserve = this.reserves[debtAsset];
+    const collateralReserve = this.reserves[collateralAsset];
+    if (reserve === undefined || collateralReserve === undefined) return;
+    const borrowRoom =
+      reserve.borrowCap - this.totalDebtScaled[debtAsset] * this.borrowIndex[debtAsset];
+    const supplied =
+      (this.totalCollateralScaled[collateralAsset] +
+        this.passiveScaled[collateralAsset] +
+        this.treasuryScaled[collateralAsset]) *
+      this.liquidityIndex[collateralAsset];
+    const supplyRoom = collateralReserve.supplyCap - supplied;
+    let borrowUnits = Math.min(wantedUsd, borrowingPower) / debtOracle;
+    borrowUnits = Math.min(borrowUnits, borrowRoom, this.cash[debtAsset]);
+    if (borrowUnits < wantedUsd / debtOracle - 1e-9 && (borrowRoom <= 0 || supplyRoom <= 0)) {
+      this.emit(
+        context,
+        "cap_reached",
+        account,
+        borrowRoom <= 0 ? debtAsset : collateralAsset,
+        0,
+        0,
+      );
+    }
+    if (borrowUnits <= 0 || supplyRoom <= 0) return;
+    const debtCell = account * assets + debtAsset;
+    const collateralCell = account * assets + collateralAsset;
+    this.debtScaled[debtCell] += borrowUnits / this.borrowIndex[debtAsset];
+    this.totalDebtScaled[debtAsset] += borrowUnits / this.borrowIndex[debtAsset];
+    this.cash[debtAsset] -= borrowUnits;
+    const worstRate = (debtOracle / oracle) * (1 - this.looping.maxSlippage);
+    context.swap(debtAsset, collateralAsset, borrowUnits, worstRate, this.swapResult);
+    // Anything the market did not fill is repaid at once.
+    const unused = borrowUnits - this.swapResult.amountIn;
+    this.debtScaled[debtCell] -= unused / this.borrowIndex[debtAsset];
+    this.totalDebtScaled[debtAsset] -= unused / this.borrowIndex[debtAsset];
+    this.cash[debtAsset] += unused;
+    const deposit = Math.min(this.swapResult.amountOut, supplyRoom);
+    this.collateralScaled[collateralCell] += deposit / this.liquidityIndex[collateralAsset];
+    this.totalCollateralScaled[collateralAsset] += deposit / this.liquidityIndex[collateralAsset];
+    this.cash[collateralAsset] += deposit;
+    this.agentWallet[collateralAsset] += this.swapResult.amountOut - deposit;
+    this.loopCount++;
+    this.emit(context, "loop", account, collateralAsset, deposit, deposit * oracle);
+  }
+
+  netHoldings(asset: number): number {
+    return this.cash[asset] + this.liquidators.wallet[asset] + this.agentWallet[asset];
+  }
+
+  /** Supplied value (accounts' collateral, lenders' deposits, treasury) at oracle prices. */
+  private tvlUsd(context: VenueContext): number {
+    let total = 0;
+    for (let asset = 0; asset < this.assetCount; asset++) {
+      const scaled =
+        this.totalCollateralScaled[asset] + this.passiveScaled[asset] + this.treasuryScaled[asset];
+      total += scaled * this.liquidityIndex[asset] * context.oraclePrice(asset);
+    }
+    return total;
+  }
+
+  private debtUsd(context: VenueContext): number {
+    let total = 0;
+    for (let asset = 0; asset < this.assetCount; asset++) {
+      total += this.totalDebtScaled[asset] * this.borrowIndex[asset] * context.oraclePrice(asset);
+    }
+    return total;
+  }
+
+  /** Debt of accounts left with no collateral, and debt beyond collateral value over all accounts. */
+  private insolvency(context: VenueContext): { badDebt: number; insolvent: number } {
+    const assets = this.assetCount;
+    let badDebt = 0;
+    let insolvent = 0;
+    for (let account = 0; account < this.accountCount; account++) {
+      let collateral = 0;
+      let debt = 0;
+      for (let asset = 0; asset < assets; asset++) {
+        const price = context.oraclePrice(asset);
+        collateral +=
+          this.collateralScaled[account * assets + asset] * this.liquidityIndex[asset] * price;
+        debt += this.debtScaled[account * assets + asset] * this.borrowIndex[asset] * price;
+      }
+      if (debt <= 0) continue;
+      if (collateral < 1e-9 * debt) badDebt += debt;
+      if (debt > collateral) insolvent += debt - collateral;
+    }
+    return { badDebt, insolvent };
+  }
+
+  private histogram(): HealthFactorHistogram {
+    const histogram = emptyHistogram();
+    for (let account = 0; account < this.accountCount; account++) {
+      const healthFactor = this.healthFactorOf(account);
+      if (!Number.isFinite(healthFactor)) continue;
+      histogram.counts[bucketOf(healthFactor)]++;
+    }
+    return histogram;
+  }
+
+  sample(context: VenueContext, out: Float64Array, offset: number): void {
+    // Only liquidations empty an account, and they list it: no scan of every account here.
+    let badDebt = 0;
+    const assets = this.assetCount;
+    for (let index = 0; index < this.badDebtCount; index++) {
+      const account = this.badDebtAccounts[index];
+      for (let asset = 0; asset < assets; asset++) {
+        badDebt += this.debtScaled[account * assets + asset] * this.debtPrice[asset];
+      }
+    }
+    let liquidatorCash = 0;
+    for (let asset = 0; asset < this.assetCount; asset++) {
+      liquidatorCash += this.liquidators.wallet[asset] * context.oraclePrice(asset);
+    }
+    out[offset] = this.stepLiquidations;
+    out[offset + 1] = this.stepLiquidatedUsd;
+    out[offset + 2] = this.stepUnwinds;
+    out[offset + 3] = this.liquidatableCount;
+    out[offset + 4] = badDebt;
+    out[offset + 5] = this.tvlUsd(context);
+    out[offset + 6] = this.debtUsd(context);
+    out[offset + 7] = liquidatorCash;
+  }
+
+  liquidatableByPrice(asset: number, prices: Float64Array, context: VenueContext): Float64Array {
+    if (!this.started) this.refreshPrices(context);
+    const assets = this.assetCount;
+    const result = new Float64Array(prices.length);
+    const current = context.oraclePrice(asset);
+    for (let account = 0; account < this.accountCount; account++) {
+      const base = account * assets;
+      const row = this.eMode[account] * assets;
+      let weightedOthers = 0;
+      let debtOthers = 0;
+      let collateralValue = 0;
+      for (let other = 0; other < assets; other++) {
+        const collateral = this.collateralScaled[base + other];
+        collateralValue += collateral * this.liquidityIndex[other] * context.oraclePrice(other);
+        if (other === asset) continue;
+        weightedOthers += collateral * this.weightedPrice[row + other];
+        debtOthers += this.debtScaled[base + other] * this.debtPrice[other];
+      }
+      const weightedPerPrice =
+        (this.collateralScaled[base + asset] * this.weightedPrice[row + asset]) / current;
+      const debtPerPrice = (this.debtScaled[base + asset] * this.debtPrice[asset]) / current;
+      if (debtOthers + debtPerPrice * current <= 0) continue;
+      for (let index = 0; index < prices.length; index++) {
+        const price = prices[index];
+        if (weightedOthers + weightedPerPrice * price < debtOthers + debtPerPrice * price) {
+          result[index] += collateralValue;
+        }
+      }
+    }
+    return result;
+  }
+
+  summary(context: VenueContext): VenueSummary {
+    const { badDebt } = this.insolvency(context);
+    return {
+      name: this.name,
+      kind: "aave",
+      badDebtUsd: badDebt,
+      liquidatedCollateralUsd: this.liquidatedCollateralUsd,
+      liquidationCount: this.liquidationCount,
+      debtRepaidUsd: this.debtRepaidUsd,
+      tvlStartUsd: this.tvlStart,
+      tvlEndUsd: this.tvlUsd(context),
+      healthFactorStart: this.histogramStart,
+      healthFactorEnd: this.histogram(),
+    };
+  }
+
+  /** Beyond the shared summary: insolvent debt (VaR's per-run quantity) and agent activity. */
+  extraSummary(context: VenueContext): AaveExtraSummary {
+    const { insolvent } = this.insolvency(context);
+    return {
+      insolventDebtUsd: insolvent,
+      unwindCount: this.unwindCount,
+      loopCount: this.loopCount,
+      liquidatorGasUsd: this.liquidators.gasSpentUsd,
+      liquidatorProfitUsd: this.liquidators.profitUsd,
+      liquidationsSkippedUnprofitable: this.liquidators.skippedUnprofitable,
+      borrowIndex: Array.from(this.borrowIndex),
+      liquidityIndex: Array.from(this.liquidityIndex),
+    };
+  }
+}
+
+export interface AaveExtraSummary {
+  insolventDebtUsd: number;
+  unwindCount: number;
+  loopCount: number;
+  liquidatorGasUsd: number;
+  liquidatorProfitUsd: number;
+  liquidationsSkippedUnprofitable: number;
+  borrowIndex: number[];
+  liquidityIndex: number[];
+}

@@ -1,0 +1,279 @@
+/**
+ * Outputs of a `model: lending` run: summary.json (per venue: liquidations, bad debt, insolvent
+ * debt, TVL before and after, health-factor distributions; per pool: the gap to the external
+ * price and the arbitrage that closed it; the ledger), timeseries.csv, events.csv, and the
+ * summary sentence. LaR and VaR, when the scenario asks for risk runs, are the 95th percentiles
+ * over the run set of each run's liquidated collateral and insolvent debt (Gauntlet's definitions).
+ */
+import type { VenueSummary } from "../engine/lending/contracts.ts";
+import type { LendingRun } from "../engine/lending/run.ts";
+import { lendingEventTypes } from "../engine/lending/world.ts";
+import type { AaveExtraSummary } from "../engine/venue/aave.ts";
+import { csvField } from "./csv.ts";
+import { formatMoney, formatNumber, formatPercent, formatScientific } from "./format.ts";
+import { plural } from "./markup.ts";
+
+export interface LendingAssetSummary {
+  symbol: string;
+  start: number;
+  min: number;
+  end: number;
+  /** end / start − 1 of the external price. */
+  move: number;
+  oracleMin: number;
+  marketMin: number;
+  oracleUpdates: number;
+}
+
+export interface LendingMarketSummary {
+  market: string;
+  priceStart: number;
+  priceMin: number;
+  priceEnd: number;
+  /** Largest (external − pool) / external over the run: how far liquidation sales pushed it. */
+  maxDiscount: number;
+  reserveBaseStart: number;
+  reserveBaseEnd: number;
+  reserveQuoteStart: number;
+  reserveQuoteEnd: number;
+  arbitrageVolumeUsd: number;
+  arbitrageProfit: number;
+}
+
+export type LendingVenueReport = VenueSummary & {
+  /** The run's liquidation volume (LaR's per-run quantity). */
+  liquidationVolumeUsd: number;
+  /** Debt above collateral value at the end (VaR's per-run quantity). */
+  insolventDebtUsd: number;
+  aave?: AaveExtraSummary;
+};
+
+export interface RiskSummary {
+  runs: number;
+  venues: {
+    name: string;
+    /** p95 over the runs of liquidated collateral (Gauntlet "Liquidations at Risk"). */
+    liquidationsAtRiskUsd: number;
+    /** p95 over the runs of insolvent debt (Gauntlet "Value at Risk"). */
+    valueAtRiskUsd: number;
+    liquidationVolumes: number[];
+    insolventDebts: number[];
+  }[];
+}
+
+export interface LendingSummary {
+  name: string;
+  model: "lending";
+  steps: number;
+  dt: number;
+  assets: LendingAssetSummary[];
+  markets: LendingMarketSummary[];
+  venues: LendingVenueReport[];
+  liquidatedCollateralUsd: number;
+  liquidationCount: number;
+  badDebtUsd: number;
+  tvlStartUsd: number;
+  tvlEndUsd: number;
+  maxGasGwei: number;
+  ledger: {
+    assets: { symbol: string; start: number; end: number; drift: number }[];
+    drift: number;
+  };
+  risk?: RiskSummary;
+  seed: number;
+  runIndex: number;
+  scenarioHash: string;
+  version: string;
+}
+
+function column(run: LendingRun, name: string): Float64Array | undefined {
+  const index = run.world.columns.indexOf(name);
+  return index < 0 ? undefined : run.world.series[index];
+}
+
+function extremes(values: Float64Array): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+  }
+  return { min, max };
+}
+
+/** The nearest-rank 95th percentile, the convention of the stress runner's VaR. */
+export function percentile95(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)];
+}
+
+export function venueReports(run: LendingRun): LendingVenueReport[] {
+  return run.venues.map((venue, index) => {
+    const aave = run.aave[index];
+    return {
+      ...venue,
+      liquidationVolumeUsd: venue.liquidatedCollateralUsd,
+      insolventDebtUsd: aave?.insolventDebtUsd ?? venue.badDebtUsd,
+      ...(aave === undefined ? {} : { aave }),
+    };
+  });
+}
+
+export function lendingSummary(
+  run: LendingRun,
+  symbols: readonly string[],
+  provenance: {
+    name: string;
+    seed: number;
+    runIndex: number;
+    scenarioHash: string;
+    version: string;
+  },
+  risk?: RiskSummary,
+): LendingSummary {
+  const steps = run.world.steps;
+  const assets = symbols.map((symbol, index): LendingAssetSummary => {
+    const external = column(run, `${symbol}.external`) ?? new Float64Array(1);
+    return {
+      symbol,
+      start: external[0],
+      min: extremes(external).min,
+      end: external[steps],
+      move: external[steps] / external[0] - 1,
+      oracleMin: extremes(column(run, `${symbol}.oracle`) ?? external).min,
+      marketMin: extremes(column(run, `${symbol}.market`) ?? external).min,
+      oracleUpdates: run.world.oracleUpdates[index],
+    };
+  });
+  const markets = run.world.arbitrage.map((arbitrage): LendingMarketSummary => {
+    const name = arbitrage.market;
+    const [base, quote] = name.split("/");
+    const price = column(run, `${name}.price`) ?? new Float64Array(1);
+    const reserveBase = column(run, `${name}.reserveBase`) ?? new Float64Array(1);
+    const reserveQuote = column(run, `${name}.reserveQuote`) ?? new Float64Array(1);
+    const externalBase = column(run, `${base}.external`) ?? new Float64Array(1);
+    const externalQuote = column(run, `${quote}.external`) ?? new Float64Array(1);
+    const volume = column(run, `${name}.arbitrage`) ?? new Float64Array(1);
+    let maxDiscount = 0;
+    let volumeUsd = 0;
+    for (let step = 0; step <= steps; step++) {
+      const external = externalBase[step] / externalQuote[step];
+      maxDiscount = Math.max(maxDiscount, (external - price[step]) / external);
+      volumeUsd += volume[step];
+    }
+    return {
+      market: name,
+      priceStart: price[0],
+      priceMin: extremes(price).min,
+      priceEnd: price[steps],
+      maxDiscount,
+      reserveBaseStart: reserveBase[0],
+      reserveBaseEnd: reserveBase[steps],
+      reserveQuoteStart: reserveQuote[0],
+      reserveQuoteEnd: reserveQuote[steps],
+      arbitrageVolumeUsd: volumeUsd,
+      arbitrageProfit: arbitrage.profit,
+    };
+  });
+  const venues = venueReports(run);
+  const sum = (
+    field:
+      | "liquidatedCollateralUsd"
+      | "liquidationCount"
+      | "badDebtUsd"
+      | "tvlStartUsd"
+      | "tvlEndUsd",
+  ): number => venues.reduce((total, venue) => total + venue[field], 0);
+  const gas = column(run, "gasGwei");
+  return {
+    name: provenance.name,
+    model: "lending",
+    steps,
+    dt: run.world.dt,
+    assets,
+    markets,
+    venues,
+    liquidatedCollateralUsd: sum("liquidatedCollateralUsd"),
+    liquidationCount: sum("liquidationCount"),
+    badDebtUsd: sum("badDebtUsd"),
+    tvlStartUsd: sum("tvlStartUsd"),
+    tvlEndUsd: sum("tvlEndUsd"),
+    maxGasGwei: gas === undefined ? 0 : extremes(gas).max,
+    ledger: {
+      assets: run.world.ledger,
+      drift: run.world.ledger.reduce((largest, entry) => Math.max(largest, entry.drift), 0),
+    },
+    ...(risk === undefined ? {} : { risk }),
+    seed: provenance.seed,
+    runIndex: provenance.runIndex,
+    scenarioHash: provenance.scenarioHash,
+    version: provenance.version,
+  };
+}
+
+export function lendingSummaryJson(summary: LendingSummary): string {
+  return `${JSON.stringify(summary, null, 2)}\n`;
+}
+
+/** The asset whose external price moved most: the one the sentence is about. */
+function leadAsset(summary: LendingSummary): LendingAssetSummary {
+  return summary.assets.reduce((lead, asset) =>
+    Math.abs(asset.move) > Math.abs(lead.move) ? asset : lead,
+  );
+}
+
+export function lendingSummaryText(summary: LendingSummary): string {
+  const lead = leadAsset(summary);
+  const direction = lead.move < 0 ? "fell" : "rose";
+  const parts = [
+    `${lead.symbol} ${direction} ${formatPercent(Math.abs(lead.move))} (low ${formatPercent(1 - lead.min / lead.start)} below the start)`,
+    `${formatMoney(summary.liquidatedCollateralUsd)} of collateral liquidated in ${plural(summary.liquidationCount, "liquidation")}`,
+    `bad debt ${formatMoney(summary.badDebtUsd)}`,
+    `TVL ${formatMoney(summary.tvlStartUsd)} → ${formatMoney(summary.tvlEndUsd)}`,
+  ];
+  let text = `${parts.join("; ")}.`;
+  for (const market of summary.markets) {
+    text += ` The ${market.market} pool traded up to ${formatPercent(market.maxDiscount)} below the external price; arbitrageurs traded ${formatMoney(market.arbitrageVolumeUsd)} against it.`;
+  }
+  if (summary.risk !== undefined) {
+    for (const venue of summary.risk.venues) {
+      text += ` ${venue.name} over ${summary.risk.runs} runs: LaR ${formatMoney(venue.liquidationsAtRiskUsd)}, VaR ${formatMoney(venue.valueAtRiskUsd)}.`;
+    }
+  }
+  return `${text} Ledger drift ${formatScientific(summary.ledger.drift)}.`;
+}
+
+/** One row per step: the world's columns, exact numbers. */
+export function lendingTimeseriesCsv(run: LendingRun): string {
+  const lines = [run.world.columns.map(csvField).join(",")];
+  const series = run.world.series;
+  for (let step = 0; step <= run.world.steps; step++) {
+    let line = formatNumber(series[0][step]);
+    for (let index = 1; index < series.length; index++)
+      line += `,${formatNumber(series[index][step])}`;
+    lines.push(line);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function lendingEventsCsv(run: LendingRun, symbols: readonly string[]): string {
+  const events = run.world.events;
+  const lines = ["step,time,type,venue,account,asset,quantity,valueUsd"];
+  for (let index = 0; index < events.length; index++) {
+    const asset = events.asset[index];
+    lines.push(
+      [
+        String(events.step[index]),
+        formatNumber(events.step[index] * run.world.dt),
+        lendingEventTypes[events.type[index]],
+        csvField(run.venues[events.venue[index]]?.name ?? ""),
+        String(events.account[index]),
+        asset < 0 ? "" : symbols[asset],
+        formatNumber(events.quantity[index]),
+        formatNumber(events.valueUsd[index]),
+      ].join(","),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,358 @@
+/**
+ * report.html of a `model: lending` run: inline SVG only (no script), so it opens offline and
+ * identical runs give identical bytes. Charts: external vs oracle vs market price, the AMM's price
+ * gap and reserves, liquidations over time, bad debt and TVL, health factors at the start and the
+ * end, liquidatable collateral by price.
+ */
+import { healthFactorEdges } from "../engine/lending/contracts.ts";
+import type { LendingRun } from "../engine/lending/run.ts";
+import { downsampleAligned } from "./downsample.ts";
+import { formatCompact, formatCount } from "./format.ts";
+import type { LendingSummary } from "./lending.ts";
+import { lendingSummaryText } from "./lending.ts";
+import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
+
+const chartPoints = 2000;
+const width = 960;
+const height = 280;
+const margin = { left: 72, right: 24, top: 22, bottom: 36 };
+const palette = ["#2f6fb0", "#c0392b", "#1e6b3c", "#8e44ad", "#d35400", "#7f8c8d"];
+
+function niceTicks(low: number, high: number, count: number): number[] {
+  const span = high - low || Math.abs(high) || 1;
+  const rough = span / count;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((factor) => factor * magnitude).find((s) => s >= rough) ?? rough;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
+    ticks.push(Number(tick.toPrecision(12)));
+  }
+  return ticks;
+}
+
+interface Frame {
+  x: (value: number) => number;
+  y: (value: number) => number;
+  svg: string[];
+}
+
+function frame(
+  xRange: [number, number],
+  yRange: [number, number],
+  labels: { x: string; y: string },
+  xLabel: (value: number) => string = formatCompact,
+): Frame {
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const [xLow, xHigh] = xRange;
+  let [yLow, yHigh] = yRange;
+  if (!(yHigh > yLow)) {
+    yLow -= 1;
+    yHigh += 1;
+  }
+  const x = (value: number): number =>
+    margin.left + ((value - xLow) / (xHigh - xLow || 1)) * plotWidth;
+  const y = (value: number): number =>
+    margin.top + plotHeight - ((value - yLow) / (yHigh - yLow)) * plotHeight;
+  const svg = [
+    `<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#d8dde3"/>`,
+  ];
+  for (const tick of niceTicks(xLow, xHigh, 8)) {
+    if (tick < xLow || tick > xHigh) continue;
+    const position = x(tick).toFixed(1);
+    svg.push(
+      `<line x1="${position}" x2="${position}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#eef1f4"/>`,
+      `<text x="${position}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${escapeHtml(xLabel(tick))}</text>`,
+    );
+  }
+  for (const tick of niceTicks(yLow, yHigh, 5)) {
+    if (tick < yLow || tick > yHigh) continue;
+    const position = y(tick).toFixed(1);
+    svg.push(
+      `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${position}" y2="${position}" stroke="#eef1f4"/>`,
+      `<text x="${margin.left - 6}" y="${position}" text-anchor="end" dominant-baseline="middle">${escapeHtml(formatCompact(tick))}</text>`,
+    );
+  }
+  svg.push(
+    `<text x="${margin.left + plotWidth / 2}" y="${height - 4}" text-anchor="middle">${escapeHtml(labels.x)}</text>`,
+    `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(labels.y)}</text>`,
+  );
+  return { x, y, svg };
+}
+
+function svgElement(content: string[], title: string): string {
+  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}">\n${content.join("\n")}\n</svg>`;
+}
+
+function legend(chart: Frame, names: readonly string[]): void {
+  names.forEach((name, index) => {
+    chart.svg.push(
+      `<text x="${margin.left + 8 + index * 190}" y="${margin.top - 6}" fill="${palette[index % palette.length]}">${escapeHtml(name)}</text>`,
+    );
+  });
+}
+
+interface Line {
+  values: Float64Array;
+  name: string;
+}
+
+/** Lines over hours since the start, min/max downsampled so every spike stays visible. */
+function lineChart(
+  hours: Float64Array,
+  lines: readonly Line[],
+  yLabel: string,
+  title: string,
+): string {
+  const sampled = downsampleAligned(
+    hours,
+    lines.map((line) => line.values),
+    chartPoints,
+  );
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const values of sampled.series) {
+    for (const value of values) {
+      if (!Number.isFinite(value)) continue;
+      low = Math.min(low, value);
+      high = Math.max(high, value);
+    }
+  }
+  if (!Number.isFinite(low)) {
+    low = 0;
+    high = 1;
+  }
+  const chart = frame([hours[0], hours[hours.length - 1]], [low, high], { x: "hours", y: yLabel });
+  sampled.series.forEach((values, index) => {
+    const points: string[] = [];
+    for (let point = 0; point < values.length; point++) {
+      points.push(`${chart.x(sampled.x[point]).toFixed(1)},${chart.y(values[point]).toFixed(1)}`);
+    }
+    chart.svg.push(
+      `<polyline fill="none" stroke="${palette[index % palette.length]}" stroke-width="1.2" points="${points.join(" ")}"/>`,
+    );
+  });
+  legend(
+    chart,
+    lines.map((line) => line.name),
+  );
+  return svgElement(chart.svg, title);
+}
+
+/** Grouped bars: one group per category, one bar per series. */
+function barChart(
+  categories: readonly string[],
+  series: readonly { name: string; values: readonly number[] }[],
+  yLabel: string,
+  xLabel: string,
+  title: string,
+): string {
+  let high = 0;
+  for (const entry of series) for (const value of entry.values) high = Math.max(high, value);
+  const chart = frame([0, categories.length], [0, high || 1], { x: xLabel, y: yLabel }, () => "");
+  const groupWidth = chart.x(1) - chart.x(0);
+  const barWidth = (groupWidth * 0.8) / series.length;
+  categories.forEach((category, index) => {
+    const left = chart.x(index);
+    chart.svg.push(
+      `<text x="${(left + groupWidth / 2).toFixed(1)}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="10">${escapeHtml(category)}</text>`,
+    );
+    series.forEach((entry, seriesIndex) => {
+      const value = entry.values[index];
+      if (!(value > 0)) return;
+      const top = chart.y(value);
+      chart.svg.push(
+        `<rect x="${(left + groupWidth * 0.1 + seriesIndex * barWidth).toFixed(1)}" y="${top.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(chart.y(0) - top).toFixed(1)}" fill="${palette[seriesIndex % palette.length]}"/>`,
+      );
+    });
+  });
+  legend(
+    chart,
+    series.map((entry) => entry.name),
+  );
+  return svgElement(chart.svg, title);
+}
+
+function column(run: LendingRun, name: string): Float64Array | undefined {
+  const index = run.world.columns.indexOf(name);
+  return index < 0 ? undefined : run.world.series[index];
+}
+
+function cumulative(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  let total = 0;
+  for (let index = 0; index < values.length; index++) {
+    total += values[index];
+    out[index] = total;
+  }
+  return out;
+}
+
+function bucketLabel(index: number): string {
+  const low = healthFactorEdges[index];
+  const high = healthFactorEdges[index + 1];
+  return Number.isFinite(high) ? `${low}–${high}` : `≥ ${low}`;
+}
+
+const reportCss = `
+main { max-width: 1000px; }
+svg { width: 100%; height: auto; font-size: 12px; fill: var(--ink); }
+td { font-family: ui-monospace, Menlo, Consolas, monospace; }
+`;
+
+export function lendingReportHtml(summary: LendingSummary, run: LendingRun): string {
+  const steps = run.world.steps;
+  const hours = Float64Array.from({ length: steps + 1 }, (_, step) => (step * run.world.dt) / 3600);
+  const sections: { title: string; note: string; chart: string }[] = [];
+  for (const asset of summary.assets) {
+    const external = column(run, `${asset.symbol}.external`);
+    const oracle = column(run, `${asset.symbol}.oracle`);
+    const market = column(run, `${asset.symbol}.market`);
+    if (external === undefined || oracle === undefined || market === undefined) continue;
+    if (asset.min === asset.start && asset.end === asset.start && asset.marketMin === asset.start) {
+      continue;
+    }
+    sections.push({
+      title: `${asset.symbol}: market vs oracle price`,
+      note: "Liquidations act on the oracle price, trades get the market (pool) price; the external price is the exogenous path.",
+      chart: lineChart(
+        hours,
+        [
+          { values: external, name: "external" },
+          { values: oracle, name: "oracle" },
+          { values: market, name: "market (pool)" },
+        ],
+        "USD",
+        `${asset.symbol} prices`,
+      ),
+    });
+  }
+  for (const market of summary.markets) {
+    const [base, quote] = market.market.split("/");
+    const price = column(run, `${market.market}.price`);
+    const externalBase = column(run, `${base}.external`);
+    const externalQuote = column(run, `${quote}.external`);
+    const reserveBase = column(run, `${market.market}.reserveBase`);
+    const reserveQuote = column(run, `${market.market}.reserveQuote`);
+    if (!price || !externalBase || !externalQuote || !reserveBase || !reserveQuote) continue;
+    const gap = Float64Array.from(price, (value, step) => {
+      const external = externalBase[step] / externalQuote[step];
+      return ((value - external) / external) * 100;
+    });
+    sections.push({
+      title: `${market.market} pool: price gap to the external price`,
+      note: `Liquidation sales push the pool below the external price; arbitrageurs with finite capital and speed pull it back. Largest gap ${(market.maxDiscount * 100).toFixed(2)} %.`,
+      chart: lineChart(hours, [{ values: gap, name: "pool vs external, %" }], "%", "AMM gap"),
+    });
+    const quoteScaled = Float64Array.from(
+      reserveQuote,
+      (value, _step) => value / (reserveQuote[0] / reserveBase[0]),
+    );
+    sections.push({
+      title: `${market.market} pool reserves`,
+      note: `${base} reserve, and the ${quote} reserve divided by the start price (same units at the start).`,
+      chart: lineChart(
+        hours,
+        [
+          { values: reserveBase, name: `${base} reserve` },
+          { values: quoteScaled, name: `${quote} reserve / start price` },
+        ],
+        base,
+        "AMM reserves",
+      ),
+    });
+  }
+  for (const venue of summary.venues) {
+    const liquidated = column(run, `${venue.name}.liquidatedUsd`);
+    const badDebt = column(run, `${venue.name}.badDebtUsd`);
+    const tvl = column(run, `${venue.name}.tvlUsd`);
+    const debt = column(run, `${venue.name}.debtUsd`);
+    if (liquidated !== undefined) {
+      sections.push({
+        title: `${venue.name}: liquidations over time`,
+        note: `${formatCount(venue.liquidationCount)} liquidations. Collateral seized per step and in total (USD at the oracle price).`,
+        chart: lineChart(
+          hours,
+          [
+            { values: liquidated, name: "per step" },
+            { values: cumulative(liquidated), name: "cumulative" },
+          ],
+          "USD",
+          "Liquidations",
+        ),
+      });
+    }
+    if (badDebt !== undefined) {
+      sections.push({
+        title: `${venue.name}: bad debt`,
+        note: "Debt of accounts left with no collateral, at oracle prices.",
+        chart: lineChart(hours, [{ values: badDebt, name: "bad debt" }], "USD", "Bad debt"),
+      });
+    }
+    if (tvl !== undefined && debt !== undefined) {
+      sections.push({
+        title: `${venue.name}: TVL and debt`,
+        note: "Supplied value (collateral and lenders' deposits) and outstanding debt, at oracle prices.",
+        chart: lineChart(
+          hours,
+          [
+            { values: tvl, name: "TVL" },
+            { values: debt, name: "debt" },
+          ],
+          "USD",
+          "TVL",
+        ),
+      });
+    }
+    const categories = venue.healthFactorStart.counts.map((_, index) => bucketLabel(index));
+    sections.push({
+      title: `${venue.name}: health factors at the start and the end`,
+      note: "Accounts with debt per health-factor bucket; below 1 is liquidatable.",
+      chart: barChart(
+        categories,
+        [
+          { name: "start", values: venue.healthFactorStart.counts },
+          { name: "end", values: venue.healthFactorEnd.counts },
+        ],
+        "accounts",
+        "health factor",
+        "Health factors",
+      ),
+    });
+  }
+  for (const heatmap of run.heatmaps) {
+    sections.push({
+      title: `${heatmap.venue}: liquidatable collateral by ${heatmap.asset} price`,
+      note: `Collateral (USD at start prices) of accounts whose health factor is below 1 if ${heatmap.asset} alone moves to each price, before any move.`,
+      chart: barChart(
+        heatmap.prices.map((price) => formatCompact(price)),
+        [{ name: "liquidatable collateral", values: heatmap.collateralUsd }],
+        "USD",
+        `${heatmap.asset} price`,
+        "Liquidatable collateral by price",
+      ),
+    });
+  }
+  const gas = column(run, "gasGwei");
+  if (gas !== undefined && summary.maxGasGwei > 0) {
+    sections.push({
+      title: "Gas price",
+      note: "What a liquidation costs liquidators: gas units × gwei × ETH price.",
+      chart: lineChart(hours, [{ values: gas, name: "gwei" }], "gwei", "Gas"),
+    });
+  }
+  const body = sections
+    .map(
+      (section) =>
+        `<section>\n<h2>${escapeHtml(section.title)}</h2>\n<p class="note">${escapeHtml(section.note)}</p>\n${section.chart}\n</section>`,
+    )
+    .join("\n");
+  return htmlPage(
+    `deleverage report: ${summary.name} (lending)`,
+    [basePageCss, reportCss],
+    `<p class="lead">${escapeHtml(lendingSummaryText(summary))}</p>
+${body}
+<h2>summary.json</h2>
+<pre>${escapeHtml(JSON.stringify(summary, null, 2))}</pre>`,
+  );
+}

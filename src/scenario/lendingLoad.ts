@@ -1,0 +1,253 @@
+/**
+ * `model: lending` scenario → the engine's view: data files read and resampled to the step grid,
+ * symbols turned into asset indexes, defaults that depend on other fields filled in. The loader
+ * (load.ts) passes how to read a file and how to place an issue at a field, so every problem here
+ * is reported as `file:line:col: field: ...` like the rest of the scenario.
+ */
+import type { ShockSpec } from "../engine/config.ts";
+import type { InlineAccountSpec, LendingPopulationSpec } from "../engine/lending/population.ts";
+import type { AaveEngineSpec, LendingEngineScenario } from "../engine/lending/run.ts";
+import type { OracleEventSpec, WorldMarketSpec, WorldOracleSpec } from "../engine/lending/world.ts";
+import type { AaveReserveSpec } from "../engine/venue/aave.ts";
+import type { ScenarioIssue } from "./errors.ts";
+import { coinApiPath, parseCoinApi } from "./importers/coinApi.ts";
+import { gasPath, parseGasSeries } from "./importers/gasSeries.ts";
+import { parseUniswapReserves } from "./importers/uniswapReserves.ts";
+import type { LendingScenario } from "./lendingSchema.ts";
+
+type FieldPath = (string | number)[];
+
+export interface LendingLoadHelpers {
+  read(
+    fieldPath: FieldPath,
+    relativePath: string,
+  ): Promise<{ text: string; fileName: string } | ScenarioIssue>;
+  issue(fieldPath: FieldPath, message: string): ScenarioIssue;
+}
+
+/** Runs an importer; a plain Error becomes an issue at `fieldPath`. Other errors are bugs. */
+function attempt<T>(
+  issues: ScenarioIssue[],
+  helpers: LendingLoadHelpers,
+  fieldPath: FieldPath,
+  run: () => T,
+): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof Error) || error.constructor !== Error) throw error;
+    issues.push(helpers.issue(fieldPath, error.message));
+    return undefined;
+  }
+}
+
+export async function toLendingEngine(
+  scenario: LendingScenario,
+  helpers: LendingLoadHelpers,
+): Promise<{ engine: LendingEngineScenario } | { issues: ScenarioIssue[] }> {
+  const issues: ScenarioIssue[] = [];
+  const symbols = scenario.assets.map((asset) => asset.symbol);
+  const indexOf = (symbol: string): number => symbols.indexOf(symbol);
+  const steps = scenario.steps;
+
+  const assets: { start: number; shock: ShockSpec }[] = [];
+  for (const [index, asset] of scenario.assets.entries()) {
+    const path = asset.path;
+    if (path.kind === "coinApi") {
+      const file = await helpers.read(["assets", index, "path", "file"], path.file);
+      if ("location" in file) {
+        issues.push(file);
+        continue;
+      }
+      const series = attempt(issues, helpers, ["assets", index, "path", "file"], () =>
+        parseCoinApi(file.text, file.fileName, path.column),
+      );
+      if (series === undefined) continue;
+      const prices = coinApiPath(series, scenario.dt, steps);
+      const start = asset.price ?? prices[0];
+      if (path.rebase && asset.price !== undefined) {
+        const factor = asset.price / prices[0];
+        for (let step = 0; step < prices.length; step++) prices[step] *= factor;
+      }
+      assets.push({ start, shock: { kind: "path", prices } });
+    } else if (path.kind === "path") {
+      issues.push(
+        helpers.issue(
+          ["assets", index, "path", "kind"],
+          "path (Binance klines) is not supported in lending scenarios; use coinApi data or a shock process",
+        ),
+      );
+    } else {
+      assets.push({ start: asset.price ?? 1, shock: path as ShockSpec });
+    }
+  }
+
+  let gasGwei: Float64Array | undefined;
+  let gasAsset = scenario.gas === undefined ? indexOf("ETH") : indexOf(scenario.gas.asset);
+  const gas = scenario.gas;
+  if (gas !== undefined && "file" in gas) {
+    const file = await helpers.read(["gas", "file"], gas.file);
+    if ("location" in file) issues.push(file);
+    else {
+      const series = attempt(issues, helpers, ["gas", "file"], () =>
+        parseGasSeries(file.text, file.fileName, gas.column),
+      );
+      if (series !== undefined) gasGwei = gasPath(series, scenario.dt, steps);
+    }
+  } else if (gas !== undefined) {
+    gasGwei = new Float64Array(steps + 1).fill(gas.gwei);
+  }
+  if (gasAsset < 0) gasAsset = -1;
+
+  const markets: WorldMarketSpec[] = [];
+  for (const [index, market] of scenario.markets.entries()) {
+    const base = indexOf(market.base);
+    const quote = indexOf(market.quote);
+    let reserveBase = market.reserves?.base ?? 0;
+    let reserveQuote = market.reserves?.quote ?? 0;
+    const fromFile = market.reservesFile;
+    if (fromFile !== undefined) {
+      const file = await helpers.read(["markets", index, "reservesFile", "file"], fromFile.file);
+      if ("location" in file) {
+        issues.push(file);
+        continue;
+      }
+      const samples = attempt(issues, helpers, ["markets", index, "reservesFile", "file"], () =>
+        parseUniswapReserves(file.text, file.fileName, fromFile.baseToken, fromFile.quoteToken),
+      );
+      if (samples === undefined) continue;
+      if (fromFile.index >= samples.base.length) {
+        issues.push(
+          helpers.issue(
+            ["markets", index, "reservesFile", "index"],
+            `${fromFile.index} is not allowed; ${file.fileName} has ${samples.base.length} samples (0..${samples.base.length - 1})`,
+          ),
+        );
+        continue;
+      }
+      reserveBase = samples.base[fromFile.index] * fromFile.scale;
+      reserveQuote = samples.quote[fromFile.index] * fromFile.scale;
+      const startBase = assets[base]?.start;
+      const startQuote = assets[quote]?.start;
+      if (fromFile.alignPrice && startBase !== undefined && startQuote !== undefined) {
+        // Same liquidity L = √(x·y), priced at the external start: x = L/√p, y = L·√p.
+        const liquidity = Math.sqrt(reserveBase * reserveQuote);
+        const price = startBase / startQuote;
+        reserveBase = liquidity / Math.sqrt(price);
+        reserveQuote = liquidity * Math.sqrt(price);
+      }
+    }
+    markets.push({
+      base,
+      quote,
+      reserveBase,
+      reserveQuote,
+      fee: market.fee,
+      arbitrage: market.arbitrage,
+    });
+  }
+
+  const oracles: WorldOracleSpec[] = scenario.oracles.map((oracle) => ({
+    asset: indexOf(oracle.asset),
+    source: oracle.source,
+    kind: oracle.kind,
+    delay: oracle.delay,
+    window: oracle.window,
+    deviation: oracle.deviation,
+    heartbeat: oracle.heartbeat,
+  }));
+  const oracleEvents: OracleEventSpec[] = scenario.events.map((event) => ({
+    kind: event.kind === "oracleOutage" ? "outage" : "lag",
+    asset: indexOf(event.asset),
+    from: event.from,
+    to: event.to,
+    delay: event.kind === "oracleLag" ? event.delay : 0,
+  }));
+
+  const venues: AaveEngineSpec[] = scenario.venues.map((venue) => {
+    const population = venue.accounts.population;
+    const populationSpec: LendingPopulationSpec | undefined =
+      population === undefined
+        ? undefined
+        : {
+            count: population.count,
+            collateral: Object.entries(population.collateral).map(([symbol, share]) => ({
+              asset: indexOf(symbol),
+              share,
+            })),
+            debt: Object.entries(population.debt).map(([symbol, share]) => ({
+              asset: indexOf(symbol),
+              share,
+            })),
+            collateralUsd: population.collateralUsd,
+            healthFactor: population.healthFactor,
+            looperShare: population.looperShare,
+            unwindHealthFactor: population.unwindHealthFactor,
+            eMode: population.eMode,
+          };
+    const inline: InlineAccountSpec[] = venue.accounts.inline.map((account) => ({
+      collateral: Object.entries(account.collateral).map(([symbol, units]) => ({
+        asset: indexOf(symbol),
+        units,
+      })),
+      debt: Object.entries(account.debt).map(([symbol, units]) => ({
+        asset: indexOf(symbol),
+        units,
+      })),
+      eMode: account.eMode,
+      loop: account.loop,
+    }));
+    const reserves: (AaveReserveSpec | undefined)[] = symbols.map(() => undefined);
+    for (const reserve of venue.reserves) {
+      const asset = indexOf(reserve.asset);
+      reserves[asset] = {
+        ltv: reserve.ltv,
+        liquidationThreshold: reserve.liquidationThreshold,
+        liquidationBonus: reserve.liquidationBonus,
+        protocolFee: reserve.protocolFee,
+        supplyCap: reserve.supplyCap ?? Number.POSITIVE_INFINITY,
+        borrowCap: reserve.borrowCap ?? Number.POSITIVE_INFINITY,
+        reserveFactor: reserve.reserveFactor,
+        rate: reserve.rate,
+        passiveSupply: reserve.passiveSupply,
+      };
+    }
+    const capital = new Float64Array(symbols.length);
+    for (const [symbol, units] of Object.entries(venue.liquidators.capital)) {
+      capital[indexOf(symbol)] = units;
+    }
+    return {
+      kind: "aave",
+      name: venue.name,
+      reserves,
+      eModes: venue.eModes.map((category) => ({
+        ltv: category.ltv,
+        liquidationThreshold: category.liquidationThreshold,
+        liquidationBonus: category.liquidationBonus,
+        assets: category.assets.map(indexOf),
+      })),
+      liquidators: {
+        capital,
+        gasPerLiquidation: venue.liquidators.gasPerLiquidation,
+        maxPerStep: venue.liquidators.maxPerStep,
+        minProfitUsd: venue.liquidators.minProfitUsd,
+      },
+      looping: venue.looping,
+      population: populationSpec,
+      inline,
+    };
+  });
+
+  if (issues.length > 0) return { issues };
+  return {
+    engine: {
+      name: scenario.name,
+      steps,
+      dt: scenario.dt,
+      symbols,
+      assets,
+      world: { markets, oracles, oracleEvents, gasGwei, gasAsset },
+      venues,
+    },
+  };
+}
