@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+import { decomposePriceFall } from "../engine/metrics/fallDecomposition.ts";
 import { reportChartData } from "../report/chartData.ts";
 import { eventsCsv, timeseriesCsv } from "../report/csv.ts";
 import { reportHtml } from "../report/html.ts";
@@ -96,6 +97,14 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     scenarioHash: loaded.hash,
     version: packageVersion(),
   };
+  if (loaded.engine.decomposition) {
+    // Counterfactual re-runs: only their falls are kept, in the summary's decomposition.
+    summary.priceFallDecomposition = decomposePriceFall(
+      loaded.engine,
+      { seed: loaded.scenario.seed, runIndex: Number(options.runIndex) },
+      result,
+    );
+  }
   const json = summaryJson(summary);
   const chartData = reportChartData(result, run.positionsAtStart);
   const files: Record<string, string | Uint8Array> = {

@@ -126,8 +126,12 @@ export type ShockSpec =
  * Pro-cyclical venue policy (src/engine/venue/policy.ts). Volatility is the realised volatility
  * of the mark's log returns over the last `volatilityWindowSeconds`: sqrt(Σ r²).
  */
+/** Which price a layer's realised volatility is measured on. */
+export type VolatilityPrice = "mark" | "index";
+
 export interface PolicySpec {
   volatilityWindowSeconds: number;
+  volatilityPrice: VolatilityPrice;
   /** Maintenance rates × clamp(1 + slope × (vol / reference − 1), 1, maxMultiplier). */
   marginScaling?: { referenceVolatility: number; slope: number; maxMultiplier: number };
   /** "vol above x → maintenance margin × y"; the largest multiplier whose threshold is passed. */
@@ -148,6 +152,7 @@ export interface PolicySpec {
 /** Liquidity that leaves (src/engine/agents/marketMakers.ts). */
 export interface MarketMakerSpec {
   volatilityWindowSeconds: number;
+  volatilityPrice: VolatilityPrice;
   /** Volatility at and below which makers quote their full depth and base spread. */
   referenceVolatility: number;
   /** Depth target = 1 / (1 + volatilitySensitivity × excess + inventorySensitivity × load). */
@@ -194,6 +199,7 @@ export interface AccumulationAgentSpec {
 export interface AccumulationSpec {
   rebalanceSeconds: number;
   volatilityWindowSeconds: number;
+  volatilityPrice: VolatilityPrice;
   agents: AccumulationAgentSpec[];
 }
 

@@ -15,7 +15,7 @@ import { AccumulationAgents } from "./agents/accumulation.ts";
 import { MarketMakers } from "./agents/marketMakers.ts";
 import { generatePopulation, orderForLocality } from "./agents/population.ts";
 import { StopLossBook } from "./agents/stopLoss.ts";
-import type { EngineScenario, PositionSpec } from "./config.ts";
+import type { EngineScenario, PositionSpec, VolatilityPrice } from "./config.ts";
 import { EngineNumericError } from "./errors.ts";
 import { EventRecorder } from "./eventLog.ts";
 import { ImpactFunctionMarket } from "./market/impactMarket.ts";
@@ -808,16 +808,21 @@ export class Simulation {
    */
   private observeLayers(): void {
     const mark = this.mark;
-    if (this.policy?.observe(mark)) {
+    const scenario = this.scenario;
+    const priceFor = (source: VolatilityPrice | undefined) =>
+      source === "index" ? this.index : mark;
+    if (this.policy?.observe(priceFor(scenario.policy?.volatilityPrice), mark)) {
       this.marginTiers = this.policy.tiers();
       this.haircut = this.policy.haircut;
       this.rebuildIndex();
     }
     const makers = this.liquidityMakers;
-    if (makers?.observe(mark, this.makers.size * mark)) {
+    if (
+      makers?.observe(priceFor(scenario.marketMakers?.volatilityPrice), this.makers.size * mark)
+    ) {
       (this.market as OrderBookMarket).setLiquidity(makers.depth, makers.widening);
     }
-    this.agents?.observe(mark);
+    this.agents?.observe(priceFor(scenario.accumulation?.volatilityPrice), mark);
   }
 
   /** Realised volatility of whichever layer measures it (policy, makers, agents), else 0. */

@@ -2,10 +2,17 @@
  * `summary.json` and its plain-language rendering. The outer layer adds what the engine cannot
  * know about itself (seed, scenario hash, version) to the engine's summary.
  */
+import type { FallDecomposition } from "../engine/metrics/fallDecomposition.ts";
 import type { EngineSummary, Ledger } from "../engine/result.ts";
 import { formatCount, formatMoney, formatPercent, formatScientific } from "./format.ts";
 
-export type Summary = EngineSummary & { seed: number; scenarioHash: string; version: string };
+export type Summary = EngineSummary & {
+  seed: number;
+  scenarioHash: string;
+  version: string;
+  /** The price fall split by counterfactual re-runs, when the scenario asks for it. */
+  priceFallDecomposition?: FallDecomposition;
+};
 
 /**
  * The key order of `summary.json`. A record over every key (rather than a list) makes the
@@ -55,6 +62,7 @@ const summaryKeyOrder: Record<keyof Summary, null> = {
   maxMarginMultiplier: null,
   haltCount: null,
   minDepthMultiplier: null,
+  priceFallDecomposition: null,
   ledger: null,
   seed: null,
   scenarioHash: null,
@@ -143,6 +151,25 @@ function liquidationSentence(summary: Summary): string {
   );
 }
 
+function stopLossSentence(summary: Summary): string[] {
+  if (summary.stopsPlaced === 0) return [];
+  if (summary.stopLossCount === 0)
+    return [`None of ${plural(summary.stopsPlaced, "stop-loss order")} fired.`];
+  return [
+    `Stop-losses sold ${formatMoney(summary.stopLossNotional)} (${formatCount(summary.stopLossCount)} of ${plural(summary.stopsPlaced, "resting stop")}), apart from liquidations.`,
+  ];
+}
+
+function decompositionSentence(summary: Summary): string[] {
+  const split = summary.priceFallDecomposition;
+  if (split === undefined) return [];
+  return [
+    `From the top the price fell ${formatPercent(split.totalFall)}: ${formatPercent(split.exogenous)} exogenous, ` +
+      `${formatPercent(split.liquidations)} liquidations, ${formatPercent(split.stopLosses)} stop-losses, ` +
+      `${formatPercent(split.liquidityWithdrawal)} liquidity withdrawal, ${formatPercent(split.other)} other (Shapley split over counterfactual re-runs).`,
+  ];
+}
+
 function lossSentences(summary: Summary): string[] {
   const fundPath = `${formatMoney(summary.insuranceFundStart)} → ${formatMoney(summary.insuranceFundEnd)}`;
   const sentences: string[] = [];
@@ -180,6 +207,8 @@ export function summaryText(summary: Summary): string {
   return [
     moveSentence(summary),
     liquidationSentence(summary),
+    ...stopLossSentence(summary),
+    ...decompositionSentence(summary),
     ...lossSentences(summary),
     `Ledger drift ${formatScientific(summary.ledger.drift)}.`,
   ].join(" ");

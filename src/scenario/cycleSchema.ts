@@ -18,11 +18,18 @@ const atLeastOne = finite.refine((value) => value >= 1, {
 
 const volatilityWindow = positive
   .default(3600)
-  .describe("Seconds of mark returns in the realised volatility sqrt(sum r^2).");
+  .describe("Seconds of returns in the realised volatility sqrt(sum r^2).");
+const volatilityPrice = z
+  .enum(["mark", "index"])
+  .default("mark")
+  .describe(
+    "mark: the venue's own price, so the cascade feeds back; index: the external price only.",
+  );
 
 export const policySchema = z
   .strictObject({
     volatilityWindowSeconds: volatilityWindow,
+    volatilityPrice,
     marginScaling: z
       .strictObject({
         referenceVolatility: positive.describe("Volatility at which the multiplier is 1."),
@@ -73,6 +80,7 @@ export const policySchema = z
 export const marketMakersSchema = z
   .strictObject({
     volatilityWindowSeconds: volatilityWindow,
+    volatilityPrice,
     referenceVolatility: positive.describe("Volatility at and below which makers quote in full."),
     volatilitySensitivity: nonNegative
       .default(1)
@@ -176,6 +184,7 @@ export const accumulationSchema = z
   .strictObject({
     rebalanceSeconds: positive.default(300),
     volatilityWindowSeconds: volatilityWindow,
+    volatilityPrice,
     agents: z.array(agentSchema).min(1, "needs at least one agent group"),
   })
   .describe("Leveraged agents that open and grow positions during the run.");

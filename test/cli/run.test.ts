@@ -170,3 +170,60 @@ describe("replaying 10 October 2025 on the real book", () => {
     },
   );
 });
+
+describe("the leverage-cycle preset", () => {
+  it("builds leverage in the calm, then the cascade contracts open interest; the fall's parts add up", async () => {
+    const out = join(scratch(), "cycle");
+    const outcome = await deleverage("run", "leverage-cycle", "--out", out);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toMatch(/Stop-losses sold/);
+    expect(outcome.stdout).toMatch(/From the top the price fell/);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    const rows = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
+    const header = rows[0].split(",");
+    const column = (name: string) =>
+      rows.slice(1).map((row) => Number(row.split(",")[header.indexOf(name)]));
+    const openInterest = column("openInterest");
+    const leverage = column("aggregateLeverage");
+    const peak = openInterest.indexOf(Math.max(...openInterest));
+    // Open interest and leverage rise in the calm phase, then the cascade takes them down.
+    expect(peak).toBeGreaterThan(0.1 * openInterest.length);
+    expect(peak).toBeLessThan(0.9 * openInterest.length);
+    expect(openInterest[peak]).toBeGreaterThan(3 * openInterest[0]);
+    expect(Math.max(...leverage.slice(0, peak + 1))).toBeGreaterThan(2 * leverage[0]);
+    expect(openInterest.at(-1)).toBeLessThan(0.5 * openInterest[peak]);
+    expect(summary.stopLossCount).toBeGreaterThan(0);
+    expect(summary.minDepthMultiplier).toBeLessThan(1);
+    const split = summary.priceFallDecomposition;
+    const parts =
+      split.exogenous +
+      split.stopLosses +
+      split.liquidityWithdrawal +
+      split.liquidations +
+      split.other;
+    expect(parts).toBeCloseTo(split.totalFall, 12);
+    expect(split.totalFall).toBeGreaterThan(split.exogenous);
+    expect(Object.keys(split.counterfactualFalls)).toHaveLength(7);
+    expect(Math.abs(summary.ledger.drift)).toBeLessThan(1e-9 * summary.ledger.valueStart);
+  }, 60_000);
+
+  it("rejects a threshold rule that loosens margins and a recovery half-life of 0, naming both", async () => {
+    const out = join(scratch(), "rejected");
+    const outcome = await deleverage(
+      "run",
+      "leverage-cycle",
+      "--out",
+      out,
+      "--set",
+      "policy.thresholdRules=[{volatilityAbove: 0.01, maintenanceMultiplier: 0.5}]",
+      "--set",
+      "marketMakers.recoveryHalfLife=0",
+    );
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(
+      /policy\.thresholdRules\.0\.maintenanceMultiplier: 0\.5 is not allowed; must be >= 1/,
+    );
+    expect(outcome.stderr).toMatch(/marketMakers\.recoveryHalfLife: 0 is not allowed; must be > 0/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

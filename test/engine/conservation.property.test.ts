@@ -49,6 +49,7 @@ function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : neve
   if (parameters.policy) {
     layers.policy = {
       volatilityWindowSeconds: 600,
+      volatilityPrice: "mark",
       marginScaling: { referenceVolatility: 0.005, slope: 0.5, maxMultiplier: 3 },
       thresholdRules: [{ volatilityAbove: 0.02, maintenanceMultiplier: 2 }],
       collateralHaircut: { base: 0, perVolatility: 2, max: 0.3 },
@@ -64,6 +65,7 @@ function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : neve
   if (parameters.makers) {
     layers.marketMakers = {
       volatilityWindowSeconds: 600,
+      volatilityPrice: "mark",
       referenceVolatility: 0.003,
       volatilitySensitivity: 2,
       inventorySensitivity: 1,
@@ -87,6 +89,7 @@ function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : neve
     layers.accumulation = {
       rebalanceSeconds: 60,
       volatilityWindowSeconds: 300,
+      volatilityPrice: "mark",
       agents: [
         { kind: "targetLeverage", count: 10, ...common },
         { kind: "trendFollower", count: 5, ...common },

@@ -68,9 +68,9 @@ export class AccumulationAgents {
     return this.groups[this.group[agent]].speed;
   }
 
-  /** End-of-step mark: volatility and the lookback history. */
-  observe(mark: number): void {
-    this.volatility.observe(mark);
+  /** End of step: the price volatility is measured on, and the mark for the lookback. */
+  observe(volatilityPrice: number, mark: number): void {
+    this.volatility.observe(volatilityPrice);
     this.marks[this.markCursor] = mark;
     this.markCursor = (this.markCursor + 1) % this.marks.length;
     if (this.markCount < this.marks.length) this.markCount++;

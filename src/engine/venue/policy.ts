@@ -125,11 +125,12 @@ export class VenuePolicy {
   }
 
   /**
-   * The end-of-step mark. Returns true when the margin multiplier or the haircut changed, i.e.
+   * End of step: the price volatility is measured on (mark or index) and the mark, which the
+   * circuit breaker always watches. Returns true when the margin multiplier or the haircut changed, i.e.
    * every liquidation price must be recomputed.
    */
-  observe(mark: number): boolean {
-    this.volatility.observe(mark);
+  observe(volatilityPrice: number, mark: number): boolean {
+    this.volatility.observe(volatilityPrice);
     this.observeBreaker(mark);
     const volatility = this.volatility.value;
     const multiplier = Math.round(this.multiplierFor(volatility) / multiplierStep) * multiplierStep;

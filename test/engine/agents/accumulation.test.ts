@@ -19,6 +19,7 @@ const agent = (overrides: Partial<AccumulationAgentSpec> = {}): AccumulationAgen
 const spec = (agents: AccumulationAgentSpec[]): AccumulationSpec => ({
   rebalanceSeconds: 1,
   volatilityWindowSeconds: 2,
+  volatilityPrice: "mark",
   agents,
 });
 
@@ -29,11 +30,11 @@ describe("target-leverage rule", () => {
     expect(AccumulationAgents.targetLeverage(group, 0.002)).toBe(5);
     expect(AccumulationAgents.targetLeverage(group, 0.0005)).toBe(10);
     const agents = new AccumulationAgents(spec([group]), 1);
-    agents.observe(100);
-    agents.observe(102); // |ln 1.02| = 1.98 %: leverage 0.505
+    agents.observe(100, 100);
+    agents.observe(102, 102); // |ln 1.02| = 1.98 %: leverage 0.505
     const rough = agents.targetNotional(0, 100_000, 102, 0);
-    agents.observe(102.1);
-    agents.observe(102.2); // two returns of about 0.1 %: leverage 7.2
+    agents.observe(102.1, 102.1);
+    agents.observe(102.2, 102.2); // two returns of about 0.1 %: leverage 7.2
     const calm = agents.targetNotional(0, 100_000, 102.2, 0);
     expect(rough).toBeCloseTo((0.01 / Math.log(1.02)) * 100_000, 6);
     expect(calm).toBeGreaterThan(6 * rough);
@@ -41,11 +42,11 @@ describe("target-leverage rule", () => {
 
   it("trend followers hold only while the lookback return beats the threshold", () => {
     const agents = new AccumulationAgents(spec([agent({ kind: "trendFollower" })]), 1);
-    for (const price of [100, 101, 102]) agents.observe(price);
+    for (const price of [100, 101, 102]) agents.observe(price, price);
     expect(agents.targetNotional(0, 100_000, 102, 0)).toBe(0); // not 3 steps of history yet
-    agents.observe(103);
+    agents.observe(103, 103);
     expect(agents.targetNotional(0, 100_000, 103, 0)).toBe(1_000_000);
-    agents.observe(99);
+    agents.observe(99, 99);
     expect(agents.targetNotional(0, 100_000, 99, 0)).toBe(0);
   });
 
@@ -68,6 +69,7 @@ describe("agents in a calm rising market", () => {
         accumulation: {
           rebalanceSeconds: 300,
           volatilityWindowSeconds: 3_600,
+          volatilityPrice: "mark",
           agents: [
             agent({ count: 20, targetVolatility: 0.01, maxLeverage: 8, speed: 0.3 }),
             agent({ kind: "trendFollower", count: 10, maxLeverage: 5, lookbackSeconds: 3_600 }),

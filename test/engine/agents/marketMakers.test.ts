@@ -8,6 +8,7 @@ import { bookMarket, scenario } from "../fixtures.ts";
 
 const spec = (overrides: Partial<MarketMakerSpec> = {}): MarketMakerSpec => ({
   volatilityWindowSeconds: 2,
+  volatilityPrice: "mark",
   referenceVolatility: 0.01,
   volatilitySensitivity: 1,
   inventorySensitivity: 0,
