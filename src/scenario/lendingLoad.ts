@@ -6,7 +6,7 @@
  */
 import type { ShockSpec } from "../engine/config.ts";
 import type { InlineAccountSpec, LendingPopulationSpec } from "../engine/lending/population.ts";
-import type { AaveEngineSpec, LendingEngineScenario } from "../engine/lending/run.ts";
+import type { EngineVenueSpec, LendingEngineScenario } from "../engine/lending/run.ts";
 import type { OracleEventSpec, WorldMarketSpec, WorldOracleSpec } from "../engine/lending/world.ts";
 import type { AaveReserveSpec } from "../engine/venue/aave.ts";
 import type { ScenarioIssue } from "./errors.ts";
@@ -164,7 +164,8 @@ export async function toLendingEngine(
     delay: event.kind === "oracleLag" ? event.delay : 0,
   }));
 
-  const venues: AaveEngineSpec[] = scenario.venues.map((venue) => {
+  const venues: EngineVenueSpec[] = scenario.venues.map((venue) => {
+    if (venue.kind === "maker") return { kind: "maker", name: venue.name, maker: venue };
     const population = venue.accounts.population;
     const populationSpec: LendingPopulationSpec | undefined =
       population === undefined

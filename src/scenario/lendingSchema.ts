@@ -8,6 +8,7 @@
  * are checked here, with the offending field's path, so the loader can locate them in the file.
  */
 import { z } from "zod";
+import { makerAssetIssues, makerVenueSchema } from "./makerSchema.ts";
 import { shockSchema } from "./schema.ts";
 
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
@@ -210,7 +211,7 @@ export const aaveVenueSchema = z.strictObject({
  * Venues the world holds, told apart by `kind`. The Maker venue (src/scenario/makerSchema.ts)
  * joins this union when it exists.
  */
-export const lendingVenueSchema = z.discriminatedUnion("kind", [aaveVenueSchema]);
+export const lendingVenueSchema = z.discriminatedUnion("kind", [aaveVenueSchema, makerVenueSchema]);
 
 type Issue = { path: (string | number)[]; message: string };
 
@@ -294,6 +295,12 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
     ];
     if (scenario.venues.findIndex((other) => other.name === venue.name) !== venueIndex) {
       issues.push({ path: at("name"), message: `${venue.name} is used by another venue` });
+    }
+    if (venue.kind === "maker") {
+      for (const issue of makerAssetIssues(venue, symbols)) {
+        issues.push({ path: at(...issue.path), message: issue.message });
+      }
+      return;
     }
     const listed = new Set<string>();
     venue.reserves.forEach((reserve, index) => {

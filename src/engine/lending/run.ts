@@ -14,6 +14,7 @@ import {
   AaveVenue,
   type EModeSpec,
 } from "../venue/aave.ts";
+import { createMakerVenue, type MakerVenueSpec } from "../venue/maker.ts";
 import type { LendingVenue, VenueSummary } from "./contracts.ts";
 import { buildAccounts, type InlineAccountSpec, type LendingPopulationSpec } from "./population.ts";
 import { LendingWorld, type LendingWorldResult, type LendingWorldSpec } from "./world.ts";
@@ -29,8 +30,14 @@ export interface AaveEngineSpec {
   inline: readonly InlineAccountSpec[];
 }
 
-/** Venues the world can hold; `maker` joins this union when its engine exists. */
-export type EngineVenueSpec = AaveEngineSpec;
+export interface MakerEngineSpec {
+  kind: "maker";
+  name: string;
+  maker: MakerVenueSpec;
+}
+
+/** Venues the world can hold. */
+export type EngineVenueSpec = AaveEngineSpec | MakerEngineSpec;
 
 export interface LendingEngineScenario {
   name: string;
@@ -75,7 +82,12 @@ export function buildLendingWorld(
     exogenousPath(asset.shock, asset.start, scenario.steps, scenario.dt, streams.shock),
   );
   const startPrices = Float64Array.from(externalPaths, (path) => path[0]);
+  const indexBySymbol = new Map(scenario.symbols.map((symbol, index) => [symbol, index]));
   const venues: LendingVenue[] = scenario.venues.map((venue) => {
+    if (venue.kind === "maker") {
+      const initialPrice = (asset: number): number => startPrices[asset];
+      return createMakerVenue(venue.maker, { indexBySymbol, initialPrice }, streams.population);
+    }
     const accounts = buildAccounts(
       scenario.symbols.length,
       startPrices,
