@@ -153,7 +153,7 @@ async function recommendRun(source: string, options: RecommendCommandOptions): P
         progress = undefined;
         if (stage > 1) {
           process.stderr.write(
-            `recommend: stage ${stage}: ${formatCount(pointIndexes.length)} undecided point(s) (${pointIndexes.join(", ")}) go to ${formatCount(runsEach[0])} runs\n`,
+            `recommend: stage ${stage}: undecided point ${pointIndexes[0]} goes to ${formatCount(runsEach[0])} runs\n`,
           );
         }
       },
@@ -286,7 +286,13 @@ function recommendTable(result: RecommendResult): { columns: string[]; rows: str
       `${formatPercent(evaluation.low)}–${formatPercent(evaluation.high)}`,
     ]),
     point.verdict,
-    point.index === result.recommended ? "recommended" : point.onFrontier ? "yes" : "",
+    point.index === result.recommended
+      ? "recommended"
+      : point.onFrontier
+        ? "yes"
+        : point.dominatedBy !== null
+          ? `dominated by ${point.dominatedBy}`
+          : "",
   ]);
   return { columns, rows };
 }

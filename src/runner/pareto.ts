@@ -48,6 +48,19 @@ export function paretoFrontier(
     .sort((first, second) => first - second);
 }
 
+/** Orders candidates best first by the objectives' priority (first objective first), then index. */
+export function byPriority(
+  objectives: readonly Objective[],
+): (first: Candidate, second: Candidate) => number {
+  return (first, second) => {
+    for (let index = 0; index < objectives.length; index++) {
+      const comparison = order(objectives[index], first.values[index], second.values[index]);
+      if (comparison !== 0) return comparison;
+    }
+    return first.index - second.index;
+  };
+}
+
 /**
  * The recommendation among frontier candidates: best on the first objective, then the second,
  * and so on (the order the objectives were given is their priority); then the larger safety

@@ -4,15 +4,18 @@
  * 1. Every point gets `runs` runs (common random numbers: run i is the same draw everywhere).
  * 2. Each target is judged per point by the rule in recommendTarget.ts (one-sided 95 %
  *    Clopper–Pearson bounds): met, missed or undecided.
- * 3. Undecided points get more runs, doubling their count (20 → 40 → 80 …) up to `maxRuns`,
- *    unless a point that meets every target already dominates them on the objectives (they
- *    could not reach the frontier). The new runs continue the point's run indexes, so nothing is
- *    recomputed. Still undecided at `maxRuns` counts as not met.
+ * 3. Undecided points get more runs, one point at a time in the objectives' priority order
+ *    (the cheapest first), doubling its count (20 → 40 → 80 …) up to `maxRuns`, and a point
+ *    that a point meeting every target already dominates gets none (it could not reach the
+ *    frontier). Refining the cheapest first means that once it is settled as met, the dearer
+ *    undecided points are dominated and cost nothing more. The new runs continue the point's run
+ *    indexes, so nothing is recomputed. Still undecided at `maxRuns` counts as not met.
  * 4. The Pareto frontier over the objectives among the points that meet every target, and the
  *    recommendation picked from it (src/runner/pareto.ts: objectives in the order given, then
  *    the larger safety margin, then the lower point index).
  */
 import {
+  byPriority,
   type Candidate,
   dominates,
   type Objective,
@@ -44,6 +47,11 @@ export interface PointEvaluation {
   /** The point's value of each objective, in the objectives' order. */
   objectives: number[];
   onFrontier: boolean;
+  /**
+   * A point meeting every target that beats this one on the objectives (the lowest such index),
+   * or null. A dominated point that is still undecided got no more runs: it could not win.
+   */
+  dominatedBy: number | null;
 }
 
 export interface RecommendResult {
@@ -101,6 +109,7 @@ export function evaluatePoints(
       verdict: combineVerdicts(perTarget.map((evaluation) => evaluation.verdict)),
       objectives: [...(objectiveValues.get(point.index) ?? [])],
       onFrontier: false,
+      dominatedBy: null,
     };
   });
   const feasible: Candidate[] = evaluations
@@ -108,6 +117,11 @@ export function evaluatePoints(
     .map((evaluation) => ({ index: evaluation.index, values: evaluation.objectives }));
   const frontier = paretoFrontier(objectives, feasible);
   for (const index of frontier) evaluations[index].onFrontier = true;
+  for (const evaluation of evaluations) {
+    const candidate = { index: evaluation.index, values: evaluation.objectives };
+    evaluation.dominatedBy =
+      feasible.find((other) => dominates(objectives, other, candidate))?.index ?? null;
+  }
   const margins = new Map(
     evaluations.map((evaluation) => [
       evaluation.index,
@@ -122,7 +136,10 @@ export function evaluatePoints(
   return { points: evaluations, frontier, recommended: pick?.index ?? null };
 }
 
-/** Undecided points that a point meeting every target does not already dominate. */
+/**
+ * Undecided points below `maxRuns` that a point meeting every target does not already dominate,
+ * best first by the objectives' priority (the order in which they get more runs).
+ */
 export function pointsNeedingRuns(
   evaluations: readonly PointEvaluation[],
   objectives: readonly Objective[],
@@ -142,7 +159,9 @@ export function pointsNeedingRuns(
           }),
         ),
     )
-    .map((evaluation) => evaluation.index);
+    .map((evaluation) => ({ index: evaluation.index, values: evaluation.objectives }))
+    .sort(byPriority(objectives))
+    .map((candidate) => candidate.index);
 }
 
 export interface RecommendOptions {
@@ -184,14 +203,11 @@ export async function recommend(
     if (next.length === 0) {
       return { interrupted: false, result: finish(evaluation, options, stages) };
     }
-    requests = next.map((pointIndex) => {
-      const current = runsSoFar.get(pointIndex) ?? 0;
-      return {
-        pointIndex,
-        firstRun: current,
-        runs: Math.min(2 * current, options.maxRuns) - current,
-      };
-    });
+    const pointIndex = next[0];
+    const current = runsSoFar.get(pointIndex) ?? 0;
+    requests = [
+      { pointIndex, firstRun: current, runs: Math.min(2 * current, options.maxRuns) - current },
+    ];
   }
 }
 
@@ -222,10 +238,13 @@ function finish(
   stages: number,
 ): RecommendResult {
   const met = evaluation.points.filter((point) => point.verdict === "met").length;
+  const dominatedOpen = evaluation.points.filter(
+    (point) => point.verdict === "undecided" && point.dominatedBy !== null,
+  ).length;
   const reason =
     evaluation.recommended === null
       ? `no point meets every target at ${Math.round(targetConfidence * 100)} % confidence (${evaluation.points.filter((point) => point.verdict === "undecided").length} undecided after ${options.maxRuns} runs at most); widen the sweep or allow more runs (--max-runs)`
-      : `${met} of ${evaluation.points.length} points meet every target; ${evaluation.frontier.length} on the frontier; picked by the tie rule`;
+      : `${met} of ${evaluation.points.length} points ${met === 1 ? "meets" : "meet"} every target; ${evaluation.frontier.length} on the frontier; picked by the tie rule${dominatedOpen === 0 ? "" : `; ${dominatedOpen} undecided point${dominatedOpen === 1 ? " is" : "s are"} dominated by a point that meets every target and got no more runs`}`;
   return {
     rule: feasibilityRule,
     confidence: targetConfidence,

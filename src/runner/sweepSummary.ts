@@ -3,7 +3,6 @@
  * the batches holding its runs and the same distributions, VaR, LaR and probabilities as a single
  * batch's summary (src/runner/stressSummary.ts), over that point's runs.
  */
-import type { StoredRun } from "./store.ts";
 import type { StressSummary } from "./stressSummary.ts";
 import type { SweepDefinition, SweepParameter } from "./sweep.ts";
 
@@ -83,5 +82,3 @@ export function worstPoint(points: readonly SweepPointSummary[]): number {
   }
   return worst;
 }
-
-export type PointRuns = ReadonlyMap<number, readonly StoredRun[]>;

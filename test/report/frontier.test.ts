@@ -32,6 +32,7 @@ function evaluation(
     verdict,
     objectives: [fund],
     onFrontier,
+    dominatedBy: null,
   };
 }
 

@@ -185,6 +185,19 @@ describe("evaluating sweep points", () => {
     ]);
     expect(open.recommended).toBe(2);
     expect(pointsNeedingRuns(open.points, objectives, 160)).toEqual([1]);
+    expect(open.points[3].dominatedBy).toBe(2);
+    expect(open.points[1].dominatedBy).toBeNull();
+    // With nothing met yet, every open point is a candidate, cheapest first.
+    const none = new Map([
+      [0, runsWithHits(1, 20)],
+      [1, runsWithHits(1, 20)],
+      [2, runsWithHits(15, 40)],
+      [3, runsWithHits(1, 20)],
+    ]);
+    const cheapestFirst = evaluatePoints(points, none, new Map(), [target], objectives, values);
+    expect(pointsNeedingRuns(cheapestFirst.points, objectives, 160)).toEqual([0, 1, 3]);
+    const dearFirst = [{ path: "exchange.insuranceFund", direction: "maximize" as const }];
+    expect(pointsNeedingRuns(cheapestFirst.points, dearFirst, 160)).toEqual([3, 1, 0]);
     expect(pointsNeedingRuns(open.points, objectives, 20)).toEqual([]);
   });
 
