@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { parse as parseYaml } from "yaml";
-import { RandomStream } from "../engine/random.ts";
+import { RandomStream, runSeed } from "../engine/random.ts";
 import { describeValue, ScenarioError, UsageError } from "../scenario/errors.ts";
 import { type LoadedScenario, type LoadOptions, loadScenario } from "../scenario/load.ts";
 import {
@@ -189,7 +189,7 @@ export function describeOrigin(parameter: SweepParameter): string {
 /**
  * Latin hypercube samples: for each range, `samples` equal strata (in the range's scale), one
  * uniform draw inside each, and the strata shuffled independently per range, so every range is
- * covered evenly even with few samples. Draws come from xoroshiro128+ seeded with `seed`, in the
+ * covered evenly even with few samples. Draws come from xoroshiro128+ seeded from `seed`, in the
  * order the ranges are given: first the shuffle, then the draws, range by range.
  */
 export function latinHypercube(
@@ -197,7 +197,9 @@ export function latinHypercube(
   samples: number,
   seed: number,
 ): number[][] {
-  const stream = new RandomStream(xoroshiro128plus(seed));
+  // Mixed like a run's seed (a raw small seed starts xoroshiro128+ in a poorly mixed state), at
+  // run index −2, which no run has, so the draws share no stream with any run.
+  const stream = new RandomStream(xoroshiro128plus(runSeed(seed, samplingRunIndex)));
   const columns = ranges.map((range) => {
     const strata = Array.from({ length: samples }, (_, index) => index);
     for (let index = samples - 1; index > 0; index--) {
@@ -208,6 +210,9 @@ export function latinHypercube(
   });
   return Array.from({ length: samples }, (_, sample) => columns.map((column) => column[sample]));
 }
+
+/** The run index whose seed the sampling stream takes: below every real run's. */
+const samplingRunIndex = -2;
 
 /** Significant digits a drawn value keeps: enough to tell samples apart, short enough to read. */
 const drawDigits = 6;
