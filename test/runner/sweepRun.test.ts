@@ -103,4 +103,50 @@ describe("SweepRunner", () => {
     await runner.close();
     store.close();
   });
+
+  it("stops on abort between shards and the next call computes only what is missing", async () => {
+    const points = await sweepPoints();
+    const directory = mkdtempSync(join(tmpdir(), "deleverage-sweep-"));
+    directories.push(directory);
+    const controller = new AbortController();
+    const requests = points.map((point) => ({ pointIndex: point.index, firstRun: 0, runs: 8 }));
+    const options = {
+      points,
+      sweepId: sweepIdOf(points, 11),
+      seed: 11,
+      workers: 2,
+      shardSize: 4,
+      version: "test",
+    };
+    let store = await ResultsStore.open(databaseIn(directory));
+    let runner = new SweepRunner({
+      ...options,
+      store,
+      signal: controller.signal,
+      onProgress: (finished) => {
+        if (finished >= 5) controller.abort();
+      },
+    });
+    const first = await runner.runStage(requests);
+    await runner.close();
+    store.close();
+    expect(first.interrupted).toBe(true);
+    expect(first.storedRuns % 4).toBe(0);
+    expect(first.storedRuns).toBeLessThan(16);
+
+    store = await ResultsStore.open(databaseIn(directory));
+    runner = new SweepRunner({ ...options, store });
+    const second = await runner.runStage(requests);
+    expect(second).toEqual({
+      interrupted: false,
+      resumedRuns: first.storedRuns,
+      storedRuns: 16 - first.storedRuns,
+    });
+    for (const point of points) {
+      const runs = await runner.runsOf(point.index);
+      expect(runs.map((run) => run.runIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    }
+    await runner.close();
+    store.close();
+  });
 });
