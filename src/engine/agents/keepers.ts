@@ -152,20 +152,22 @@ export class Keepers {
 
   /**
    * Sells the keeper's inventory of `collateral` for `debtAsset`, accepting on average no less
-   * than market price × (1 − saleSlippage): what the AMM does not give at that price stays in
-   * stock. The floor is not the margin: a keeper that bought at a tenth of the market does not
-   * dump at a tenth of it.
+   * than `referencePrice` × (1 − saleSlippage): what the AMM does not give at that price stays in
+   * stock. The reference is the market price at the start of the step, so a row of sales in one
+   * step cannot ratchet the floor down with the price it pushes; and the floor is not the margin:
+   * a keeper that bought at a tenth of the market does not dump at a tenth of it.
    */
   sellInventory(
     keeper: number,
     collateral: number,
     debtAsset: number,
+    referencePrice: number,
     context: VenueContext,
   ): void {
     const slot = keeper * this.assetCount + collateral;
     const held = this.inventory[slot];
     if (held <= 0) return;
-    const minimum = context.marketPrice(collateral) * (1 - this.saleSlippage[keeper]);
+    const minimum = referencePrice * (1 - this.saleSlippage[keeper]);
     context.swap(collateral, debtAsset, held, minimum, this.swapResult);
     this.inventory[slot] -= this.swapResult.amountIn;
     this.dai[keeper] += this.swapResult.amountOut;

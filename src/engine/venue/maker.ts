@@ -181,6 +181,7 @@ export class MakerVenue implements LendingVenue {
     this.debtAsset = lookup(config.debtAsset, "debtAsset");
     this.gasAsset = assets.indexBySymbol.get(config.gasAsset) ?? -1;
     this.hole = config.globalHole;
+    this.referencePrice = new Float64Array(config.ilks.length);
     this.ilks = config.ilks.map((ilk, index) => ({
       config: ilk,
       collateral: lookup(ilk.collateral, `ilks[${index}].collateral`),
@@ -600,9 +601,15 @@ export class MakerVenue implements LendingVenue {
 
   private readonly takeResult: TakeResult = { slice: 0, owe: 0 };
 
+  /** Market price of each ilk's collateral when the step's keepers start: their sale reference. */
+  private readonly referencePrice: Float64Array;
+
   /** Keepers in gas order try every live auction, then sell what they won. */
   private keepersTake(context: VenueContext): void {
     const keepers = this.keepers;
+    for (let index = 0; index < this.ilks.length; index++) {
+      this.referencePrice[index] = context.marketPrice(this.ilks[index].collateral);
+    }
     if (this.liveAuctions === 0) {
       this.sellInventories(context);
       return;
@@ -617,7 +624,8 @@ export class MakerVenue implements LendingVenue {
       for (let slot = 0; slot < this.auctionCapacity; slot++) {
         if (this.auctionLive[slot] === 0 || this.needsRedo(slot, context)) continue;
         if (!keepers.canSend(keeper, keepers.gasPerTake[keeper], context)) break;
-        const collateral = this.ilks[this.auctionIlk[slot]].collateral;
+        const ilkIndex = this.auctionIlk[slot];
+        const collateral = this.ilks[ilkIndex].collateral;
         const price = this.auctionPrice(slot, context);
         const lot = this.auctionLot[slot];
         const amount = keepers.takeAmount(keeper, price, lot, collateral, this.debtAsset, context);
@@ -625,7 +633,8 @@ export class MakerVenue implements LendingVenue {
         this.take(slot, keeper, amount, price, context, this.takeResult);
         if (this.takeResult.slice > 0 || this.takeResult.owe > 0) {
           keepers.payGas(keeper, keepers.gasPerTake[keeper], context);
-          keepers.sellInventory(keeper, collateral, this.debtAsset, context);
+          const reference = this.referencePrice[ilkIndex];
+          keepers.sellInventory(keeper, collateral, this.debtAsset, reference, context);
         }
       }
     }
@@ -636,8 +645,15 @@ export class MakerVenue implements LendingVenue {
   private sellInventories(context: VenueContext): void {
     const keepers = this.keepers;
     for (let keeper = 0; keeper < keepers.count; keeper++) {
-      for (const ilk of this.ilks) {
-        keepers.sellInventory(keeper, ilk.collateral, this.debtAsset, context);
+      for (let index = 0; index < this.ilks.length; index++) {
+        const collateral = this.ilks[index].collateral;
+        keepers.sellInventory(
+          keeper,
+          collateral,
+          this.debtAsset,
+          this.referencePrice[index],
+          context,
+        );
       }
     }
   }

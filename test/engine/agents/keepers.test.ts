@@ -96,7 +96,7 @@ describe("keepers", () => {
     // Pool 100 ETH / 15 000 DAI: price 150; the floor is 135 per unit on average.
     const world = new TestWorld(100, 15_000);
     book.inventory[eth] = 50;
-    book.sellInventory(0, eth, dai, world);
+    book.sellInventory(0, eth, dai, world.marketPrice(eth), world);
     // Average out = 15 000 / (100 + q) ≥ 135 → q ≤ 11.11: the rest stays in stock.
     expect(book.inventory[eth]).toBeCloseTo(50 - (15_000 / 135 - 100), 9);
     expect(book.dai[0]).toBeCloseTo(135 * (15_000 / 135 - 100), 9);
