@@ -106,7 +106,11 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     );
   }
   const json = summaryJson(summary);
-  const chartData = reportChartData(result, run.positionsAtStart);
+  const chartData = reportChartData(
+    result,
+    run.positionsAtStart,
+    summary.priceFallDecomposition,
+  );
   const files: Record<string, string | Uint8Array> = {
     "summary.json": json,
     "timeseries.csv": timeseriesCsv(result),

@@ -3,6 +3,7 @@
  * fetches them and the PNG export draws from them, so all three show the same picture. Long
  * runs are cut down here, once, to what a browser draws smoothly.
  */
+import type { FallDecomposition } from "../engine/metrics/fallDecomposition.ts";
 import { type EventLog, eventTypes, type RunResult } from "../engine/result.ts";
 import { type AdlBreakdown, adlBreakdown, type PositionsAtStart } from "./adl.ts";
 import { downsampleAligned } from "./downsample.ts";
@@ -49,6 +50,78 @@ export interface ReportChartData {
   openInterest: AlignedData;
   /** step, bid depth, ask depth within 1 %. */
   depth: AlignedData;
+  /** The leverage-cycle charts; absent when the run used none of the cycle layers. */
+  cycle?: CycleChartData;
+}
+
+/** One bar of the price-fall split, in percentage points of the top price. */
+export interface FallBar {
+  label: string;
+  value: number;
+}
+
+export interface CycleChartData {
+  /** step, open interest, aggregate leverage. */
+  leverage: AlignedData;
+  /** step, liquidated notional, stop-loss notional. */
+  selling: AlignedData;
+  /** step, depth within 1 % (bid + ask), order-book imbalance, makers' depth share. */
+  book: AlignedData;
+  /** step, maintenance-margin multiplier, collateral haircut, circuit-breaker halt. */
+  policy: AlignedData;
+  /** The price fall split into its sources (summary.priceFallDecomposition), if computed. */
+  fall: FallBar[] | null;
+}
+
+/**
+ * Whether a leverage-cycle layer acted: stops placed, agents traded, margins raised, makers
+ * withdrew or the breaker halted. (A policy whose only effect was a haircut does not count.)
+ */
+export function usedCycleLayers(result: RunResult): boolean {
+  const summary = result.summary;
+  return (
+    summary.stopsPlaced > 0 ||
+    summary.agentBoughtNotional > 0 ||
+    summary.maxMarginMultiplier !== 1 ||
+    summary.minDepthMultiplier !== 1 ||
+    summary.haltCount > 0
+  );
+}
+
+/** The split's parts as bars, in percent of the top price; they add up to the total. */
+export function fallBars(split: FallDecomposition): FallBar[] {
+  const percent = (value: number) => chartValue(value * 100) ?? 0;
+  return [
+    { label: "exogenous (index)", value: percent(split.exogenous) },
+    { label: "liquidations", value: percent(split.liquidations) },
+    { label: "stop-losses", value: percent(split.stopLosses) },
+    { label: "liquidity withdrawal", value: percent(split.liquidityWithdrawal) },
+    { label: "other", value: percent(split.other) },
+    { label: "total fall", value: percent(split.totalFall) },
+  ];
+}
+
+export function cycleChartData(
+  result: RunResult,
+  decomposition?: FallDecomposition,
+): CycleChartData {
+  const series = result.timeseries;
+  const steps = series.step;
+  const depth = Float64Array.from(
+    series.bidDepth1pct,
+    (bid, row) => bid + series.askDepth1pct[row],
+  );
+  return {
+    leverage: alignedChartData(steps, [series.openInterest, series.aggregateLeverage]),
+    selling: alignedChartData(steps, [series.liquidatedNotional, series.stopLossNotional]),
+    book: alignedChartData(steps, [depth, series.orderBookImbalance, series.depthMultiplier]),
+    policy: alignedChartData(steps, [
+      series.marginMultiplier,
+      series.collateralHaircut,
+      series.haltActive,
+    ]),
+    fall: decomposition === undefined ? null : fallBars(decomposition),
+  };
 }
 
 /** Chart values need no more than 7 significant digits; this halves the embedded JSON. */
@@ -174,7 +247,11 @@ export function liquidationMarkers(
   }
 }
 
-export function reportChartData(result: RunResult, positions?: PositionsAtStart): ReportChartData {
+export function reportChartData(
+  result: RunResult,
+  positions?: PositionsAtStart,
+  decomposition?: FallDecomposition,
+): ReportChartData {
   const series = result.timeseries;
   const steps = series.step;
   const buckets = trimEmptyBuckets(result.heatmap);
@@ -203,5 +280,8 @@ export function reportChartData(result: RunResult, positions?: PositionsAtStart)
       series.shortOpenInterest,
     ]),
     depth: alignedChartData(steps, [series.bidDepth1pct, series.askDepth1pct]),
+    ...(usedCycleLayers(result) || decomposition !== undefined
+      ? { cycle: cycleChartData(result, decomposition) }
+      : {}),
   };
 }

@@ -12,6 +12,7 @@ import { eventColumns, sideName } from "./csv.ts";
 import { formatCount, formatNumber, formatReadable } from "./format.ts";
 import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
 import { type Summary, summaryJson, summaryText } from "./summary.ts";
+import { cycleSvgCharts } from "./svg.ts";
 
 /** Enough to see how the cascade starts; events.csv has the rest. */
 export const eventTableRows = 200;
@@ -100,6 +101,29 @@ function chartSectionsHtml(data: ReportChartData): string {
     .join("\n");
 }
 
+/**
+ * The leverage-cycle charts, drawn here as static SVG images (data URIs, so the page stays one
+ * file and the images' ids cannot clash): open interest and leverage, liquidation versus
+ * stop-loss selling, book depth and imbalance, the venue's policy, and the price-fall split.
+ */
+function cycleSectionHtml(data: ReportChartData, subtitle: string): string {
+  if (data.cycle === undefined) return "";
+  const images = cycleSvgCharts(data.cycle, subtitle)
+    .map((chart) => {
+      const source = `data:image/svg+xml;base64,${Buffer.from(chart.svg).toString("base64")}`;
+      const name = chart.fileName.replace(/\.png$/, "");
+      return `<img class="cycle" alt="${escapeHtml(name)}" src="${source}">`;
+    })
+    .join("\n");
+  return (
+    `<section>\n<h2>Leverage cycle</h2>\n<p class="note">How the position population was built and ` +
+    "unwound: open interest and traders' aggregate leverage, liquidations and stop-losses per step, " +
+    "depth within 1 % of the mid with the order-book imbalance and the makers' quoted share, the " +
+    "venue's margin multiplier, haircut and halts, and (when computed) the price fall split into its " +
+    `sources by counterfactual re-runs.</p>\n${images}\n</section>`
+  );
+}
+
 const reportCss = `
 thead th { position: sticky; top: 0; }
 /* Forty short rows read better as a grid of field/value pairs than as one long column. */
@@ -111,6 +135,7 @@ table.fields th[scope="row"] { text-align: left; font-weight: 500; }
 table.fields td { white-space: normal; word-break: break-all;
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .scroll { overflow: auto; max-height: 70vh; border: 1px solid var(--rule); }
+img.cycle { display: block; width: 100%; max-width: 1200px; height: auto; margin: 12px 0; }
 ${chartCss}`;
 
 export interface ReportOptions {
@@ -133,6 +158,7 @@ export function reportHtml(
     [inlinable(uplot.css, "style"), basePageCss, reportCss],
     `<p class="lead">${escapeHtml(summaryText(summary))}</p>
 ${chartSectionsHtml(data)}
+${cycleSectionHtml(data, `${summary.name} (${summary.symbol}), seed ${summary.seed}`)}
 <h2>summary.json</h2>
 ${summaryTableHtml(summary)}
 <h2>Events</h2>

@@ -5,7 +5,7 @@
  * counter or the machine, so the same data always gives the same bytes.
  */
 import { adlLeverageLabels, adlPnlLabels } from "./adl.ts";
-import type { AlignedData, ReportChartData } from "./chartData.ts";
+import type { AlignedData, CycleChartData, FallBar, ReportChartData } from "./chartData.ts";
 import {
   adlGridSection,
   type ChartKind,
@@ -732,6 +732,207 @@ function chartSvg(data: ReportChartData, kind: ChartKind, title: string, subtitl
   }
 }
 
+/** Colours of the leverage-cycle charts. */
+const cycleColors = {
+  openInterest: "#2f6fb0",
+  leverage: "#c0392b",
+  liquidations: "#e67e22",
+  stopLosses: "#8e44ad",
+  depth: "#27ae60",
+  imbalance: "#34495e",
+  makers: "#7f8c8d",
+  multiplier: "#c0392b",
+  haircut: "#2980b9",
+  halt: "#7f8c8d",
+  exogenous: "#2f6fb0",
+  endogenous: "#c0392b",
+  total: "#34495e",
+} as const;
+
+/** Horizontal bars, one per part of the price fall, labelled with their value. */
+function fallBarsSvg(bars: readonly FallBar[], title: string, subtitle: string): string {
+  const rowHeight = 44;
+  const top = 90;
+  const labelWidth = 230;
+  const left = plotBox.left + labelWidth;
+  const width = svgWidth - left - 140;
+  const largest = Math.max(...bars.map((bar) => Math.abs(bar.value)), 1e-9);
+  const low = Math.min(0, ...bars.map((bar) => bar.value));
+  const scale = width / (largest - low);
+  const zero = left - low * scale;
+  const parts = [titleSvg(title, subtitle)];
+  bars.forEach((bar, row) => {
+    const y = top + row * rowHeight;
+    const start = bar.value >= 0 ? zero : zero + bar.value * scale;
+    const color =
+      bar.label === "total fall"
+        ? cycleColors.total
+        : bar.label.startsWith("exogenous")
+          ? cycleColors.exogenous
+          : cycleColors.endogenous;
+    parts.push(
+      text(plotBox.left, y + 21, bar.label, { size: 15 }),
+      `<rect x="${coordinate(start)}" y="${y + 6}" width="${coordinate(Math.abs(bar.value) * scale)}" height="${rowHeight - 14}" fill="${color}" fill-opacity="0.85"/>`,
+      text(
+        Math.max(start + Math.abs(bar.value) * scale, zero) + 8,
+        y + 21,
+        `${bar.value.toFixed(1)} %`,
+        {
+          size: 14,
+        },
+      ),
+    );
+  });
+  parts.push(
+    `<line x1="${coordinate(zero)}" y1="${top}" x2="${coordinate(zero)}" y2="${top + bars.length * rowHeight}" stroke="#5b6570"/>`,
+  );
+  return documentSvg(top + bars.length * rowHeight + 40, parts.join("\n"));
+}
+
+/** The leverage-cycle charts, in report order. */
+export function cycleSvgCharts(cycle: CycleChartData, subtitle: string): SvgChart[] {
+  const charts: SvgChart[] = [
+    {
+      fileName: "cycle-leverage.png",
+      svg: plotSvg({
+        title: "Open interest and aggregate leverage",
+        subtitle,
+        x: xColumn(cycle.leverage),
+        xLabel: "step",
+        leftLabel: "open interest",
+        rightLabel: "traders' notional / equity",
+        rightFormat: (value) => `${formatCompact(value)}x`,
+        series: [
+          {
+            kind: "line",
+            label: "open interest",
+            color: cycleColors.openInterest,
+            values: column(cycle.leverage, 1),
+            axis: "left",
+          },
+          {
+            kind: "line",
+            label: "aggregate leverage",
+            color: cycleColors.leverage,
+            values: column(cycle.leverage, 2),
+            axis: "right",
+          },
+        ],
+        leftInclude: [0],
+      }),
+    },
+    {
+      fileName: "cycle-selling.png",
+      svg: plotSvg({
+        title: "Forced and stop-loss selling per step",
+        subtitle,
+        x: xColumn(cycle.selling),
+        xLabel: "step",
+        leftLabel: "notional",
+        series: [
+          {
+            kind: "bars",
+            label: "liquidations",
+            color: cycleColors.liquidations,
+            values: column(cycle.selling, 1),
+          },
+          {
+            kind: "bars",
+            label: "stop-losses",
+            color: cycleColors.stopLosses,
+            values: column(cycle.selling, 2),
+          },
+        ],
+        leftInclude: [0],
+      }),
+    },
+    {
+      fileName: "cycle-book.png",
+      svg: plotSvg({
+        title: "Book depth and imbalance",
+        subtitle,
+        x: xColumn(cycle.book),
+        xLabel: "step",
+        leftLabel: "depth within 1 % (bid + ask)",
+        rightLabel: "imbalance, makers' depth share",
+        series: [
+          {
+            kind: "line",
+            label: "depth within 1 %",
+            color: cycleColors.depth,
+            values: column(cycle.book, 1),
+            axis: "left",
+          },
+          {
+            kind: "line",
+            label: "imbalance (bid − ask) / (bid + ask)",
+            color: cycleColors.imbalance,
+            values: column(cycle.book, 2),
+            axis: "right",
+            width: 1.2,
+          },
+          {
+            kind: "step",
+            label: "makers' depth share",
+            color: cycleColors.makers,
+            values: column(cycle.book, 3),
+            axis: "right",
+            dash: "6 4",
+          },
+        ],
+        leftInclude: [0],
+      }),
+    },
+    {
+      fileName: "cycle-policy.png",
+      svg: plotSvg({
+        title: "Venue policy: margin multiplier, haircut, halts",
+        subtitle,
+        x: xColumn(cycle.policy),
+        xLabel: "step",
+        leftLabel: "maintenance-margin multiplier",
+        rightLabel: "haircut, halt (1 = halted)",
+        series: [
+          {
+            kind: "step",
+            label: "margin multiplier",
+            color: cycleColors.multiplier,
+            values: column(cycle.policy, 1),
+            axis: "left",
+          },
+          {
+            kind: "step",
+            label: "collateral haircut",
+            color: cycleColors.haircut,
+            values: column(cycle.policy, 2),
+            axis: "right",
+          },
+          {
+            kind: "step",
+            label: "circuit breaker halt",
+            color: cycleColors.halt,
+            values: column(cycle.policy, 3),
+            axis: "right",
+            dash: "4 3",
+          },
+        ],
+        leftInclude: [1],
+      }),
+    },
+  ];
+  if (cycle.fall !== null) {
+    charts.push({
+      fileName: "cycle-fall.png",
+      svg: fallBarsSvg(
+        cycle.fall,
+        "Where the price fall came from (% of the top price)",
+        `${subtitle}; Shapley split over counterfactual re-runs`,
+      ),
+    });
+  }
+  return charts;
+}
+
 /** One SVG per report chart, plus the ADL grid; `subtitle` names the run on every image. */
 export function reportSvgCharts(data: ReportChartData, subtitle: string): SvgChart[] {
   const charts = chartSections.map((section) => ({
@@ -739,5 +940,6 @@ export function reportSvgCharts(data: ReportChartData, subtitle: string): SvgCha
     svg: chartSvg(data, section.kind, section.title, subtitle),
   }));
   charts.push({ fileName: adlGridSection.fileName, svg: adlGridSvg(data, subtitle) });
+  if (data.cycle !== undefined) charts.push(...cycleSvgCharts(data.cycle, subtitle));
   return charts;
 }
