@@ -285,7 +285,7 @@ export function lendingReportHtml(summary: LendingSummary, run: LendingRun): str
     if (badDebt !== undefined) {
       sections.push({
         title: `${venue.name}: bad debt`,
-        note: "Debt of accounts left with no collateral, at oracle prices.",
+        note: "Debt above the collateral value behind it, summed over accounts, at oracle prices (as of the last health-factor scan).",
         chart: lineChart(hours, [{ values: badDebt, name: "bad debt" }], "USD", "Bad debt"),
       });
     }

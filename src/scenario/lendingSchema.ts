@@ -230,7 +230,10 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
   };
   symbols.forEach((value, index) => {
     if (symbols.indexOf(value) !== index) {
-      issues.push({ path: ["assets", index, "symbol"], message: `${value} is listed twice` });
+      issues.push({
+        path: ["assets", index, "symbol"],
+        message: "is listed twice; symbols must be unique",
+      });
     }
   });
   scenario.assets.forEach((asset, index) => {
@@ -247,7 +250,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
     if (market.base === market.quote) {
       issues.push({
         path: ["markets", index, "quote"],
-        message: `${market.quote} is also the base; a pool trades two different assets`,
+        message: "is also the base; a pool trades two different assets",
       });
     }
   });
@@ -257,7 +260,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
     if (oracleAssets.has(oracle.asset)) {
       issues.push({
         path: ["oracles", index, "asset"],
-        message: `${oracle.asset} already has an oracle; one per asset`,
+        message: "already has an oracle; one per asset",
       });
     }
     oracleAssets.add(oracle.asset);
@@ -267,7 +270,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
     ) {
       issues.push({
         path: ["oracles", index, "source"],
-        message: `market is not allowed: no pool has ${oracle.asset} as its base; use external`,
+        message: `no pool has ${oracle.asset} as its base; use external`,
       });
     }
   });
@@ -276,13 +279,13 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
     if (event.to <= event.from) {
       issues.push({
         path: ["events", index, "to"],
-        message: `${event.to} is not allowed; must be after from (${event.from})`,
+        message: `must be after from (${event.from})`,
       });
     }
     if (event.from > scenario.steps) {
       issues.push({
         path: ["events", index, "from"],
-        message: `${event.from} is not allowed; must be at most steps (${scenario.steps})`,
+        message: `must be at most steps (${scenario.steps})`,
       });
     }
   });
@@ -294,7 +297,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
       ...path,
     ];
     if (scenario.venues.findIndex((other) => other.name === venue.name) !== venueIndex) {
-      issues.push({ path: at("name"), message: `${venue.name} is used by another venue` });
+      issues.push({ path: at("name"), message: "is used by another venue; names must be unique" });
     }
     if (venue.kind === "maker") {
       for (const issue of makerAssetIssues(venue, symbols)) {
@@ -316,7 +319,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
       if (!listed.has(value)) {
         issues.push({
           path,
-          message: `${value} is not listed by venue ${venue.name}; its reserves are ${[...listed].join(", ")}`,
+          message: `not listed by venue ${venue.name}; its reserves are ${[...listed].join(", ")}`,
         });
       }
     };
@@ -339,7 +342,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
       if (population.healthFactor.max < population.healthFactor.min) {
         issues.push({
           path: at("accounts", "population", "healthFactor", "max"),
-          message: `${population.healthFactor.max} is not allowed; must be >= min (${population.healthFactor.min})`,
+          message: `must be >= min (${population.healthFactor.min})`,
         });
       }
       if (
@@ -348,13 +351,13 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
       ) {
         issues.push({
           path: at("accounts", "population", "unwindHealthFactor"),
-          message: `${population.unwindHealthFactor} is not allowed; must be below healthFactor.min (${population.healthFactor.min}), or loopers unwind at once`,
+          message: `must be below healthFactor.min (${population.healthFactor.min}), or loopers unwind at once`,
         });
       }
       if (population.eMode > venue.eModes.length) {
         issues.push({
           path: at("accounts", "population", "eMode"),
-          message: `${population.eMode} is not allowed; the venue has ${venue.eModes.length} e-mode categories (0 for none)`,
+          message: `the venue has ${venue.eModes.length} e-mode categories (0 for none)`,
         });
       }
     }
@@ -367,7 +370,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
       if (account.eMode > venue.eModes.length) {
         issues.push({
           path: at("accounts", "inline", index, "eMode"),
-          message: `${account.eMode} is not allowed; the venue has ${venue.eModes.length} e-mode categories (0 for none)`,
+          message: `the venue has ${venue.eModes.length} e-mode categories (0 for none)`,
         });
       }
       if (
@@ -376,7 +379,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
       ) {
         issues.push({
           path: at("accounts", "inline", index, "loop", "unwindHealthFactor"),
-          message: `${account.loop.unwindHealthFactor} is not allowed; must be below targetHealthFactor (${account.loop.targetHealthFactor})`,
+          message: `must be below targetHealthFactor (${account.loop.targetHealthFactor})`,
         });
       }
     });
@@ -397,13 +400,16 @@ function checkRiskParameters(
   if (parameters.liquidationThreshold < parameters.ltv) {
     issues.push({
       path: [...path, "liquidationThreshold"],
-      message: `${parameters.liquidationThreshold} is not allowed; must be >= ltv (${parameters.ltv}) (Aave: ltv <= liquidationThreshold)`,
+      message: `must be >= ltv (${parameters.ltv}) (Aave: ltv <= liquidationThreshold)`,
     });
   }
-  if (parameters.liquidationThreshold * (1 + parameters.liquidationBonus) > 1 + 1e-12) {
+  if (
+    parameters.liquidationBonus < 1 &&
+    parameters.liquidationThreshold * (1 + parameters.liquidationBonus) > 1 + 1e-12
+  ) {
     issues.push({
       path: [...path, "liquidationBonus"],
-      message: `${parameters.liquidationBonus} is not allowed with liquidationThreshold ${parameters.liquidationThreshold}; liquidationThreshold x (1 + liquidationBonus) must be <= 1 (Aave PoolConfigurator)`,
+      message: `with liquidationThreshold ${parameters.liquidationThreshold}, liquidationThreshold x (1 + liquidationBonus) must be <= 1 (Aave PoolConfigurator)`,
     });
   }
 }

@@ -240,11 +240,9 @@ export class AaveVenue implements LendingVenue {
   /** Per-step scratch: index·price·LT per (eMode row, asset), index·price per debt asset. */
   private readonly weightedPrice: Float64Array;
   private readonly debtPrice: Float64Array;
+  private readonly valuePrice: Float64Array;
   private readonly candidateKeys: Float64Array;
   private readonly badDebtRecorded: Uint8Array;
-  /** Accounts left with debt and no collateral, in the order it happened. */
-  private readonly badDebtAccounts: Int32Array;
-  private badDebtCount = 0;
   private readonly amounts: LiquidationAmounts = {
     debtRepaid: 0,
     collateralSeized: 0,
@@ -335,6 +333,7 @@ export class AaveVenue implements LendingVenue {
     this.liquidators = new Liquidators(spec.liquidators);
     this.weightedPrice = new Float64Array(rows * assets);
     this.debtPrice = new Float64Array(assets);
+    this.valuePrice = new Float64Array(assets);
     this.scannedPrice = new Float64Array(assets);
     this.scannedBorrowIndex = new Float64Array(assets).fill(1);
     this.scannedLiquidityIndex = new Float64Array(assets).fill(1);
@@ -342,7 +341,6 @@ export class AaveVenue implements LendingVenue {
       throw new Error(`venues.${spec.name}: ${accounts} accounts; at most 2^24`);
     this.candidateKeys = new Float64Array(accounts);
     this.badDebtRecorded = new Uint8Array(accounts);
-    this.badDebtAccounts = new Int32Array(accounts);
     this.event = {
       type: "liquidation",
       venue: this.name,
@@ -422,6 +420,7 @@ export class AaveVenue implements LendingVenue {
         changed = true;
       }
       this.debtPrice[asset] = this.borrowIndex[asset] * price;
+      this.valuePrice[asset] = this.liquidityIndex[asset] * price;
       for (let row = 0; row < rows; row++) {
         const cell = row * assets + asset;
         this.weightedPrice[cell] = this.liquidityIndex[asset] * price * this.thresholdTable[cell];
@@ -464,15 +463,21 @@ export class AaveVenue implements LendingVenue {
     const eMode = this.eMode;
     const healthFactors = this.healthFactor;
     const keys = this.candidateKeys;
+    const valuePrice = this.valuePrice;
     let liquidatable = 0;
+    let shortfall = 0;
     for (let account = 0, base = 0; account < this.accountCount; account++, base += assets) {
       const row = eMode[account] * assets;
       let weighted = 0;
       let owed = 0;
+      let value = 0;
       for (let asset = 0; asset < assets; asset++) {
-        weighted += collateral[base + asset] * weightedPrice[row + asset];
+        const units = collateral[base + asset];
+        weighted += units * weightedPrice[row + asset];
+        value += units * valuePrice[asset];
         owed += debt[base + asset] * debtPrice[asset];
       }
+      if (owed > value) shortfall += owed - value;
       const healthFactor = owed > 0 ? weighted / owed : Number.POSITIVE_INFINITY;
       healthFactors[account] = healthFactor;
       // Health factor in the high bits, account in the low 24: a native numeric sort orders
@@ -481,7 +486,11 @@ export class AaveVenue implements LendingVenue {
         keys[liquidatable++] = Math.floor(healthFactor * 2 ** 26) * 2 ** 24 + account;
     }
     this.liquidatableCount = liquidatable;
+    this.scannedShortfall = shortfall;
   }
+
+  /** Debt above collateral value summed over accounts, as of the last full scan. */
+  private scannedShortfall = 0;
 
   /** The asset with the largest value in `balances` for `account` (−1 when none). */
   private largest(
@@ -584,8 +593,9 @@ export class AaveVenue implements LendingVenue {
       liquidators.wallet[collateralAsset] -= this.swapResult.amountIn;
       liquidators.wallet[debtAsset] += this.swapResult.amountOut;
       this.checkBadDebt(context, account);
+      this.healthFactor[account] = this.healthFactorOf(account);
       // A partly liquidated account may still be below 1: it goes again while capacity lasts.
-      if (this.healthFactorOf(account) < 1) position--;
+      if (this.healthFactor[account] < 1) position--;
     }
     this.sellInventory(context);
   }
@@ -652,7 +662,6 @@ export class AaveVenue implements LendingVenue {
     }
     if (debt > 0 && collateral < 1e-9 * debt) {
       this.badDebtRecorded[account] = 1;
-      this.badDebtAccounts[this.badDebtCount++] = account;
       this.emit(context, "bad_debt", account, -1, 0, debt);
     }
   }
@@ -767,6 +776,7 @@ export class AaveVenue implements LendingVenue {
     this.totalDebtScaled[debtAsset] -= repaid / this.borrowIndex[debtAsset];
     this.cash[debtAsset] += repaid;
     this.agentWallet[debtAsset] += this.swapResult.amountOut - repaid;
+    this.healthFactor[account] = this.healthFactorOf(account);
     this.unwindCount++;
     this.stepUnwinds++;
     this.emit(
@@ -852,6 +862,7 @@ export class AaveVenue implements LendingVenue {
     this.totalCollateralScaled[collateralAsset] += deposit / this.liquidityIndex[collateralAsset];
     this.cash[collateralAsset] += deposit;
     this.agentWallet[collateralAsset] += this.swapResult.amountOut - deposit;
+    this.healthFactor[account] = this.healthFactorOf(account);
     this.loopCount++;
     this.emit(context, "loop", account, collateralAsset, deposit, deposit * oracle);
   }
@@ -880,10 +891,10 @@ export class AaveVenue implements LendingVenue {
   }
 
   /** Debt of accounts left with no collateral, and debt beyond collateral value over all accounts. */
-  private insolvency(context: VenueContext): { badDebt: number; insolvent: number } {
+  private insolvency(context: VenueContext): { emptied: number; shortfall: number } {
     const assets = this.assetCount;
-    let badDebt = 0;
-    let insolvent = 0;
+    let emptied = 0;
+    let shortfall = 0;
     for (let account = 0; account < this.accountCount; account++) {
       let collateral = 0;
       let debt = 0;
@@ -894,10 +905,10 @@ export class AaveVenue implements LendingVenue {
         debt += this.debtScaled[account * assets + asset] * this.borrowIndex[asset] * price;
       }
       if (debt <= 0) continue;
-      if (collateral < 1e-9 * debt) badDebt += debt;
-      if (debt > collateral) insolvent += debt - collateral;
+      if (collateral < 1e-9 * debt) emptied += debt;
+      if (debt > collateral) shortfall += debt - collateral;
     }
-    return { badDebt, insolvent };
+    return { emptied, shortfall };
   }
 
   private histogram(): HealthFactorHistogram {
@@ -911,15 +922,8 @@ export class AaveVenue implements LendingVenue {
   }
 
   sample(context: VenueContext, out: Float64Array, offset: number): void {
-    // Only liquidations empty an account, and they list it: no scan of every account here.
-    let badDebt = 0;
-    const assets = this.assetCount;
-    for (let index = 0; index < this.badDebtCount; index++) {
-      const account = this.badDebtAccounts[index];
-      for (let asset = 0; asset < assets; asset++) {
-        badDebt += this.debtScaled[account * assets + asset] * this.debtPrice[asset];
-      }
-    }
+    // The health-factor scan sums the shortfall as it goes; between scans it holds.
+    const badDebt = this.scannedShortfall;
     let liquidatorCash = 0;
     for (let asset = 0; asset < this.assetCount; asset++) {
       liquidatorCash += this.liquidators.wallet[asset] * context.oraclePrice(asset);
@@ -967,11 +971,11 @@ export class AaveVenue implements LendingVenue {
   }
 
   summary(context: VenueContext): VenueSummary {
-    const { badDebt } = this.insolvency(context);
+    const { shortfall } = this.insolvency(context);
     return {
       name: this.name,
       kind: "aave",
-      badDebtUsd: badDebt,
+      badDebtUsd: shortfall,
       liquidatedCollateralUsd: this.liquidatedCollateralUsd,
       liquidationCount: this.liquidationCount,
       debtRepaidUsd: this.debtRepaidUsd,
@@ -984,9 +988,10 @@ export class AaveVenue implements LendingVenue {
 
   /** Beyond the shared summary: insolvent debt (VaR's per-run quantity) and agent activity. */
   extraSummary(context: VenueContext): AaveExtraSummary {
-    const { insolvent } = this.insolvency(context);
+    const { emptied, shortfall } = this.insolvency(context);
     return {
-      insolventDebtUsd: insolvent,
+      insolventDebtUsd: shortfall,
+      emptiedAccountsDebtUsd: emptied,
       unwindCount: this.unwindCount,
       loopCount: this.loopCount,
       liquidatorGasUsd: this.liquidators.gasSpentUsd,
@@ -999,7 +1004,10 @@ export class AaveVenue implements LendingVenue {
 }
 
 export interface AaveExtraSummary {
+  /** Debt above collateral value over all accounts at the end (Gauntlet's insolvent debt). */
   insolventDebtUsd: number;
+  /** Part of the debt held by accounts left with no collateral at all. */
+  emptiedAccountsDebtUsd: number;
   unwindCount: number;
   loopCount: number;
   liquidatorGasUsd: number;

@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { deleverage, repositoryRoot, scratchFolder } from "../support/cli.ts";
+
+const scratch = () => scratchFolder("deleverage-lending-cli-");
+const sharedData = resolve(repositoryRoot, "../shared/data/may-2021");
+const hasData = existsSync(sharedData);
+if (!hasData) {
+  process.stderr.write(`skipping deleverage run may-2021-aave: ${sharedData} is absent\n`);
+}
+
+describe.skipIf(!hasData)("deleverage run may-2021-aave", () => {
+  it("writes summary.json, timeseries.csv, events.csv and a report with every picture; twice the same bytes", async () => {
+    const first = join(scratch(), "may");
+    const second = join(scratch(), "may");
+    const outcomes = await Promise.all([
+      deleverage("run", "may-2021-aave", "--out", first),
+      deleverage("run", "may-2021-aave", "--out", second),
+    ]);
+    for (const outcome of outcomes) expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcomes[0].stdout).toMatch(
+      /^ETH fell \d+\.\d % \(low \d+\.\d % below the start\); \$[\d.]+[KMB]? of collateral liquidated in [\d,]+ liquidations; bad debt \$[\d.]+[KMB]?; TVL \$[\d.]+[KMB]? → \$[\d.]+[KMB]?\. The ETH\/DAI pool traded up to \d+\.\d % below the external price/,
+    );
+    expect(readdirSync(first).sort()).toEqual([
+      "events.csv",
+      "report.html",
+      "summary.json",
+      "timeseries.csv",
+    ]);
+    for (const file of readdirSync(first)) {
+      expect(readFileSync(join(second, file)), file).toEqual(readFileSync(join(first, file)));
+    }
+    const summary = JSON.parse(readFileSync(join(first, "summary.json"), "utf8"));
+    expect(summary.model).toBe("lending");
+    expect(summary.assets[0]).toMatchObject({ symbol: "ETH", start: 3423.99, min: 1944.91 });
+    expect(summary.venues[0].liquidationCount).toBeGreaterThan(0);
+    expect(summary.markets[0].maxDiscount).toBeGreaterThan(0.005);
+    expect(summary.ledger.drift).toBeLessThan(1e-9);
+    expect(summary.venues[0].healthFactorStart.counts.length).toBe(12);
+    const html = readFileSync(join(first, "report.html"), "utf8");
+    for (const title of [
+      "ETH: market vs oracle price",
+      "ETH/DAI pool: price gap to the external price",
+      "ETH/DAI pool reserves",
+      "aave: liquidations over time",
+      "aave: bad debt",
+      "aave: TVL and debt",
+      "aave: health factors at the start and the end",
+      "aave: liquidatable collateral by ETH price",
+    ]) {
+      expect(html).toContain(`<h2>${title}</h2>`);
+    }
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    const events = readFileSync(join(first, "events.csv"), "utf8").split("\n");
+    expect(events[0]).toBe("step,time,type,venue,account,asset,quantity,valueUsd");
+    expect(events.some((line) => line.includes(",liquidation,aave,"))).toBe(true);
+  }, 60_000);
+
+  it("rejects bad input with exit code 2 and writes nothing", async () => {
+    const out = join(scratch(), "bad");
+    const outcome = await deleverage(
+      "run",
+      "may-2021-aave",
+      "--set",
+      "venues.0.reserves.0.liquidationThreshold=0.5",
+      "--out",
+      out,
+    );
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain(
+      "--set venues.0.reserves.0.liquidationThreshold: 0.5 is not allowed; must be >= ltv (0.8)",
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,127 @@
+import type { LendingEngineScenario } from "../../../src/engine/lending/run.ts";
+import type { AaveReserveSpec } from "../../../src/engine/venue/aave.ts";
+
+export interface WorldParameters {
+  count: number;
+  steps: number;
+  drop: number;
+  /** Pool reserves as a multiple of 2,000 ETH. */
+  depth: number;
+  arbitrageCapital: number;
+  arbitrageSpeed: number;
+  oracle: "spot" | "twap" | "push";
+  source: "external" | "market";
+  maxPerStep: number;
+  gasGwei: number;
+  looperShare: number;
+  healthFactorMin: number;
+  outage: boolean;
+}
+
+export const defaultWorld: WorldParameters = {
+  count: 300,
+  steps: 120,
+  drop: 0.4,
+  depth: 1,
+  arbitrageCapital: 2e6,
+  arbitrageSpeed: 2e5,
+  oracle: "push",
+  source: "external",
+  maxPerStep: 20,
+  gasGwei: 50,
+  looperShare: 0.5,
+  healthFactorMin: 1.05,
+  outage: false,
+};
+
+function reserve(ltv: number, threshold: number, passive: number | undefined): AaveReserveSpec {
+  return {
+    ltv,
+    liquidationThreshold: threshold,
+    liquidationBonus: 0.05,
+    protocolFee: 0.1,
+    supplyCap: Number.POSITIVE_INFINITY,
+    borrowCap: Number.POSITIVE_INFINITY,
+    reserveFactor: 0.1,
+    rate: { base: 0, slope1: 0.04, slope2: 0.75, optimalUsage: 0.8 },
+    passiveSupply: passive,
+  };
+}
+
+/** ETH (0), DAI (1), USDC (2): an ETH/DAI pool, ETH falls linearly by `drop` over half the run. */
+export function lendingWorld(parameters: Partial<WorldParameters> = {}): LendingEngineScenario {
+  const p = { ...defaultWorld, ...parameters };
+  return {
+    name: "test",
+    steps: p.steps,
+    dt: 60,
+    symbols: ["ETH", "DAI", "USDC"],
+    assets: [
+      {
+        start: 2000,
+        shock: { kind: "linear", drop: p.drop, from: 5, to: Math.max(6, p.steps >> 1) },
+      },
+      { start: 1, shock: { kind: "none" } },
+      { start: 1, shock: { kind: "none" } },
+    ],
+    world: {
+      markets: [
+        {
+          base: 0,
+          quote: 1,
+          reserveBase: 2000 * p.depth,
+          reserveQuote: 2000 * 2000 * p.depth,
+          fee: 0.003,
+          arbitrage: { capital: p.arbitrageCapital, maxNotionalPerStep: p.arbitrageSpeed },
+        },
+      ],
+      oracles: [
+        {
+          asset: 0,
+          source: p.source,
+          kind: p.oracle,
+          delay: 60,
+          window: 600,
+          deviation: 0.005,
+          heartbeat: 3600,
+        },
+      ],
+      oracleEvents: p.outage ? [{ kind: "outage", asset: 0, from: 10, to: 30, delay: 0 }] : [],
+      gasGwei: new Float64Array(p.steps + 1).fill(p.gasGwei),
+      gasAsset: 0,
+    },
+    venues: [
+      {
+        kind: "aave",
+        name: "aave",
+        reserves: [
+          reserve(0.8, 0.825, 0),
+          reserve(0.75, 0.8, undefined),
+          reserve(0.8, 0.85, undefined),
+        ],
+        eModes: [],
+        liquidators: {
+          capital: Float64Array.from([0, 5e6, 5e6]),
+          gasPerLiquidation: 300_000,
+          maxPerStep: p.maxPerStep,
+          minProfitUsd: 0,
+        },
+        looping: { reactionProbability: 0.3, releverBand: 0.1, maxSlippage: 0.02 },
+        population: {
+          count: p.count,
+          collateral: [{ asset: 0, share: 1 }],
+          debt: [
+            { asset: 1, share: 0.5 },
+            { asset: 2, share: 0.5 },
+          ],
+          collateralUsd: { median: 20_000, sigma: 1 },
+          healthFactor: { min: p.healthFactorMin, max: 2 },
+          looperShare: p.looperShare,
+          unwindHealthFactor: 1.02,
+          eMode: 0,
+        },
+        inline: [],
+      },
+    ],
+  };
+}
