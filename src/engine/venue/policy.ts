@@ -18,9 +18,12 @@ import { MarginTiers } from "./marginTiers.ts";
 
 /** A scaled rate must stay below 1: the liquidation-price formula divides by size × (MMR − 1). */
 const maxScaledRate = 0.9;
-/** Multipliers are rounded to this step, so the O(n) re-pricing of every position is rare. */
-const multiplierStep = 0.01;
-const haircutStep = 0.001;
+/**
+ * Multipliers are rounded to 1/100 and haircuts to 1/1000, so the O(n) re-pricing of every
+ * position is rare; dividing by the integer keeps the rounded values exact decimals.
+ */
+const multiplierSteps = 100;
+const haircutSteps = 1000;
 
 /**
  * Realised volatility over the last `window` steps: sqrt(Σ r²) of the log returns, the standard
@@ -133,8 +136,9 @@ export class VenuePolicy {
     this.volatility.observe(volatilityPrice);
     this.observeBreaker(mark);
     const volatility = this.volatility.value;
-    const multiplier = Math.round(this.multiplierFor(volatility) / multiplierStep) * multiplierStep;
-    const haircut = Math.round(this.haircutFor(volatility) / haircutStep) * haircutStep;
+    const multiplier =
+      Math.round(this.multiplierFor(volatility) * multiplierSteps) / multiplierSteps;
+    const haircut = Math.round(this.haircutFor(volatility) * haircutSteps) / haircutSteps;
     const changed = multiplier !== this.multiplier || haircut !== this.haircut;
     this.multiplier = multiplier;
     this.haircut = haircut;
