@@ -38,7 +38,17 @@ describe("scenarioJsonSchema", () => {
 
   it("lists every shock kind as an alternative", () => {
     const kinds = schema.properties.shock.oneOf?.map((option) => option.properties.kind.const);
-    expect(kinds).toEqual(["none", "instant", "linear", "steps", "path", "gbm", "jump", "garch"]);
+    expect(kinds).toEqual([
+      "none",
+      "instant",
+      "linear",
+      "steps",
+      "path",
+      "gbm",
+      "jump",
+      "garch",
+      "regimes",
+    ]);
   });
 
   it("serialises to JSON and back unchanged", () => {

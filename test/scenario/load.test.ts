@@ -224,7 +224,7 @@ describe("loadScenario: errors point at file:line:col, name the field, the value
       'wrong-type.yaml:2:8: steps: expected a number, received string "many"',
       'wrong-type.yaml:7:15: exchange.marginMode: "portfolio" is not allowed; must be one of isolated, cross',
       "wrong-type.yaml:8:18: exchange.insuranceFund: -5 is not allowed; must be >= 0",
-      'wrong-type.yaml:12:16: shock.kind: "crash" is not allowed; must be one of none, instant, linear, steps, path, gbm, jump, garch',
+      'wrong-type.yaml:12:16: shock.kind: "crash" is not allowed; must be one of none, instant, linear, steps, path, gbm, jump, garch, regimes',
     ]);
   });
 
