@@ -127,3 +127,50 @@ describe("exogenous price paths", () => {
     expect(Array.from(path)).toEqual([100, 98, 97, 97, 97]);
   });
 });
+
+describe("regime-switching path", () => {
+  it("switches drift after each regime's steps and keeps the last regime", () => {
+    // No volatility: each step multiplies by exp(drift × dt / 1 day); dt = 1 day here.
+    const path = exogenousPath(
+      {
+        kind: "regimes",
+        regimes: [
+          { steps: 2, sigmaDaily: 0, driftDaily: Math.log(1.1) },
+          { steps: 1, sigmaDaily: 0, driftDaily: Math.log(0.5) },
+        ],
+      },
+      100,
+      5,
+      86_400,
+      random(),
+    );
+    const expected = [100, 110, 121, 60.5, 30.25, 15.125];
+    expected.forEach((price, step) => expect(path[step]).toBeCloseTo(price, 9));
+  });
+
+  it("each regime has its own volatility", () => {
+    const steps = 20_000;
+    const path = exogenousPath(
+      {
+        kind: "regimes",
+        regimes: [
+          { steps: steps / 2, sigmaDaily: 0.01, driftDaily: 0 },
+          { steps: steps / 2, sigmaDaily: 0.05, driftDaily: 0 },
+        ],
+      },
+      100,
+      steps,
+      86_400,
+      random(),
+    );
+    const deviation = (from: number, to: number) => {
+      let sum = 0;
+      for (let step = from + 1; step <= to; step++)
+        sum += Math.log(path[step] / path[step - 1]) ** 2;
+      return Math.sqrt(sum / (to - from));
+    };
+    // 10,000 returns: the standard error of each estimate is about 0.7 % of it.
+    expect(deviation(0, steps / 2)).toBeCloseTo(0.01, 3);
+    expect(deviation(steps / 2, steps)).toBeCloseTo(0.05, 2);
+  });
+});
