@@ -57,6 +57,19 @@ describe.skipIf(!hasData)("deleverage run black-thursday-2020", () => {
     expect(funded.venues[0].debtRepaidUsd).toBeGreaterThan(starved.venues[0].debtRepaidUsd);
     for (const summary of [starved, funded]) expect(summary.ledger.drift).toBeLessThan(1e-9);
 
+    const html = readFileSync(join(starvedFolder, "report.html"), "utf8");
+    for (const title of [
+      "maker: liquidations over time",
+      "maker: bad debt",
+      "maker: TVL and debt",
+    ]) {
+      expect(html).toContain(`<h2>${title}</h2>`);
+    }
+    const rows = readFileSync(join(starvedFolder, "timeseries.csv"), "utf8").trim().split("\n");
+    const badDebtColumn = rows[0].split(",").indexOf("maker.badDebtUsd");
+    const lastBadDebt = Number(rows[rows.length - 1].split(",")[badDebtColumn]);
+    expect(lastBadDebt).toBeCloseTo(starved.badDebtUsd, 0);
+
     // Starved keepers log that they could not act; auctions then sold ETH for almost nothing.
     const events = readFileSync(join(starvedFolder, "events.csv"), "utf8").split("\n");
     expect(events.some((line) => line.includes(",keeper_out_of_gas,maker,"))).toBe(true);

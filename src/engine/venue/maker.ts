@@ -239,16 +239,20 @@ export class MakerVenue implements LendingVenue {
       }
     }
 
+    // The first five names are the ones the lending report charts for every venue.
     this.timeseriesColumns = [
-      "debt_dai",
-      "collateral_usd",
-      "live_auctions",
-      "auction_lot_usd",
-      "auction_tab_dai",
-      "bad_debt_dai",
-      "keepers_dai",
-      "vow_net_dai",
-    ].map((column) => `${this.name}_${column}`);
+      "liquidations",
+      "liquidatedUsd",
+      "badDebtUsd",
+      "tvlUsd",
+      "debtUsd",
+      "liveAuctions",
+      "auctionLotUsd",
+      "auctionTabDai",
+      "takes",
+      "keepersDai",
+      "vowNetDai",
+    ].map((column) => `${this.name}.${column}`);
   }
 
   /** Vat.frob at rate 1: lock `collateral`, draw `debt` DAI (to the owner, outside the venue). */
@@ -288,8 +292,14 @@ export class MakerVenue implements LendingVenue {
     return price;
   }
 
+  /** Counters at the start of the current step, so samples report what the step did. */
+  private readonly stepStart = { liquidations: 0, liquidatedUsd: 0, takes: 0 };
+
   step(context: VenueContext): void {
     if (Number.isNaN(this.tvlStartUsd)) this.recordStart(context);
+    this.stepStart.liquidations = this.liquidationCount;
+    this.stepStart.liquidatedUsd = this.liquidatedCollateralUsd;
+    this.stepStart.takes = this.takeCount;
     this.drip(context);
     this.barkUnsafeVaults(context);
     this.redoStaleAuctions(context);
@@ -743,14 +753,17 @@ export class MakerVenue implements LendingVenue {
       lotUsd += this.auctionLot[slot] * this.oracle(collateral, context);
       tab += this.auctionTab[slot];
     }
-    out[offset] = this.totalDebt();
-    out[offset + 1] = this.collateralUsd(context);
-    out[offset + 2] = this.liveAuctions;
-    out[offset + 3] = lotUsd;
-    out[offset + 4] = tab;
-    out[offset + 5] = this.badDebtDai;
-    out[offset + 6] = this.keepers.totalDai();
-    out[offset + 7] = this.vowDai - this.sin;
+    out[offset] = this.liquidationCount - this.stepStart.liquidations;
+    out[offset + 1] = this.liquidatedCollateralUsd - this.stepStart.liquidatedUsd;
+    out[offset + 2] = this.endBadDebt(context);
+    out[offset + 3] = this.collateralUsd(context);
+    out[offset + 4] = this.totalDebt();
+    out[offset + 5] = this.liveAuctions;
+    out[offset + 6] = lotUsd;
+    out[offset + 7] = tab;
+    out[offset + 8] = this.takeCount - this.stepStart.takes;
+    out[offset + 9] = this.keepers.totalDai();
+    out[offset + 10] = this.vowDai - this.sin;
   }
 
   liquidatableByPrice(asset: number, prices: Float64Array, context: VenueContext): Float64Array {
