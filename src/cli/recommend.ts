@@ -10,7 +10,7 @@
  */
 import { join, resolve } from "node:path";
 import { formatCount, formatPercent } from "../report/format.ts";
-import { recommendChartData } from "../report/frontier.ts";
+import { costChartData, recommendChartData } from "../report/frontier.ts";
 import { stressReportHtml } from "../report/stressHtml.ts";
 import { stressPngCharts } from "../report/stressPng.ts";
 import { packageVersion } from "../report/version.ts";
@@ -191,10 +191,12 @@ async function recommendRun(source: string, options: RecommendCommandOptions): P
     });
     const table = recommendTable(result);
     const chart = recommendChartData(result);
+    const costChart = costChartData(result) ?? undefined;
     const section = {
       heading: "Sweep frontier",
       lead: recommendationText(result),
       chart,
+      costChart,
       table: {
         columns: table.columns,
         rows: table.rows,
@@ -209,7 +211,7 @@ async function recommendRun(source: string, options: RecommendCommandOptions): P
         "recommend-report.html": stressReportHtml(focusSummary, focusRuns, section),
       },
       options.png,
-      () => stressPngCharts(focusSummary, focusRuns, chart),
+      () => stressPngCharts(focusSummary, focusRuns, chart, costChart),
     );
     const seconds = (performance.now() - started) / 1000;
     if (runner.computed) {

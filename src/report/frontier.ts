@@ -32,6 +32,9 @@ export interface FrontierChartData {
   /** Log x when the values are positive and span a factor of 20 or more. */
   logX: boolean;
   yLabel: string;
+  /** Absent: y is a probability from 0 with intervals. Set: y is a second cost objective. */
+  yUnit?: "money" | "number";
+  logY?: boolean;
   /** The target's probability limit, or null when nothing is judged. */
   limit: number | null;
   intervalNote: string;
@@ -128,5 +131,41 @@ export function sweepChartData(summary: SweepSummary): FrontierChartData {
     intervalNote: "95 % Wilson intervals",
     points,
     frontierLine: [],
+  };
+}
+
+/**
+ * The cost frontier when there are two objectives or more: the first against the second, every
+ * point coloured by its verdict, the frontier joined in x order. Null with one objective.
+ */
+export function costChartData(result: RecommendResult): FrontierChartData | null {
+  if (result.objectives.length < 2) return null;
+  const [first, second] = result.objectives;
+  const points = result.points.map(
+    (point): FrontierChartPoint => ({
+      index: point.index,
+      label: label(point.parameters),
+      x: point.objectives[0],
+      y: point.objectives[1],
+      low: point.objectives[1],
+      high: point.objectives[1],
+      runs: point.runs,
+      status: point.verdict,
+      onFrontier: point.onFrontier,
+      recommended: point.index === result.recommended,
+    }),
+  );
+  return {
+    title: "Cost frontier",
+    xLabel: `${first.path} (${first.direction})`,
+    xUnit: unitOf(first.path),
+    logX: wantsLogScale(points.map((point) => point.x)),
+    yLabel: `${second.path} (${second.direction === "minimize" ? "min" : "max"})`,
+    yUnit: unitOf(second.path),
+    logY: wantsLogScale(points.map((point) => point.y)),
+    limit: null,
+    intervalNote: "",
+    points,
+    frontierLine: frontierLine(points),
   };
 }

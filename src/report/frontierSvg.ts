@@ -40,6 +40,44 @@ function formatX(data: FrontierChartData, value: number): string {
   return data.xUnit === "money" ? `$${formatCompact(value)}` : formatCompact(value);
 }
 
+/** The vertical axis has room for about 38 characters; a longer label keeps its end. */
+function shortLabel(label: string): string {
+  return label.length <= 38 ? label : `…${label.slice(label.length - 37)}`;
+}
+
+function formatY(data: FrontierChartData, value: number): string {
+  if (data.yUnit === undefined) return formatPercent(value);
+  return data.yUnit === "money" ? `$${formatCompact(value)}` : formatCompact(value);
+}
+
+/**
+ * A scale over `values` onto the pixel `range`, with 5 % of the span added either side so the
+ * end points' marks are not on the frame; log when asked (values must then be positive).
+ */
+function valueScale(
+  values: readonly number[],
+  log: boolean,
+  range: [number, number],
+): { map: (value: number) => number; ticks: number[] } {
+  let min = Math.min(...values);
+  let max = Math.max(...values);
+  if (log) {
+    const span = Math.log(max / min);
+    min = Math.exp(Math.log(min) - 0.05 * span);
+    max = Math.exp(Math.log(max) + 0.05 * span);
+    const toLog = linear([Math.log(min), Math.log(max)], range);
+    return { map: (value) => toLog(Math.log(value)), ticks: logTicks(min, max) };
+  }
+  const axis = niceAxis(min, max, 6);
+  const pad = (max - min) * 0.05 || Math.abs(min) * 0.05 || 1;
+  min -= pad;
+  max += pad;
+  return {
+    map: linear([min, max], range),
+    ticks: axis.ticks.filter((tick) => tick >= min && tick <= max),
+  };
+}
+
 /** Ticks of a log axis: 1, 2 and 5 times each power of ten inside the domain. */
 function logTicks(min: number, max: number): number[] {
   const ticks: number[] = [];
@@ -57,38 +95,37 @@ export function frontierSvg(data: FrontierChartData, subtitle: string): string {
   if (finite.length === 0) {
     return noteSvg(data.title, subtitle, "No sweep point has a value to plot.");
   }
-  const xs = finite.map((point) => point.x);
-  let xMin = Math.min(...xs);
-  let xMax = Math.max(...xs);
-  let x: (value: number) => number;
-  let xTicks: number[];
-  // A margin of 5 % of the span either side, so the end points' bars are not on the frame.
-  if (data.logX) {
-    const span = Math.log(xMax / xMin);
-    xMin = Math.exp(Math.log(xMin) - 0.05 * span);
-    xMax = Math.exp(Math.log(xMax) + 0.05 * span);
-    const toLog = linear([Math.log(xMin), Math.log(xMax)], [box.left, box.left + box.width]);
-    x = (value) => toLog(Math.log(value));
-    xTicks = logTicks(xMin, xMax);
-  } else {
-    const axis = niceAxis(xMin, xMax, 6);
-    const pad = (xMax - xMin) * 0.05 || Math.abs(xMin) * 0.05 || 1;
-    xMin -= pad;
-    xMax += pad;
-    x = linear([xMin, xMax], [box.left, box.left + box.width]);
-    xTicks = axis.ticks.filter((tick) => tick >= xMin && tick <= xMax);
-  }
-  const highest = Math.max(
-    data.limit ?? 0,
-    ...finite.map((point) => (Number.isFinite(point.high) ? point.high : point.y)),
+  const xScale = valueScale(
+    finite.map((point) => point.x),
+    data.logX,
+    [box.left, box.left + box.width],
   );
-  const yAxis = niceAxis(0, highest > 0 ? highest * 1.05 : 0.01, 5);
-  const y = linear(yAxis.domain, [bottom, box.top]);
+  const x = xScale.map;
+  const xTicks = xScale.ticks;
+  let y: (value: number) => number;
+  let yTicks: number[];
+  if (data.yUnit === undefined) {
+    const highest = Math.max(
+      data.limit ?? 0,
+      ...finite.map((point) => (Number.isFinite(point.high) ? point.high : point.y)),
+    );
+    const yAxis = niceAxis(0, highest > 0 ? highest * 1.05 : 0.01, 5);
+    y = linear(yAxis.domain, [bottom, box.top]);
+    yTicks = yAxis.ticks;
+  } else {
+    const yScale = valueScale(
+      finite.map((point) => point.y),
+      data.logY === true,
+      [bottom, box.top],
+    );
+    y = yScale.map;
+    yTicks = yScale.ticks;
+  }
   const parts: string[] = [];
-  for (const tick of yAxis.ticks) {
+  for (const tick of yTicks) {
     parts.push(
       `<line x1="${box.left}" y1="${coordinate(y(tick))}" x2="${box.left + box.width}" y2="${coordinate(y(tick))}" stroke="${colors.grid}"/>`,
-      text(box.left - 8, y(tick) + 4, formatPercent(tick), { anchor: "end" }),
+      text(box.left - 8, y(tick) + 4, formatY(data, tick), { anchor: "end" }),
     );
   }
   for (const tick of xTicks) {
@@ -118,13 +155,30 @@ export function frontierSvg(data: FrontierChartData, subtitle: string): string {
       `<path class="frontier" d="${path}" fill="none" stroke="${statusColors.met}" stroke-width="2.2" stroke-linejoin="round"/>`,
     );
   }
+  // Points at the same x (a second parameter swept) are spread 7 px apart so none hides another;
+  // frontier points are drawn last, on top.
+  const sameX = new Map<string, number[]>();
   for (const point of finite) {
-    const px = x(point.x);
+    const key = coordinate(x(point.x));
+    sameX.set(key, [...(sameX.get(key) ?? []), point.index]);
+  }
+  const dodge = (point: (typeof finite)[number]): number => {
+    const group = sameX.get(coordinate(x(point.x))) ?? [point.index];
+    return data.yUnit === undefined ? (group.indexOf(point.index) - (group.length - 1) / 2) * 7 : 0;
+  };
+  const drawOrder = [...finite].sort(
+    (first, second) => Number(first.onFrontier) - Number(second.onFrontier),
+  );
+  for (const point of drawOrder) {
+    const px = x(point.x) + dodge(point);
     const color = statusColors[point.status];
     const verdict = statusWords[point.status];
+    const figures =
+      data.yUnit === undefined
+        ? `estimate ${formatPercent(point.y)}, ${data.intervalNote.replace(/s$/, "")} ${formatPercent(point.low)}–${formatPercent(point.high)}`
+        : `${data.yLabel} ${formatY(data, point.y)}`;
     const tooltip =
-      `point ${point.index}: ${point.label}; ${formatCount(point.runs)} runs; estimate ${formatPercent(point.y)}, ` +
-      `${data.intervalNote.replace(/s$/, "")} ${formatPercent(point.low)}–${formatPercent(point.high)}` +
+      `point ${point.index}: ${point.label}; ${formatCount(point.runs)} runs; ${figures}` +
       `${verdict === "" ? "" : `; ${verdict}`}${point.onFrontier ? "; on the frontier" : ""}${point.recommended ? "; recommended" : ""}`;
     parts.push(
       `<g class="sweep-point" data-status="${point.status}"${point.onFrontier ? ' data-frontier="true"' : ""}><title>${escapeHtml(tooltip)}</title>` +
@@ -147,7 +201,7 @@ export function frontierSvg(data: FrontierChartData, subtitle: string): string {
     }
   }
   const legend = (
-    data.limit === null
+    data.points.some((point) => point.status === "unjudged")
       ? [["unjudged", `estimate and ${data.intervalNote}`]]
       : [
           ["met", "meets"],
@@ -155,12 +209,15 @@ export function frontierSvg(data: FrontierChartData, subtitle: string): string {
           ["undecided", "undecided"],
         ]
   ) as [PointStatus, string][];
+  // In the subtitle's row, right-aligned, so it never covers a point; about 6 px per character.
+  const itemWidths = legend.map(([, words]) => 24 + 6.2 * words.length);
+  let lx = box.left + box.width - itemWidths.reduce((sum, width) => sum + width, 0);
   legend.forEach(([status, words], index) => {
-    const lx = box.left + 8 + index * 92;
     parts.push(
-      `<circle cx="${lx + 4}" cy="${box.top + 12}" r="4" fill="${status === "undecided" ? "#ffffff" : statusColors[status]}" stroke="${statusColors[status]}" stroke-width="1.6"/>`,
-      text(lx + 12, box.top + 16, words, { size: 11, fill: colors.muted }),
+      `<circle cx="${coordinate(lx + 4)}" cy="40" r="4" fill="${status === "undecided" ? "#ffffff" : statusColors[status]}" stroke="${statusColors[status]}" stroke-width="1.6"/>`,
+      text(lx + 12, 44, words, { size: 11, fill: colors.muted }),
     );
+    lx += itemWidths[index];
   });
   parts.push(
     frame(),
@@ -168,11 +225,16 @@ export function frontierSvg(data: FrontierChartData, subtitle: string): string {
       anchor: "middle",
       fill: colors.muted,
     }),
-    text(16, box.top + box.height / 2, data.yLabel, {
-      anchor: "middle",
-      fill: colors.muted,
-      vertical: true,
-    }),
+    text(
+      16,
+      box.top + box.height / 2,
+      shortLabel(`${data.yLabel}${data.logY === true ? ", log scale" : ""}`),
+      {
+        anchor: "middle",
+        fill: colors.muted,
+        vertical: true,
+      },
+    ),
   );
   return documentSvg(stressSvgHeight, data.title, subtitle, parts.join("\n"));
 }

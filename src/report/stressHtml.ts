@@ -139,6 +139,8 @@ export interface SweepReportSection {
   heading: string;
   lead: string;
   chart: FrontierChartData;
+  /** With two cost objectives or more, the first against the second. */
+  costChart?: FrontierChartData;
   table: { columns: string[]; rows: string[][]; highlight?: number };
   focus: string;
 }
@@ -151,7 +153,7 @@ function sweepSectionHtml(section: SweepReportSection, subtitle: string): string
   );
   return `<h2>${escapeHtml(section.heading)}</h2>
 <p class="lead sweep">${escapeHtml(section.lead)}</p>
-<div class="charts"><figure class="frontier">${frontierSvg(section.chart, subtitle)}</figure></div>
+<div class="charts"><figure class="frontier">${frontierSvg(section.chart, subtitle)}</figure>${section.costChart === undefined ? "" : `<figure class="cost-frontier">${frontierSvg(section.costChart, subtitle)}</figure>`}</div>
 <div class="scroll-x"><table class="distribution sweep-points">
 <thead><tr>${header.join("")}</tr></thead>
 <tbody>

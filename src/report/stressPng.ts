@@ -13,15 +13,19 @@ import { stressSvgCharts } from "./stressSvg.ts";
 
 /**
  * One PNG per chart of stress-report.html, e.g. liquidated-notional-exceedance.png, and
- * sweep-frontier.png when the page has a sweep chart.
+ * sweep-frontier.png (and cost-frontier.png) when the page has sweep charts.
  */
 export function stressPngCharts(
   summary: StressSummary,
   runs: readonly StoredRun[],
   sweepChart?: FrontierChartData,
+  costChart?: FrontierChartData,
 ): PngChart[] {
   const subtitle = stressSubtitle(summary);
   const charts = stressSvgCharts(stressChartData(runs), subtitle);
+  if (costChart !== undefined) {
+    charts.unshift({ fileName: "cost-frontier.png", svg: frontierSvg(costChart, subtitle) });
+  }
   if (sweepChart !== undefined) {
     charts.unshift({ fileName: "sweep-frontier.png", svg: frontierSvg(sweepChart, subtitle) });
   }

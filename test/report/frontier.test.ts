@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { frontierLine, recommendChartData, sweepChartData } from "../../src/report/frontier.ts";
+import {
+  costChartData,
+  frontierLine,
+  recommendChartData,
+  sweepChartData,
+} from "../../src/report/frontier.ts";
 import { frontierSvg } from "../../src/report/frontierSvg.ts";
 import type { RecommendResult } from "../../src/runner/recommend.ts";
 import { parseTarget } from "../../src/runner/recommendTarget.ts";
@@ -115,6 +120,35 @@ describe("sweep frontier chart data", () => {
       [1000, 0.4, "unjudged"],
       [2000, 0.2, "unjudged"],
     ]);
+  });
+
+  it("plots the first two cost objectives against each other, or nothing with one", () => {
+    expect(costChartData(result)).toBeNull();
+    const twoCosts: RecommendResult = {
+      ...result,
+      objectives: [
+        ...result.objectives,
+        { path: "exchange.liquidationFeeRate", direction: "maximize" },
+      ],
+      points: result.points.map((point, index) => ({
+        ...point,
+        objectives: [point.objectives[0], [0.01, 0.005, 0.02, 0.001][index]],
+      })),
+    };
+    const data = costChartData(twoCosts);
+    expect(data?.points.map((point) => [point.x, point.y, point.status])).toEqual([
+      [1e5, 0.01, "missed"],
+      [5e5, 0.005, "met"],
+      [2e6, 0.02, "undecided"],
+      [4e6, 0.001, "met"],
+    ]);
+    expect(data?.yUnit).toBe("number");
+    expect(data?.logY).toBe(true);
+    expect(data?.limit).toBeNull();
+    expect(data?.frontierLine).toEqual([{ x: 5e5, y: 0.005 }]);
+    const svg = frontierSvg(data as NonNullable<typeof data>, "small, seed 1");
+    expect(svg).not.toContain('class="limit"');
+    expect(svg.match(/<g class="sweep-point"/g)).toHaveLength(4);
   });
 
   it("renders one mark per point, the limit and the frontier, reproducibly", () => {
