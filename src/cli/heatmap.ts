@@ -1,5 +1,9 @@
+import { lendingHeatmaps } from "../engine/lending/run.ts";
 import { Simulation } from "../engine/sim.ts";
 import { heatmapCsv, heatmapTable } from "../report/heatmap.ts";
+import { lendingHeatmapCsv, lendingHeatmapTable } from "../report/lendingHeatmap.ts";
+import { UsageError } from "../scenario/errors.ts";
+import { loadAnyScenario } from "../scenario/load.ts";
 import { writeOutputs } from "./outputs.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 
@@ -11,7 +15,21 @@ export async function heatmapCommand(
   source: string,
   options: HeatmapCommandOptions,
 ): Promise<void> {
-  const loaded = await loadFromOptions(source, options);
+  const loaded = await loadFromOptions(source, options, loadAnyScenario);
+  if (loaded.model === "tfg") {
+    throw new UsageError(
+      "model: tfg scenarios have no heatmap: the model has no positions with liquidation prices",
+    );
+  }
+  if (loaded.model === "lending") {
+    // Liquidatable collateral by price, per venue and asset, before any step.
+    const heatmaps = lendingHeatmaps(loaded.engine, loaded.scenario.seed, 0);
+    process.stdout.write(lendingHeatmapTable(heatmaps));
+    if (options.out !== undefined) {
+      writeOutputs(options.out, { "heatmap.csv": lendingHeatmapCsv(heatmaps) });
+    }
+    return;
+  }
   const simulation = new Simulation(loaded.engine, { seed: loaded.scenario.seed });
   const buckets = simulation.preShockHeatmap();
   process.stdout.write(heatmapTable(buckets));

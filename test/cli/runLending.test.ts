@@ -57,6 +57,26 @@ describe.skipIf(!hasData)("deleverage run may-2021-aave", () => {
     expect(events.some((line) => line.includes(",liquidation,aave,"))).toBe(true);
   }, 60_000);
 
+  it("heatmap: liquidatable collateral by ETH price, none at the start price, rising as ETH falls", async () => {
+    const out = join(scratch(), "heatmap");
+    const outcome = await deleverage("heatmap", "may-2021-aave", "--out", out);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toContain("aave: collateral liquidatable if ETH alone moves to");
+    const rows = readFileSync(join(out, "heatmap.csv"), "utf8").trim().split("\n");
+    expect(rows[0]).toBe("venue,asset,startPrice,price,collateralUsd");
+    const values = rows
+      .slice(1)
+      .map((row) => row.split(","))
+      .filter((cells) => cells[1] === "ETH");
+    const collateral = values.map((cells) => Number(cells[4]));
+    // Prices rise down the rows; liquidatable collateral never rises with the price.
+    for (let index = 1; index < collateral.length; index++) {
+      expect(collateral[index]).toBeLessThanOrEqual(collateral[index - 1]);
+    }
+    expect(collateral[0]).toBeGreaterThan(0);
+    expect(collateral[collateral.length - 1]).toBe(0);
+  });
+
   it("rejects bad input with exit code 2 and writes nothing", async () => {
     const out = join(scratch(), "bad");
     const outcome = await deleverage(

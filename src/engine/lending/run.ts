@@ -56,7 +56,14 @@ export interface LendingRun {
   /** Per venue, the Aave-only figures (insolvent debt, agents); undefined for other kinds. */
   aave: (AaveExtraSummary | undefined)[];
   /** Pre-shock liquidatable collateral by price, per venue and asset. */
-  heatmaps: { venue: string; asset: string; prices: number[]; collateralUsd: number[] }[];
+  heatmaps: {
+    venue: string;
+    asset: string;
+    /** The asset's oracle price at the start. */
+    startPrice: number;
+    prices: number[];
+    collateralUsd: number[];
+  }[];
 }
 
 export interface LendingRunOptions {
@@ -123,38 +130,51 @@ export function buildLendingWorld(
   return { world, venues };
 }
 
+export type LendingHeatmap = LendingRun["heatmaps"][number];
+
+/**
+ * Liquidatable collateral by price, per venue and asset, before any step: the world at its start
+ * prices, each asset moved alone to `multiples` of its oracle price.
+ */
+export function lendingHeatmaps(
+  scenario: LendingEngineScenario,
+  seed: number,
+  runIndex: number,
+  multiples: readonly number[] = defaultHeatmapMultiples,
+): LendingHeatmap[] {
+  const { world, venues } = buildLendingWorld(scenario, seed, runIndex);
+  world.prime();
+  const heatmaps: LendingHeatmap[] = [];
+  for (const venue of venues) {
+    scenario.symbols.forEach((symbol, asset) => {
+      const start = world.oraclePrice(asset);
+      const prices = Float64Array.from(multiples, (multiple) => multiple * start);
+      const collateral = venue.liquidatableByPrice(asset, prices, world);
+      if (collateral.every((value) => value === 0)) return;
+      heatmaps.push({
+        venue: venue.name,
+        asset: symbol,
+        startPrice: start,
+        prices: Array.from(prices),
+        collateralUsd: Array.from(collateral),
+      });
+    });
+  }
+  return heatmaps;
+}
+
 export function runLending(
   scenario: LendingEngineScenario,
   options: LendingRunOptions,
 ): LendingRun {
+  const heatmaps = lendingHeatmaps(
+    scenario,
+    options.seed,
+    options.runIndex,
+    options.heatmapMultiples,
+  );
   const { world, venues } = buildLendingWorld(scenario, options.seed, options.runIndex);
-  const multiples = options.heatmapMultiples ?? defaultHeatmapMultiples;
-  const heatmaps: LendingRun["heatmaps"] = [];
-  const heatmapOf = (): void => {
-    venues.forEach((venue) => {
-      scenario.symbols.forEach((symbol, asset) => {
-        const start = world.oraclePrice(asset);
-        const prices = Float64Array.from(multiples, (multiple) => multiple * start);
-        const collateral = venue.liquidatableByPrice(asset, prices, world);
-        if (collateral.every((value) => value === 0)) return;
-        heatmaps.push({
-          venue: venue.name,
-          asset: symbol,
-          prices: Array.from(prices),
-          collateralUsd: Array.from(collateral),
-        });
-      });
-    });
-  };
-  let heatmapDone = false;
-  const result = world.run((step, steps) => {
-    // After step 0 the oracles hold the start prices: the heatmap is the book before any move.
-    if (!heatmapDone) {
-      heatmapDone = true;
-      heatmapOf();
-    }
-    options.onStep?.(step, steps);
-  });
+  const result = world.run(options.onStep);
   return {
     world: result,
     venues: venues.map((venue) => venue.summary(world)),

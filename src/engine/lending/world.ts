@@ -410,6 +410,14 @@ export class LendingWorld implements VenueContext {
     }
   }
 
+  /** Step 0's external prices and oracle answers, with nothing traded: the world before it runs. */
+  prime(): void {
+    this.step = 0;
+    this.time = 0;
+    this.moveExternal(0);
+    this.updateOracles(0);
+  }
+
   run(onStep?: (step: number, steps: number) => void): LendingWorldResult {
     const steps = this.spec.steps;
     const columns = this.columnNames();

@@ -480,10 +480,13 @@ export class AaveVenue implements LendingVenue {
       if (owed > value) shortfall += owed - value;
       const healthFactor = owed > 0 ? weighted / owed : Number.POSITIVE_INFINITY;
       healthFactors[account] = healthFactor;
-      // Health factor in the high bits, account in the low 24: a native numeric sort orders
-      // them lowest first, ties by account, with no comparator.
-      if (healthFactor < 1)
-        keys[liquidatable++] = Math.floor(healthFactor * 2 ** 26) * 2 ** 24 + account;
+      // Largest debt first (bots go for the largest bonus), as log2 of the debt in the high
+      // bits and the account in the low 24: a native numeric sort with no comparator, ties by
+      // account.
+      if (healthFactor < 1) {
+        keys[liquidatable++] = Math.floor((64 - Math.log2(owed + 1)) * 2 ** 20) * 2 ** 24 + account;
+      }
+      keys[liquidatable++] = Math.floor(healthFactor * 2 ** 26) * 2 ** 24 + account;
     }
     this.liquidatableCount = liquidatable;
     this.scannedShortfall = shortfall;
@@ -515,7 +518,6 @@ export class AaveVenue implements LendingVenue {
   private liquidate(context: VenueContext): void {
     const count = this.liquidatableCount;
     if (count === 0) return;
-    // Lowest health factor first: the most underwater accounts pay the largest bonus in value.
     const queue = this.candidateKeys.subarray(0, count);
     // Only the head of the queue can be reached this step: select it in O(n), sort just that.
     const reachable = Math.min(count, 2 * this.liquidators.spec.maxPerStep + 1);
@@ -525,7 +527,7 @@ export class AaveVenue implements LendingVenue {
     const gasUsd = liquidators.gasCostUsd(context.gasPriceGwei, context.gasTokenPrice);
     const assets = this.assetCount;
     // Bots give up for the step after as many unprofitable candidates as their capacity: further
-    // down the queue accounts are less underwater, so no better.
+    // down the queue debts are smaller, so the bonus is too.
     let skipped = 0;
     for (let position = 0; position < reachable; position++) {
       if (this.stepLiquidations >= liquidators.spec.maxPerStep) break;
