@@ -2,9 +2,15 @@
  * The step loop (DESIGN.md, "The step loop") for one perpetual-futures venue:
  *   1. the exogenous index moves and liquidity providers re-quote around it;
  *   2-4. the mark price updates;
- *   5. margin check → liquidations against the same market, repeated in cascade rounds;
+ *   5. margin check → liquidations against the same market, repeated in cascade rounds; in
+ *      each round resting stop-loss orders the mark has crossed fire first (agents/stopLoss.ts);
  *   6. losses: insurance fund → backstop vault → ADL → socialised loss → exchange;
- *   7. depth refills, funding, metrics.
+ *   7. accumulation agents trade toward their targets (agents/accumulation.ts);
+ *   8. the venue policy (venue/policy.ts) and the market makers (agents/marketMakers.ts) read
+ *      the step's volatility: margins, haircuts and halts for the next step, depth and spread;
+ *   9. depth refills, funding, metrics.
+ * Each leverage-cycle layer (stops, agents, policy, makers) is absent unless its scenario
+ * section is, and then the loop does exactly what it did before the layers existed.
  *
  * Money is accounted as cash plus signed position for every holder (traders, the balancing
  * counterparty, the book's makers, the backstop vault, the insurance fund, the exchange), so every
@@ -296,15 +302,17 @@ export class Simulation {
     this.rebuildIndex();
     this.mark = this.computeMark();
     this.stopFiredOnce = new Uint8Array(scenario.stopLosses ? this.store.count : 0);
-    this.stops = scenario.stopLosses
-      ? new StopLossBook(this.store.count, scenario.asset.price)
-      : null;
-    this.stops?.place(
-      this.store,
-      scenario.stopLosses as NonNullable<typeof scenario.stopLosses>,
-      streams.stopLoss,
-      this.store.counterpartyId,
-    );
+    if (scenario.stopLosses) {
+      this.stops = new StopLossBook(this.store.count, scenario.asset.price);
+      this.stops.place(
+        this.store,
+        scenario.stopLosses,
+        streams.stopLoss,
+        this.store.counterpartyId,
+      );
+    } else {
+      this.stops = null;
+    }
   }
 
   /** Each accumulation agent: a long with no size yet and its capital as wallet. */
