@@ -618,7 +618,17 @@ export class MakerVenue implements LendingVenue {
   private keepersTake(context: VenueContext): void {
     const keepers = this.keepers;
     for (let index = 0; index < this.ilks.length; index++) {
-      this.referencePrice[index] = context.marketPrice(this.ilks[index].collateral);
+      const collateral = this.ilks[index].collateral;
+      const price = context.marketPrice(collateral);
+      if (!(price > 0 && Number.isFinite(price))) {
+        throw new EngineNumericError(
+          context.step,
+          this.name,
+          `market price of asset ${collateral}`,
+          price,
+        );
+      }
+      this.referencePrice[index] = price;
     }
     if (this.liveAuctions === 0) {
       this.sellInventories(context);

@@ -443,3 +443,16 @@ describe("conservation of ETH and DAI (property, fixed seed 20200312)", () => {
     }
   });
 });
+
+describe("numeric boundaries", () => {
+  it("stops with the step, the venue and the value when the oracle or the market price is not finite", () => {
+    const venue = maker();
+    const world = new TestWorld(1000, 150_000);
+    world.oracle = Number.NaN;
+    expect(() => venue.step(world)).toThrow(/step 0: maker: oracle price of asset 0 became NaN/);
+    const other = maker();
+    const broken = new TestWorld(1000, 150_000);
+    broken.poolDai = Number.POSITIVE_INFINITY;
+    expect(() => other.step(broken)).toThrow(/maker: market price of asset 0 became Infinity/);
+  });
+});
