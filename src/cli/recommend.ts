@@ -160,8 +160,12 @@ async function recommendRun(source: string, options: RecommendCommandOptions): P
     });
     progress?.stop();
     if (outcome.interrupted || outcome.result === undefined) {
+      // The sweep id is hex, so it can be inlined in the query.
+      const stored = await store.query(
+        `SELECT count(*) FROM sweepPoints JOIN runs USING (batchId) WHERE sweepId = '${sweepId}'`,
+      );
       process.stderr.write(
-        `recommend: interrupted; the runs finished so far are stored in ${join(out, resultsDatabaseName)}. Run the same command again to resume.\n`,
+        `recommend: interrupted; ${formatCount(Number(stored.rows[0][0]))} runs of this sweep are stored in ${join(out, resultsDatabaseName)} (whole shards only). Run the same command again to resume.\n`,
       );
       process.exitCode = signals.exitCode();
       return;
