@@ -145,7 +145,7 @@ describe("regime-switching path", () => {
       random(),
     );
     const expected = [100, 110, 121, 60.5, 30.25, 15.125];
-    expected.forEach((price, step) => expect(path[step]).toBeCloseTo(price, 9));
+    for (const [step, price] of expected.entries()) expect(path[step]).toBeCloseTo(price, 9);
   });
 
   it("each regime has its own volatility", () => {
