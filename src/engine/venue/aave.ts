@@ -305,6 +305,7 @@ export class AaveVenue implements LendingVenue {
       if (spec.accounts.looper[account] === 1) this.looperIndexes[looperCount++] = account;
     }
     this.healthFactor = new Float64Array(accounts);
+    this.attention = new Int32Array(looperCount);
     this.totalCollateralScaled = new Float64Array(assets);
     this.totalDebtScaled = new Float64Array(assets);
     this.passiveScaled = new Float64Array(assets);
@@ -490,7 +491,26 @@ export class AaveVenue implements LendingVenue {
     }
     this.liquidatableCount = liquidatable;
     this.scannedShortfall = shortfall;
+    this.queueOrdered = false;
+    // Loopers with something to do at these prices; the others wait for the next scan.
+    let attention = 0;
+    const band = 1 + this.looping.releverBand;
+    for (const account of this.looperIndexes) {
+      const healthFactor = healthFactors[account];
+      if (healthFactor < 1) continue;
+      if (
+        healthFactor < this.unwindHealthFactor[account] ||
+        healthFactor > this.targetHealthFactor[account] * band
+      ) {
+        this.attention[attention++] = account;
+      }
+    }
+    this.attentionCount = attention;
   }
+
+  private queueOrdered = false;
+  private readonly attention: Int32Array;
+  private attentionCount = 0;
 
   /** Debt above collateral value summed over accounts, as of the last full scan. */
   private scannedShortfall = 0;
@@ -521,8 +541,12 @@ export class AaveVenue implements LendingVenue {
     const queue = this.candidateKeys.subarray(0, count);
     // Only the head of the queue can be reached this step: select it in O(n), sort just that.
     const reachable = Math.min(count, 2 * this.liquidators.spec.maxPerStep + 1);
-    if (reachable < count) selectSmallest(queue, reachable);
-    queue.subarray(0, reachable).sort();
+    // Without a new scan the head is still the one selected and sorted last step.
+    if (!this.queueOrdered) {
+      if (reachable < count) selectSmallest(queue, reachable);
+      queue.subarray(0, reachable).sort();
+      this.queueOrdered = true;
+    }
     const liquidators = this.liquidators;
     const gasUsd = liquidators.gasCostUsd(context.gasPriceGwei, context.gasTokenPrice);
     const assets = this.assetCount;
@@ -687,8 +711,8 @@ export class AaveVenue implements LendingVenue {
 
   private runLoopers(context: VenueContext): void {
     const assets = this.assetCount;
-    const loopers = this.looperIndexes;
-    for (let position = 0; position < loopers.length; position++) {
+    const loopers = this.attention;
+    for (let position = 0; position < this.attentionCount; position++) {
       const account = loopers[position];
       const target = this.targetHealthFactor[account];
       const scanned = this.healthFactor[account];
