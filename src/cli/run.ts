@@ -106,11 +106,7 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     );
   }
   const json = summaryJson(summary);
-  const chartData = reportChartData(
-    result,
-    run.positionsAtStart,
-    summary.priceFallDecomposition,
-  );
+  const chartData = reportChartData(result, run.positionsAtStart, summary.priceFallDecomposition);
   const files: Record<string, string | Uint8Array> = {
     "summary.json": json,
     "timeseries.csv": timeseriesCsv(result),

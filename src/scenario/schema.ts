@@ -4,7 +4,6 @@
  * here: the engine receives a fully populated scenario.
  */
 import { z } from "zod";
-import { lendingScenarioSchema } from "./lendingSchema.ts";
 import {
   accumulationSchema,
   decompositionSchema,
@@ -13,6 +12,7 @@ import {
   regimesShockSchema,
   stopLossesSchema,
 } from "./cycleSchema.ts";
+import { lendingScenarioSchema } from "./lendingSchema.ts";
 import { sweepSchema } from "./sweepSchema.ts";
 
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
