@@ -389,11 +389,12 @@ export class MakerVenue implements LendingVenue {
         return -1;
       }
     }
-    const dink = (this.ink[vault] * dart) / art;
+    // A whole-vault liquidation moves exactly ink and art, so no rounding dust stays behind.
+    const whole = dart === art;
+    const dink = whole ? this.ink[vault] : (this.ink[vault] * dart) / art;
     if (!(dink > 0)) return -1;
-    this.ink[vault] -= dink;
-    this.art[vault] -= dart;
-    if (dart === art) this.art[vault] = 0;
+    this.ink[vault] = whole ? 0 : this.ink[vault] - dink;
+    this.art[vault] = whole ? 0 : art - dart;
     ilk.totalArt -= dart;
     const due = dart * ilk.rate;
     this.sin += due;
