@@ -84,10 +84,6 @@ describe.skipIf(!hasData)("deleverage run black-thursday-2020", () => {
         "--set venues.0.ilks.0.mat: 1 is not allowed; liquidation ratio mat must be above 1 (100 %)",
       ],
       [
-        "venues.0.ilks.0.cusp=1.5",
-        "--set venues.0.ilks.0.cusp: 1.5 is not allowed; cusp must be strictly between 0 and 1",
-      ],
-      [
         "venues.0.ilks.0.collateral=WBTC",
         `--set venues.0.ilks.0.collateral: "WBTC" is not allowed; must be one of the scenario's assets: ETH, DAI`,
       ],
