@@ -300,7 +300,9 @@ export async function loadSweepPoints(
   points: readonly SweepPoint[],
 ): Promise<LoadedSweepPoint[]> {
   const loaded: LoadedSweepPoint[] = [];
-  const problems: string[] = [];
+  // One problem per sweep entry and message: a path that does not exist fails every point the
+  // same way and is said once, with the values and points it hit.
+  const problems = new Map<string, { where: string; values: string[]; points: number[] }>();
   for (const point of points) {
     try {
       const scenario = await loadScenario(source, {
@@ -317,21 +319,33 @@ export async function loadSweepPoints(
             issue.path === candidate.path ||
             issue.path.startsWith(`${candidate.path}.`),
         );
+        const field = issue.path === "" || issue.path === parameter?.path ? "" : `${issue.path}: `;
         const where =
           parameter === undefined
             ? `sweep point ${point.index} (${pointLabel(point)})`
-            : `${describeOrigin(parameter)}: value ${describeValue(point.values[parameter.path])} (point ${point.index})`;
-        const field = issue.path === "" || issue.path === parameter?.path ? "" : `${issue.path}: `;
-        problems.push(`${where}: ${field}${issue.message}`);
+            : describeOrigin(parameter);
+        const key = `${where}\n${field}${issue.message}`;
+        const problem = problems.get(key) ?? { where, values: [], points: [] };
+        if (parameter !== undefined) {
+          const value = describeValue(point.values[parameter.path]);
+          if (!problem.values.includes(value)) problem.values.push(value);
+        }
+        problem.points.push(point.index);
+        problems.set(key, problem);
       }
     }
-    // One bad value usually fails many points the same way: the first few say enough.
-    if (problems.length >= 10) break;
+    // One bad value usually fails many points: the first few problems say enough.
+    if (problems.size >= 10) break;
   }
-  if (problems.length > 0) {
-    throw new UsageError(
-      `the sweep has invalid points; nothing was run:\n${[...new Set(problems)].join("\n")}`,
-    );
+  if (problems.size > 0) {
+    const lines = [...problems].map(([key, problem]) => {
+      const message = key.slice(key.indexOf("\n") + 1);
+      const pointList = `point${problem.points.length === 1 ? "" : "s"} ${problem.points.join(", ")}`;
+      if (problem.values.length === 0) return `${problem.where}: ${message}`;
+      const valueList = `value${problem.values.length === 1 ? "" : "s"} ${problem.values.join(", ")}`;
+      return `${problem.where}: ${valueList} (${pointList}): ${message}`;
+    });
+    throw new UsageError(`the sweep has invalid points; nothing was run:\n${lines.join("\n")}`);
   }
   return loaded;
 }

@@ -252,6 +252,18 @@ describe("loading sweep points", () => {
     await expect(failure).rejects.toThrow(/value "abc" \(point 2\): expected a number/);
   });
 
+  it("says a problem shared by every value once, with the values and points it hit", async () => {
+    const definition = sweepDefinition(
+      undefined,
+      [parseSweepOption("exchange.insuranceFun=1,2")],
+      noSettings,
+    ) as SweepDefinition;
+    const failure = loadSweepPoints(smallStressFile, {}, definition, expandSweep(definition));
+    await expect(failure).rejects.toThrow(
+      /^the sweep has invalid points; nothing was run:\n--sweep exchange\.insuranceFun: values 1, 2 \(points 0, 1\): unknown field "insuranceFun" \(did you mean "insuranceFund"\?\)/,
+    );
+  });
+
   it("gives each valid point its own scenario hash and the sweep an id from them", async () => {
     const definition = sweepDefinition(
       undefined,
