@@ -149,14 +149,23 @@ function barChart(
 ): string {
   let high = 0;
   for (const entry of series) for (const value of entry.values) high = Math.max(high, value);
-  const chart = frame([0, categories.length], [0, high || 1], { x: xLabel, y: yLabel }, () => "");
+  // Headroom above the tallest bar, and at most 12 category labels so they never overlap.
+  const chart = frame(
+    [0, categories.length],
+    [0, (high || 1) * 1.08],
+    { x: xLabel, y: yLabel },
+    () => "",
+  );
   const groupWidth = chart.x(1) - chart.x(0);
   const barWidth = (groupWidth * 0.8) / series.length;
+  const labelEvery = Math.ceil(categories.length / 12);
   categories.forEach((category, index) => {
     const left = chart.x(index);
-    chart.svg.push(
-      `<text x="${(left + groupWidth / 2).toFixed(1)}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="10">${escapeHtml(category)}</text>`,
-    );
+    if (index % labelEvery === 0) {
+      chart.svg.push(
+        `<text x="${(left + groupWidth / 2).toFixed(1)}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="10">${escapeHtml(category)}</text>`,
+      );
+    }
     series.forEach((entry, seriesIndex) => {
       const value = entry.values[index];
       if (!(value > 0)) return;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deleverage, repositoryRoot, scratchFolder } from "../support/cli.ts";
@@ -92,5 +92,58 @@ describe.skipIf(!hasData)("deleverage run may-2021-aave", () => {
       "--set venues.0.reserves.0.liquidationThreshold: 0.5 is not allowed; must be >= ltv (0.8)",
     );
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("deleverage run, model: lending without shared data", () => {
+  it("reports LaR and VaR over riskRuns + 1 seeded runs", async () => {
+    const folder = scratch();
+    const file = join(folder, "small.yaml");
+    writeFileSync(
+      file,
+      `model: lending
+name: small
+steps: 120
+riskRuns: 3
+assets:
+  - { symbol: ETH, price: 2000, path: { kind: linear, drop: 0.4, from: 5, to: 60 } }
+  - { symbol: DAI, price: 1 }
+markets:
+  - base: ETH
+    quote: DAI
+    reserves: { base: 500, quote: 1000000 }
+    arbitrage: { capital: 1000000, maxNotionalPerStep: 50000 }
+oracles:
+  - { asset: ETH, kind: push }
+venues:
+  - kind: aave
+    name: pool
+    reserves:
+      - { asset: ETH, ltv: 0.8, liquidationThreshold: 0.825, liquidationBonus: 0.05 }
+      - { asset: DAI, ltv: 0.75, liquidationThreshold: 0.8, liquidationBonus: 0.05 }
+    liquidators: { capital: { DAI: 5000000 }, maxPerStep: 5 }
+    accounts:
+      population:
+        count: 300
+        collateral: { ETH: 1 }
+        debt: { DAI: 1 }
+        collateralUsd: { median: 20000 }
+        healthFactor: { min: 1.05, max: 2 }
+        looperShare: 0.5
+        unwindHealthFactor: 1.02
+`,
+    );
+    const out = join(folder, "out");
+    const outcome = await deleverage("run", file, "--out", out, "--json");
+    expect(outcome.code, outcome.stderr).toBe(0);
+    const summary = JSON.parse(outcome.stdout);
+    const risk = summary.risk.venues[0];
+    expect(summary.risk.runs).toBe(4);
+    expect(risk.liquidationVolumes).toHaveLength(4);
+    expect(risk.liquidationVolumes[0]).toBe(summary.venues[0].liquidatedCollateralUsd);
+    // Nearest-rank p95 of four values is the largest.
+    expect(risk.liquidationsAtRiskUsd).toBe(Math.max(...risk.liquidationVolumes));
+    expect(risk.valueAtRiskUsd).toBe(Math.max(...risk.insolventDebts));
+    expect(new Set(risk.liquidationVolumes).size).toBeGreaterThan(1);
   });
 });
