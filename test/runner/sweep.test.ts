@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   expandSweep,
   latinHypercube,
@@ -10,7 +13,8 @@ import {
   sweepDefinition,
   sweepIdOf,
 } from "../../src/runner/sweep.ts";
-import { UsageError } from "../../src/scenario/errors.ts";
+import { ScenarioError, UsageError } from "../../src/scenario/errors.ts";
+import { loadScenario } from "../../src/scenario/load.ts";
 import { sweepSchema } from "../../src/scenario/sweepSchema.ts";
 import { smallStressFile } from "./fixtures.ts";
 
@@ -277,5 +281,48 @@ describe("loading sweep points", () => {
     expect(points[0].loaded.hash).not.toBe(points[1].loaded.hash);
     expect(sweepIdOf(points, 11)).toMatch(/^[0-9a-f]{16}$/);
     expect(sweepIdOf(points, 12)).not.toBe(sweepIdOf(points, 11));
+  });
+});
+
+describe("a sweep: section in a scenario file", () => {
+  const folder = mkdtempSync(join(tmpdir(), "deleverage-sweep-file-"));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const base = readFileSync(smallStressFile, "utf8");
+
+  it("is read with the scenario and expands like --sweep", async () => {
+    const file = join(folder, "swept.yaml");
+    writeFileSync(
+      file,
+      `${base}sweep:\n  grid:\n    exchange.insuranceFund: [1000, 2000]\n  random:\n    samples: 2\n    parameters:\n      market.orderBook.shape.depthPerPercent: { min: 1.0e+5, max: 1.0e+6, scale: log }\n`,
+    );
+    const loaded = await loadScenario(file);
+    const definition = sweepDefinition(loaded.scenario.sweep, [], {
+      scenarioSeed: loaded.scenario.seed,
+      setPaths: [],
+    }) as SweepDefinition;
+    expect(definition.parameters.map((parameter) => parameter.origin)).toEqual([
+      "sweep.grid",
+      "sweep.random.parameters",
+    ]);
+    const points = await loadSweepPoints(file, {}, definition, expandSweep(definition));
+    expect(points).toHaveLength(4);
+    for (const point of points) {
+      const depth = point.loaded.scenario.market.orderBook?.shape?.depthPerPercent ?? 0;
+      expect(depth).toBeGreaterThanOrEqual(1e5);
+      expect(depth).toBeLessThanOrEqual(1e6);
+    }
+  });
+
+  it("is validated with the file: a bad range is located at its line", async () => {
+    const file = join(folder, "bad.yaml");
+    writeFileSync(
+      file,
+      `${base}sweep:\n  random:\n    samples: 2\n    parameters:\n      exchange.insuranceFund: { min: 0, max: 1.0e+6, scale: log }\n`,
+    );
+    const failure = loadScenario(file);
+    await expect(failure).rejects.toThrow(ScenarioError);
+    await expect(failure).rejects.toThrow(
+      /bad\.yaml:\d+:\d+: sweep\.random\.parameters\.exchange\.insuranceFund\.min: .*a log-scale range needs min > 0/,
+    );
   });
 });
