@@ -35,7 +35,6 @@ const maximumHalvings = 12;
 
 export class Keepers {
   readonly count: number;
-  readonly names: readonly string[];
   /** DAI each keeper holds for bids. */
   readonly dai: Float64Array;
   /** ETH each keeper holds for gas. */
@@ -64,7 +63,6 @@ export class Keepers {
   ) {
     const count = configs.length;
     this.count = count;
-    this.names = configs.map((keeper) => keeper.name);
     this.dai = Float64Array.from(configs, (keeper) => keeper.dai);
     this.gasEth = Float64Array.from(configs, (keeper) => keeper.gasEth);
     this.gasPriceLimitGwei = Float64Array.from(configs, (keeper) => keeper.gasPriceLimitGwei);

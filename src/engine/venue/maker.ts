@@ -251,6 +251,7 @@ export class MakerVenue implements LendingVenue {
       "auctionTabDai",
       "takes",
       "keepersDai",
+      "incentivesDai",
       "vowNetDai",
     ].map((column) => `${this.name}.${column}`);
   }
@@ -261,10 +262,6 @@ export class MakerVenue implements LendingVenue {
     this.ink[vault] = collateral;
     this.art[vault] = debt / this.ilks[ilk].rate;
     this.ilks[ilk].totalArt += this.art[vault];
-  }
-
-  get vaultCount(): number {
-    return this.ink.length;
   }
 
   /** Vault debt in DAI: art × rate. */
@@ -774,7 +771,8 @@ export class MakerVenue implements LendingVenue {
     out[offset + 7] = tab;
     out[offset + 8] = this.takeCount - this.stepStart.takes;
     out[offset + 9] = this.keepers.totalDai();
-    out[offset + 10] = this.vowDai - this.sin;
+    out[offset + 10] = this.keepers.incentivesDai;
+    out[offset + 11] = this.vowDai - this.sin;
   }
 
   liquidatableByPrice(asset: number, prices: Float64Array, context: VenueContext): Float64Array {
