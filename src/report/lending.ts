@@ -232,6 +232,13 @@ export function lendingSummaryText(summary: LendingSummary): string {
     `bad debt ${formatMoney(summary.badDebtUsd)}`,
     `TVL ${formatMoney(summary.tvlStartUsd)} → ${formatMoney(summary.tvlEndUsd)}`,
   ];
+  if (summary.venues.length > 1) {
+    const byVenue = summary.venues.map(
+      (venue) =>
+        `${venue.name} ${formatMoney(venue.liquidatedCollateralUsd)} in ${plural(venue.liquidationCount, "liquidation")}`,
+    );
+    parts[1] += ` (${byVenue.join(", ")})`;
+  }
   let text = `${parts.join("; ")}.`;
   for (const market of summary.markets) {
     text += ` The ${market.market} pool traded up to ${formatPercent(market.maxDiscount)} below the external price; arbitrageurs traded ${formatMoney(market.arbitrageVolumeUsd)} against it.`;

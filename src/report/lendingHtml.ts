@@ -203,6 +203,61 @@ function bucketLabel(index: number): string {
   return Number.isFinite(high) ? `${low}–${high}` : `≥ ${low}`;
 }
 
+/**
+ * With a perp venue next to the lending venues: the prices the venues share (external, pool,
+ * perp mark) and each venue's liquidations over time on one axis, so the order in which the
+ * cascade reached them shows.
+ */
+function crossVenueSections(
+  summary: LendingSummary,
+  run: LendingRun,
+  hours: Float64Array,
+): { title: string; note: string; chart: string }[] {
+  const perps = summary.venues.filter((venue) => venue.kind === "perp");
+  if (perps.length === 0 || summary.venues.length < 2) return [];
+  const prices: Line[] = [];
+  for (const perp of perps) {
+    const index = column(run, `${perp.name}.index`);
+    const mark = column(run, `${perp.name}.mark`);
+    if (index === undefined || mark === undefined) continue;
+    // The external price of the perp's asset: the one the index started at.
+    const asset = summary.assets.find((candidate) => candidate.start === index[0]);
+    const external = asset === undefined ? undefined : column(run, `${asset.symbol}.external`);
+    if (external !== undefined)
+      prices.push({ values: external, name: `${asset?.symbol} external` });
+    prices.push(
+      { values: index, name: `${perp.name} index` },
+      { values: mark, name: `${perp.name} mark` },
+    );
+  }
+  const liquidations: Line[] = [];
+  for (const venue of summary.venues) {
+    const perSeized = column(run, `${venue.name}.liquidatedUsd`);
+    const openInterest = column(run, `${venue.name}.openInterestUsd`);
+    if (perSeized !== undefined) {
+      liquidations.push({
+        values: cumulative(perSeized),
+        name: `${venue.name}: collateral seized`,
+      });
+    } else if (openInterest !== undefined) {
+      const closed = Float64Array.from(openInterest, (value) => openInterest[0] - value);
+      liquidations.push({ values: closed, name: `${venue.name}: open interest closed` });
+    }
+  }
+  return [
+    {
+      title: "Across venues: the shared price",
+      note: "The perp's index is computed by the world (the pool's price by default): on-chain liquidation sales that push the pool below the external price reach the perp through it.",
+      chart: lineChart(hours, prices, "USD", "Shared price"),
+    },
+    {
+      title: "Across venues: liquidations over time",
+      note: "Cumulative collateral seized by each lending venue and open interest closed on the perp (USD): where the cascade started and when it crossed.",
+      chart: lineChart(hours, liquidations, "USD", "Liquidations by venue"),
+    },
+  ];
+}
+
 const reportCss = `
 main { max-width: 1000px; }
 svg { width: 100%; height: auto; font-size: 12px; fill: var(--ink); }
@@ -342,6 +397,7 @@ export function lendingReportHtml(summary: LendingSummary, run: LendingRun): str
       ),
     });
   }
+  sections.push(...crossVenueSections(summary, run, hours));
   const gas = column(run, "gasGwei");
   if (gas !== undefined && summary.maxGasGwei > 0) {
     sections.push({

@@ -4,16 +4,18 @@
  * (load.ts) passes how to read a file and how to place an issue at a field, so every problem here
  * is reported as `file:line:col: field: ...` like the rest of the scenario.
  */
-import type { ShockSpec } from "../engine/config.ts";
+import type { EngineScenario, MarketSpec, PriceLevel, ShockSpec } from "../engine/config.ts";
 import type { InlineAccountSpec, LendingPopulationSpec } from "../engine/lending/population.ts";
 import type { EngineVenueSpec, LendingEngineScenario } from "../engine/lending/run.ts";
 import type { OracleEventSpec, WorldMarketSpec, WorldOracleSpec } from "../engine/lending/world.ts";
+import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { AaveReserveSpec } from "../engine/venue/aave.ts";
 import type { ScenarioIssue } from "./errors.ts";
 import { coinApiPath, parseCoinApi } from "./importers/coinApi.ts";
 import { gasPath, parseGasSeries } from "./importers/gasSeries.ts";
 import { parseUniswapReserves } from "./importers/uniswapReserves.ts";
-import type { LendingScenario } from "./lendingSchema.ts";
+import type { LendingScenario, PerpVenueConfig } from "./lendingSchema.ts";
+import { exchangeSchema } from "./schema.ts";
 
 type FieldPath = (string | number)[];
 
@@ -39,6 +41,57 @@ function attempt<T>(
     issues.push(helpers.issue(fieldPath, error.message));
     return undefined;
   }
+}
+
+/**
+ * The perp venue's engine scenario: its own book (levels or a shape around the asset's start
+ * price) or impact model, exchange and positions, and no shock of its own — the world gives it
+ * its index every step.
+ */
+function perpEngine(
+  venue: PerpVenueConfig,
+  symbol: string,
+  price: number,
+  steps: number,
+  dt: number,
+): EngineScenario {
+  const book = venue.market.orderBook;
+  let market: MarketSpec;
+  if (venue.market.impact !== undefined) market = venue.market.impact;
+  else if (book !== undefined) {
+    let levels: { bids: PriceLevel[]; asks: PriceLevel[] };
+    if (book.levels !== undefined) {
+      levels = { bids: [...book.levels.bids], asks: [...book.levels.asks] };
+    } else if (book.shape !== undefined) {
+      levels = levelsFromShape(price, book.shape);
+    } else {
+      throw new Error("the lending schema lets no perp book through without levels or shape");
+    }
+    levels.bids.sort((left, right) => right.price - left.price);
+    levels.asks.sort((left, right) => left.price - right.price);
+    market = {
+      kind: "orderBook",
+      bids: levels.bids,
+      asks: levels.asks,
+      resilienceHalfLife: book.resilienceHalfLife === "none" ? null : book.resilienceHalfLife,
+    };
+  } else {
+    throw new Error("the schema lets no perp market through without a model");
+  }
+  const population = venue.positions.population;
+  return {
+    name: venue.name,
+    steps,
+    dt,
+    asset: { symbol, price },
+    market,
+    exchange: venue.exchange ?? exchangeSchema.parse({}),
+    positions:
+      population === undefined
+        ? { explicit: venue.positions.inline }
+        : { explicit: venue.positions.inline, population },
+    shock: { kind: "none" },
+  };
 }
 
 export async function toLendingEngine(
@@ -164,8 +217,16 @@ export async function toLendingEngine(
     delay: event.kind === "oracleLag" ? event.delay : 0,
   }));
 
-  const venues: EngineVenueSpec[] = scenario.venues.map((venue) => {
+  const built = scenario.venues.map((venue, venueIndex): EngineVenueSpec | undefined => {
     if (venue.kind === "maker") return { kind: "maker", name: venue.name, maker: venue };
+    if (venue.kind === "perp") {
+      const asset = indexOf(venue.asset);
+      const engine = attempt(issues, helpers, ["venues", venueIndex, "market"], () =>
+        perpEngine(venue, symbols[asset], assets[asset]?.start ?? 1, steps, scenario.dt),
+      );
+      if (engine === undefined) return undefined;
+      return { kind: "perp", name: venue.name, asset, index: venue.index, engine };
+    }
     const population = venue.accounts.population;
     const populationSpec: LendingPopulationSpec | undefined =
       population === undefined
@@ -239,6 +300,7 @@ export async function toLendingEngine(
     };
   });
 
+  const venues = built.filter((venue): venue is EngineVenueSpec => venue !== undefined);
   if (issues.length > 0) return { issues };
   return {
     engine: {

@@ -9,7 +9,13 @@
  */
 import { z } from "zod";
 import { makerAssetIssues, makerVenueSchema } from "./makerSchema.ts";
-import { shockSchema } from "./schema.ts";
+import {
+  exchangeSchema,
+  inlinePositionSchema,
+  marketSchema,
+  populationSchema,
+  shockSchema,
+} from "./schema.ts";
 
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
 const positive = finite.refine((value) => value > 0, { message: "must be > 0" });
@@ -208,10 +214,34 @@ export const aaveVenueSchema = z.strictObject({
 });
 
 /**
- * Venues the world holds, told apart by `kind`. The Maker venue (src/scenario/makerSchema.ts)
- * joins this union when it exists.
+ * A perpetual exchange in the lending world (issue 3, part 8): the perp scenario's market,
+ * exchange and positions, with the index computed by the world from one of its assets. Lazy
+ * because those schemas live in schema.ts, which imports this file.
  */
-export const lendingVenueSchema = z.discriminatedUnion("kind", [aaveVenueSchema, makerVenueSchema]);
+export const perpVenueSchema = z.strictObject({
+  kind: z.literal("perp"),
+  name: z.string().regex(/^[\w-]+$/, "letters, digits, _ and - only"),
+  asset: symbol.describe("The asset the perp is on; its price is the perp's index."),
+  index: z
+    .enum(["market", "oracle"])
+    .default("market")
+    .describe(
+      "market: the asset's pool price (on-chain sales reach the perp); oracle: its oracle.",
+    ),
+  market: z.lazy(() => marketSchema).describe("The perp's own book or impact model."),
+  exchange: z.lazy(() => exchangeSchema).optional(),
+  positions: z.strictObject({
+    inline: z.array(z.lazy(() => inlinePositionSchema)).default([]),
+    population: z.lazy(() => populationSchema).optional(),
+  }),
+});
+
+/** Venues the world holds, told apart by `kind`. */
+export const lendingVenueSchema = z.discriminatedUnion("kind", [
+  aaveVenueSchema,
+  makerVenueSchema,
+  perpVenueSchema,
+]);
 
 type Issue = { path: (string | number)[]; message: string };
 
@@ -298,6 +328,22 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
     ];
     if (scenario.venues.findIndex((other) => other.name === venue.name) !== venueIndex) {
       issues.push({ path: at("name"), message: "is used by another venue; names must be unique" });
+    }
+    if (venue.kind === "perp") {
+      checkAsset(at("asset"), venue.asset);
+      if (venue.market.orderBook?.depthCsv !== undefined) {
+        issues.push({
+          path: at("market", "orderBook", "depthCsv"),
+          message: "is not supported in lending scenarios; use levels or shape",
+        });
+      }
+      if (venue.positions.inline.length === 0 && venue.positions.population === undefined) {
+        issues.push({
+          path: at("positions"),
+          message: "needs inline positions or a population",
+        });
+      }
+      return;
     }
     if (venue.kind === "maker") {
       for (const issue of makerAssetIssues(venue, symbols)) {
@@ -442,4 +488,5 @@ export const lendingScenarioSchema = lendingScenarioObject.superRefine((scenario
 
 export type LendingScenario = z.infer<typeof lendingScenarioSchema>;
 export type AaveVenueConfig = z.infer<typeof aaveVenueSchema>;
+export type PerpVenueConfig = z.infer<typeof perpVenueSchema>;
 export type AmmMarketConfig = z.infer<typeof ammMarketSchema>;

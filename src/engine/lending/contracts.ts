@@ -100,7 +100,7 @@ export interface HealthFactorHistogram {
 
 export interface VenueSummary {
   name: string;
-  kind: "aave" | "maker";
+  kind: "aave" | "maker" | "perp";
   /** Debt left without collateral behind it at the end (USD at the end oracle price). */
   badDebtUsd: number;
   /** Collateral seized by liquidations or auctions, USD at the price it was seized at. */

@@ -7,6 +7,7 @@ import type { LiquidatorSpec } from "../agents/liquidators.ts";
 import type { LoopingSpec } from "../agents/looping.ts";
 import type { ShockSpec } from "../config.ts";
 import { runStreams } from "../random.ts";
+import type { EngineSummary } from "../result.ts";
 import { exogenousPath } from "../shock.ts";
 import {
   type AaveExtraSummary,
@@ -16,6 +17,7 @@ import {
 } from "../venue/aave.ts";
 import { createMakerVenue, type MakerVenueSpec } from "../venue/maker.ts";
 import type { LendingVenue, VenueSummary } from "./contracts.ts";
+import { PerpVenue, type PerpVenueSpec } from "./perpVenue.ts";
 import { buildAccounts, type InlineAccountSpec, type LendingPopulationSpec } from "./population.ts";
 import { LendingWorld, type LendingWorldResult, type LendingWorldSpec } from "./world.ts";
 
@@ -36,8 +38,11 @@ export interface MakerEngineSpec {
   maker: MakerVenueSpec;
 }
 
+/** A perpetual exchange whose index the world computes (see perpVenue.ts). */
+export type PerpEngineSpec = { kind: "perp" } & PerpVenueSpec;
+
 /** Venues the world can hold. */
-export type EngineVenueSpec = AaveEngineSpec | MakerEngineSpec;
+export type EngineVenueSpec = AaveEngineSpec | MakerEngineSpec | PerpEngineSpec;
 
 export interface LendingEngineScenario {
   name: string;
@@ -55,6 +60,8 @@ export interface LendingRun {
   venues: VenueSummary[];
   /** Per venue, the Aave-only figures (insolvent debt, agents); undefined for other kinds. */
   aave: (AaveExtraSummary | undefined)[];
+  /** Per venue, the perp engine's own summary; undefined for other kinds. */
+  perp: (EngineSummary | undefined)[];
   /** Pre-shock liquidatable collateral by price, per venue and asset. */
   heatmaps: {
     venue: string;
@@ -91,6 +98,7 @@ export function buildLendingWorld(
   const startPrices = Float64Array.from(externalPaths, (path) => path[0]);
   const indexBySymbol = new Map(scenario.symbols.map((symbol, index) => [symbol, index]));
   const venues: LendingVenue[] = scenario.venues.map((venue) => {
+    if (venue.kind === "perp") return new PerpVenue(venue, seed, runIndex);
     if (venue.kind === "maker") {
       const initialPrice = (asset: number): number => startPrices[asset];
       return createMakerVenue(venue.maker, { indexBySymbol, initialPrice }, streams.population);
@@ -180,6 +188,9 @@ export function runLending(
     venues: venues.map((venue) => venue.summary(world)),
     aave: venues.map((venue) =>
       venue instanceof AaveVenue ? venue.extraSummary(world) : undefined,
+    ),
+    perp: venues.map((venue) =>
+      venue instanceof PerpVenue ? venue.runResult().summary : undefined,
     ),
     heatmaps,
   };

@@ -1,0 +1,116 @@
+/**
+ * A perpetual-futures exchange inside the lending world (issue 3, part 8): the perp engine
+ * (src/engine/sim.ts) driven step by step through `begin`, `advance(index)` and `finish`, with the
+ * index computed by the world — by default the asset's market price, i.e. the AMM pool that
+ * on-chain liquidations sell into. That is how a lending cascade crosses to the perp venue: Aave
+ * liquidators sell collateral into the pool, the pool falls, the perp index follows it, and perp
+ * positions are liquidated.
+ *
+ * The perp is cash-settled in USD, outside the world's asset ledger: it holds no units of any
+ * asset (`netHoldings` is 0) and keeps its own money ledger, reported in its summary.
+ */
+import type { EngineScenario } from "../config.ts";
+import type { RunResult } from "../result.ts";
+import { Simulation } from "../sim.ts";
+import {
+  healthFactorEdges,
+  type LendingVenue,
+  type VenueContext,
+  type VenueSummary,
+} from "./contracts.ts";
+
+export interface PerpVenueSpec {
+  name: string;
+  /** Index of the asset the perp is on. */
+  asset: number;
+  /** What the world passes as the perp's index: the asset's market (pool) or oracle price. */
+  index: "market" | "oracle";
+  engine: EngineScenario;
+}
+
+export class PerpVenue implements LendingVenue {
+  readonly name: string;
+  readonly timeseriesColumns: readonly string[];
+  private readonly simulation: Simulation;
+  private result: RunResult | undefined;
+  private openInterestStart = 0;
+
+  constructor(
+    private readonly spec: PerpVenueSpec,
+    seed: number,
+    runIndex: number,
+  ) {
+    this.name = spec.name;
+    this.simulation = new Simulation(spec.engine, { seed, runIndex });
+    this.timeseriesColumns = ["index", "mark", "openInterestUsd", "insuranceFund"].map(
+      (column) => `${spec.name}.${column}`,
+    );
+  }
+
+  private indexPrice(context: VenueContext): number {
+    return this.spec.index === "market"
+      ? context.marketPrice(this.spec.asset)
+      : context.oraclePrice(this.spec.asset);
+  }
+
+  step(context: VenueContext): void {
+    if (context.step === 0) {
+      this.simulation.begin();
+      this.openInterestStart = this.openInterest();
+      return;
+    }
+    this.simulation.advance(this.indexPrice(context));
+  }
+
+  /** Σ long size × mark: what the perp's liquidations eat into. */
+  private openInterest(): number {
+    const store = this.simulation.store;
+    let longSize = 0;
+    for (let id = 0; id < store.count; id++) {
+      if (store.side[id] === 1) longSize += store.size[id];
+    }
+    return longSize * this.simulation.market.mid();
+  }
+
+  netHoldings(_asset: number): number {
+    return 0;
+  }
+
+  sample(context: VenueContext, out: Float64Array, offset: number): void {
+    out[offset] = this.indexPrice(context);
+    out[offset + 1] = this.simulation.market.mid();
+    out[offset + 2] = this.openInterest();
+    out[offset + 3] = this.simulation.insuranceFund;
+  }
+
+  /** The perp's own heatmap is by position, not by collateral asset: none here. */
+  liquidatableByPrice(_asset: number, prices: Float64Array): Float64Array {
+    return new Float64Array(prices.length);
+  }
+
+  /** The perp engine's own result, once the run is over (finish is called once). */
+  runResult(): RunResult {
+    this.result ??= this.simulation.finish();
+    return this.result;
+  }
+
+  summary(_context: VenueContext): VenueSummary {
+    const summary = this.runResult().summary;
+    const empty = {
+      edges: healthFactorEdges,
+      counts: new Array(healthFactorEdges.length - 1).fill(0),
+    };
+    return {
+      name: this.name,
+      kind: "perp",
+      badDebtUsd: summary.badDebt,
+      liquidatedCollateralUsd: summary.liquidatedNotional,
+      liquidationCount: summary.liquidationCount,
+      debtRepaidUsd: 0,
+      tvlStartUsd: this.openInterestStart,
+      tvlEndUsd: this.openInterest(),
+      healthFactorStart: empty,
+      healthFactorEnd: { ...empty, counts: [...empty.counts] },
+    };
+  }
+}
