@@ -73,7 +73,11 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     }
     const progress = progressReporter(loaded.engine.steps);
     try {
-      runLendingCommand(loaded, { ...options, runIndex: Number(options.runIndex) }, progress.onStep);
+      runLendingCommand(
+        loaded,
+        { ...options, runIndex: Number(options.runIndex) },
+        progress.onStep,
+      );
     } finally {
       progress.stop();
     }

@@ -29,8 +29,8 @@ import type {
   PriceLevel,
   ShockSpec,
 } from "../engine/config.ts";
-import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { LendingEngineScenario } from "../engine/lending/run.ts";
+import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { TfgParameters } from "../engine/models/tfg.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
 import {
@@ -514,9 +514,7 @@ function unwrapSchema(
     } else if (current instanceof z.ZodUnion) {
       const objects = current.options
         .map((option) => (option instanceof z.ZodLazy ? option.unwrap() : option))
-        .filter(
-        (option): option is z.ZodObject => option instanceof z.ZodObject,
-      );
+        .filter((option): option is z.ZodObject => option instanceof z.ZodObject);
       const discriminator =
         current instanceof z.ZodDiscriminatedUnion ? current.def.discriminator : undefined;
       const tag = discriminator !== undefined && isRecord(value) ? value[discriminator] : undefined;
