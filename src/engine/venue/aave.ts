@@ -212,6 +212,8 @@ function bucketOf(healthFactor: number): number {
 export class AaveVenue implements LendingVenue {
   readonly name: string;
   readonly timeseriesColumns: readonly string[];
+  private readonly reserves: readonly (AaveReserveSpec | undefined)[];
+  private readonly looping: LoopingSpec;
   private readonly assetCount: number;
   private readonly accountCount: number;
   /** Scaled balances: units = scaled × index (aToken / variable debt token style). */
@@ -242,6 +244,19 @@ export class AaveVenue implements LendingVenue {
   private readonly debtPrice: Float64Array;
   private readonly valuePrice: Float64Array;
   private readonly candidateKeys: Float64Array;
+  /** Whether the head of the liquidation queue is selected and sorted for the current scan. */
+  private queueOrdered = false;
+  /** Loopers outside their band at the last scan. */
+  private readonly attention: Int32Array;
+  private attentionCount = 0;
+  /** Oracle prices and indexes of the last full scan. */
+  private readonly scannedPrice: Float64Array;
+  private readonly scannedBorrowIndex: Float64Array;
+  private readonly scannedLiquidityIndex: Float64Array;
+  /** Debt above collateral value summed over accounts, as of the last full scan. */
+  private scannedShortfall = 0;
+  /** Scratch for one account's weighted collateral and debt. */
+  private readonly totals = { weighted: 0, debt: 0 };
   private readonly badDebtRecorded: Uint8Array;
   private readonly amounts: LiquidationAmounts = {
     debtRepaid: 0,
@@ -362,9 +377,6 @@ export class AaveVenue implements LendingVenue {
     ].map((column) => `${this.name}.${column}`);
   }
 
-  private readonly reserves: readonly (AaveReserveSpec | undefined)[];
-  private readonly looping: LoopingSpec;
-
   step(context: VenueContext): void {
     if (!this.started) this.start(context);
     this.stepLiquidations = 0;
@@ -437,10 +449,6 @@ export class AaveVenue implements LendingVenue {
     return changed;
   }
 
-  private readonly scannedPrice: Float64Array;
-  private readonly scannedBorrowIndex: Float64Array;
-  private readonly scannedLiquidityIndex: Float64Array;
-
   private healthFactorOf(account: number): number {
     const assets = this.assetCount;
     const base = account * assets;
@@ -507,13 +515,6 @@ export class AaveVenue implements LendingVenue {
     }
     this.attentionCount = attention;
   }
-
-  private queueOrdered = false;
-  private readonly attention: Int32Array;
-  private attentionCount = 0;
-
-  /** Debt above collateral value summed over accounts, as of the last full scan. */
-  private scannedShortfall = 0;
 
   /** The asset with the largest value in `balances` for `account` (−1 when none). */
   private largest(
@@ -754,8 +755,6 @@ export class AaveVenue implements LendingVenue {
     this.totals.debt = debt;
     return this.totals;
   }
-
-  private readonly totals = { weighted: 0, debt: 0 };
 
   /** Repay with collateral: sell collateral, repay the debt asset, back to the target HF. */
   private unwind(
