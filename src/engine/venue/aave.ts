@@ -495,7 +495,6 @@ export class AaveVenue implements LendingVenue {
       if (healthFactor < 1) {
         keys[liquidatable++] = Math.floor((64 - Math.log2(owed + 1)) * 2 ** 20) * 2 ** 24 + account;
       }
-      keys[liquidatable++] = Math.floor(healthFactor * 2 ** 26) * 2 ** 24 + account;
     }
     this.liquidatableCount = liquidatable;
     this.scannedShortfall = shortfall;

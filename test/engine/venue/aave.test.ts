@@ -178,6 +178,33 @@ describe("Aave pool behaviour", () => {
     expect(pool.healthFactor[0]).toBeCloseTo(1.11375, 9);
   });
 
+  it("counts as liquidatable exactly the accounts below HF 1 (timeseries column)", () => {
+    const accounts = {
+      count: 3,
+      collateral: Float64Array.from([10, 0, 10, 0, 10, 0]),
+      debt: Float64Array.from([0, 10_000, 0, 18_000, 0, 0]),
+      eMode: new Uint8Array(3),
+      looper: new Uint8Array(3),
+      targetHealthFactor: new Float64Array(3),
+      unwindHealthFactor: new Float64Array(3),
+    };
+    const liquidators = {
+      capital: new Float64Array(2),
+      gasPerLiquidation: 0,
+      maxPerStep: 10,
+      minProfitUsd: 0,
+    };
+    const pool = venue(10, 0, { accounts, liquidators });
+    const context = new FixedContext([2000, 1]);
+    pool.step(context);
+    const row = new Float64Array(pool.timeseriesColumns.length);
+    pool.sample(context, row, 0);
+    // HF 1.65, 0.917 and none (no debt): one liquidatable account; shortfall 0 (18,000 < 20,000).
+    expect(pool.timeseriesColumns[3]).toBe("aave.liquidatable");
+    expect(row[3]).toBe(1);
+    expect(row[4]).toBe(0);
+  });
+
   it("skips a liquidation that gas makes unprofitable", () => {
     const pool = venue(1, 1_500, {
       liquidators: {
