@@ -624,6 +624,22 @@ export class AaveVenue implements LendingVenue {
       if (this.healthFactor[account] < 1) position--;
     }
     this.sellInventory(context);
+    if (this.stepLiquidations > 0) this.dropRestoredCandidates();
+  }
+
+  /**
+   * Removes accounts that liquidations brought back to HF ≥ 1 from the queue, so that until the
+   * next scan the head holds accounts still liquidatable rather than ones already dealt with.
+   */
+  private dropRestoredCandidates(): void {
+    const keys = this.candidateKeys;
+    let kept = 0;
+    for (let position = 0; position < this.liquidatableCount; position++) {
+      const key = keys[position];
+      if (this.healthFactor[key % 2 ** 24] < 1) keys[kept++] = key;
+    }
+    this.liquidatableCount = kept;
+    this.queueOrdered = false;
   }
 
   private applyLiquidation(

@@ -205,6 +205,43 @@ describe("Aave pool behaviour", () => {
     expect(row[4]).toBe(0);
   });
 
+  it("works through a queue longer than its capacity on later steps without a new scan", () => {
+    const count = 30;
+    const accounts = {
+      count,
+      collateral: new Float64Array(count * 2),
+      debt: new Float64Array(count * 2),
+      eMode: new Uint8Array(count),
+      looper: new Uint8Array(count),
+      targetHealthFactor: new Float64Array(count),
+      unwindHealthFactor: new Float64Array(count),
+    };
+    for (let account = 0; account < count; account++) {
+      accounts.collateral[account * 2] = 10;
+      // HF 0.97–0.99 at $1,800: all liquidatable once ETH is there.
+      accounts.debt[account * 2 + 1] = 15_000 + account * 10;
+    }
+    const liquidators = {
+      capital: Float64Array.from([0, 1e9]),
+      gasPerLiquidation: 0,
+      maxPerStep: 4,
+      minProfitUsd: 0,
+    };
+    const pool = venue(10, 0, { accounts, liquidators });
+    const context = new FixedContext([2000, 1]);
+    pool.step(context);
+    context.prices = [1800, 1];
+    // The oracle stays at $1,800: one scan, then eight steps of four liquidations each.
+    for (let step = 1; step <= 8; step++) {
+      context.step = step;
+      pool.step(context);
+    }
+    expect(pool.liquidationCount).toBe(count);
+    const row = new Float64Array(pool.timeseriesColumns.length);
+    pool.sample(context, row, 0);
+    expect(row[3]).toBe(0);
+  });
+
   it("skips a liquidation that gas makes unprofitable", () => {
     const pool = venue(1, 1_500, {
       liquidators: {
