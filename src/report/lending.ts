@@ -27,6 +27,8 @@ export interface LendingAssetSummary {
 
 export interface LendingMarketSummary {
   market: string;
+  /** A constant-product pool, or an order book quoted by makers outside the model. */
+  kind: "amm" | "book";
   priceStart: number;
   priceMin: number;
   priceEnd: number;
@@ -164,6 +166,7 @@ export function lendingSummary(
     }
     return {
       market: name,
+      kind: column(run, `${name}.bidDepth1pct`) === undefined ? "amm" : "book",
       priceStart: price[0],
       priceMin: extremes(price).min,
       priceEnd: price[steps],
@@ -241,7 +244,10 @@ export function lendingSummaryText(summary: LendingSummary): string {
   }
   let text = `${parts.join("; ")}.`;
   for (const market of summary.markets) {
-    text += ` The ${market.market} pool traded up to ${formatPercent(market.maxDiscount)} below the external price; arbitrageurs traded ${formatMoney(market.arbitrageVolumeUsd)} against it.`;
+    text +=
+      market.kind === "amm"
+        ? ` The ${market.market} pool traded up to ${formatPercent(market.maxDiscount)} below the external price; arbitrageurs traded ${formatMoney(market.arbitrageVolumeUsd)} against it.`
+        : ` The ${market.market} book traded up to ${formatPercent(market.maxDiscount)} below the external price.`;
   }
   if (summary.risk !== undefined) {
     for (const venue of summary.risk.venues) {

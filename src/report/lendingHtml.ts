@@ -296,9 +296,29 @@ export function lendingReportHtml(summary: LendingSummary, run: LendingRun): str
     const price = column(run, `${market.market}.price`);
     const externalBase = column(run, `${base}.external`);
     const externalQuote = column(run, `${quote}.external`);
+    if (!price || !externalBase || !externalQuote) continue;
+    if (market.kind === "book") {
+      sections.push({
+        title: `${market.market} book: price vs the external price`,
+        note: "Liquidation sales eat the bids; makers re-quote around the external price and eaten depth refills over the resilience half-life.",
+        chart: lineChart(
+          hours,
+          [
+            {
+              values: Float64Array.from(externalBase, (value, step) => value / externalQuote[step]),
+              name: "external",
+            },
+            { values: price, name: "book mid" },
+          ],
+          quote,
+          "Book price",
+        ),
+      });
+      continue;
+    }
     const reserveBase = column(run, `${market.market}.reserveBase`);
     const reserveQuote = column(run, `${market.market}.reserveQuote`);
-    if (!price || !externalBase || !externalQuote || !reserveBase || !reserveQuote) continue;
+    if (!reserveBase || !reserveQuote) continue;
     const gap = Float64Array.from(price, (value, step) => {
       const external = externalBase[step] / externalQuote[step];
       return ((value - external) / external) * 100;

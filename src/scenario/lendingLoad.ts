@@ -117,12 +117,12 @@ export async function toLendingEngine(
       );
       if (series === undefined) continue;
       const prices = coinApiPath(series, scenario.dt, steps);
-      const start = asset.price ?? prices[0];
       if (path.rebase && asset.price !== undefined) {
         const factor = asset.price / prices[0];
         for (let step = 0; step < prices.length; step++) prices[step] *= factor;
       }
-      assets.push({ start, shock: { kind: "path", prices } });
+      // A path starts where its data (rebased or not) starts.
+      assets.push({ start: prices[0], shock: { kind: "path", prices } });
     } else if (path.kind === "path") {
       issues.push(
         helpers.issue(
@@ -189,6 +189,30 @@ export async function toLendingEngine(
         reserveBase = liquidity / Math.sqrt(price);
         reserveQuote = liquidity * Math.sqrt(price);
       }
+    }
+    if (market.kind === "book" && market.book !== undefined) {
+      const shape = market.book.shape;
+      const price = (assets[base]?.start ?? 1) / (assets[quote]?.start ?? 1);
+      const levels = attempt(issues, helpers, ["markets", index, "book", "shape"], () =>
+        levelsFromShape(price, shape),
+      );
+      if (levels === undefined) continue;
+      markets.push({
+        base,
+        quote,
+        reserveBase: 0,
+        reserveQuote: 0,
+        fee: 0,
+        arbitrage: undefined,
+        book: {
+          kind: "orderBook",
+          bids: levels.bids,
+          asks: levels.asks,
+          resilienceHalfLife:
+            market.book.resilienceHalfLife === "none" ? null : market.book.resilienceHalfLife,
+        },
+      });
+      continue;
     }
     markets.push({
       base,

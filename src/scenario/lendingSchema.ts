@@ -56,7 +56,10 @@ export const arbitrageSchema = z.strictObject({
 
 export const ammMarketSchema = z
   .strictObject({
-    kind: z.literal("amm").default("amm"),
+    kind: z
+      .enum(["amm", "book"])
+      .default("amm")
+      .describe("amm: a constant-product pool; book: an order book quoted by outside makers."),
     base: symbol,
     quote: symbol,
     fee: fraction.default(0.003).describe("Uniswap v2: 0.003."),
@@ -77,9 +80,40 @@ export const ammMarketSchema = z
       })
       .optional(),
     arbitrage: arbitrageSchema.optional(),
+    book: z
+      .strictObject({
+        shape: z.strictObject({
+          depthPerPercent: positive.describe("Quote notional per side within each 1 % of price."),
+          levels: positiveInteger,
+          tick: positive,
+          spreadTicks: nonNegativeInteger.default(1),
+        }),
+        resilienceHalfLife: z.union([positive, z.literal("none")]).default(60),
+      })
+      .optional()
+      .describe("kind: book: a parametric book around the start price, re-quoted as it moves."),
   })
-  .refine((market) => (market.reserves === undefined) !== (market.reservesFile === undefined), {
-    message: "exactly one of reserves, reservesFile is required",
+  .superRefine((market, context) => {
+    const sources = [market.reserves, market.reservesFile, market.book].filter(
+      (source) => source !== undefined,
+    ).length;
+    const wanted = market.kind === "book" ? market.book !== undefined : market.book === undefined;
+    if (sources !== 1 || !wanted) {
+      context.addIssue({
+        code: "custom",
+        message:
+          market.kind === "book"
+            ? "a book market needs book (and no reserves or reservesFile)"
+            : "an amm market needs exactly one of reserves, reservesFile (and no book)",
+      });
+    }
+    if (market.kind === "book" && market.arbitrage !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["arbitrage"],
+        message: "arbitrageurs are for pools; a book's makers re-quote around the external price",
+      });
+    }
   });
 
 export const lendingOracleSchema = z.strictObject({

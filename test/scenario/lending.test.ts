@@ -134,6 +134,27 @@ describe("model: lending scenarios", () => {
     );
   });
 
+  it("loads a book market around the start price, and refuses arbitrageurs on it", async () => {
+    const book = [
+      "markets.0={kind: book, base: ETH, quote: DAI, book: {shape: {depthPerPercent: 1000000, levels: 50, tick: 5}}}",
+    ];
+    const loaded = await loadAnyScenario("valid.yaml", { cwd: directory, overrides: book });
+    if (loaded.model !== "lending") throw new Error(`loaded as ${loaded.model}`);
+    const spec = loaded.engine.world.markets[0].book;
+    expect(spec?.bids[0].price).toBeLessThan(2000);
+    expect(spec?.asks[0].price).toBeGreaterThan(2000);
+    expect(spec?.resilienceHalfLife).toBe(60);
+    expect(
+      await issuesOf("valid.yaml", [
+        "markets.0={kind: book, base: ETH, quote: DAI, book: {shape: {depthPerPercent: 1000000, levels: 50, tick: 5}}, arbitrage: {capital: 1, maxNotionalPerStep: 1}}",
+      ]),
+    ).toEqual([
+      expect.stringContaining(
+        'markets.0.arbitrage: {"capital":1,"maxNotionalPerStep":1} is not allowed; arbitrageurs are for pools',
+      ),
+    ]);
+  });
+
   it("reports a data file that is not there at the field that names it", async () => {
     const file = scenarioFile(
       "missing.yaml",

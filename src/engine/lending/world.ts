@@ -12,18 +12,27 @@
  * everyone outside the model). The sum per asset must not change; `ledger` reports the drift.
  */
 import { type ArbitrageSpec, type ArbitrageTrade, Arbitrageur } from "../agents/arbitrage.ts";
+import type { OrderBookSpec } from "../config.ts";
 import { ConstantProductAmm } from "../market/amm.ts";
-import { emptyFill } from "../market/market.ts";
+import { emptyFill, type Market } from "../market/market.ts";
 import { type OracleSpec, PriceOracle } from "../market/oracle.ts";
+import { OrderBookMarket } from "../market/orderBook.ts";
 import type { LendingEvent, LendingVenue, SwapResult, VenueContext } from "./contracts.ts";
 
 export interface WorldMarketSpec {
   base: number;
   quote: number;
+  /** AMM reserves (unused for a book). */
   reserveBase: number;
   reserveQuote: number;
   fee: number;
   arbitrage: ArbitrageSpec | undefined;
+  /**
+   * An order book instead of a pool: market makers outside the model quote it and re-quote when
+   * the external price moves (`shift`); what it buys or sells goes to or comes from the outside
+   * world. No arbitrageurs: the re-quoting is what ties it to the external price.
+   */
+  book?: OrderBookSpec;
 }
 
 export interface WorldOracleSpec extends OracleSpec {
@@ -57,6 +66,10 @@ export interface LendingWorldSpec {
   /** Asset whose price turns gas into USD (ETH), −1 when none. */
   gasAsset: number;
 }
+
+/** A buy on a book by quote amount walks at most this many slices of this relative width. */
+const bookSlices = 32;
+const bookSlice = 0.002;
 
 export const lendingEventTypes: readonly LendingEvent["type"][] = [
   "liquidation",
@@ -136,7 +149,10 @@ export class LendingWorld implements VenueContext {
   readonly dt: number;
   gasPriceGwei = 0;
   gasTokenPrice = 0;
-  readonly pools: ConstantProductAmm[];
+  /** Every market (pools and books), by market index. */
+  readonly markets: Market[];
+  /** The AMM of each market, undefined for a book. */
+  readonly pools: (ConstantProductAmm | undefined)[];
   readonly arbitrageurs: (Arbitrageur | undefined)[];
   private readonly external: Float64Array;
   private readonly oracleAnswers: Float64Array;
@@ -152,6 +168,8 @@ export class LendingWorld implements VenueContext {
   private readonly fill = emptyFill();
   private readonly trade: ArbitrageTrade = { baseFromPool: 0, quoteToPool: 0, baseToOutside: 0 };
   private readonly leg: SwapResult = { amountIn: 0, amountOut: 0 };
+  /** External base/quote ratio each book was last quoted around. */
+  private readonly bookTarget: Float64Array;
 
   constructor(
     private readonly spec: LendingWorldSpec,
@@ -162,8 +180,18 @@ export class LendingWorld implements VenueContext {
     this.external = new Float64Array(assets);
     this.oracleAnswers = new Float64Array(assets);
     this.outside = new Float64Array(assets);
-    this.pools = spec.markets.map(
-      (market) => new ConstantProductAmm(market.reserveBase, market.reserveQuote, market.fee),
+    this.pools = spec.markets.map((market) =>
+      market.book === undefined
+        ? new ConstantProductAmm(market.reserveBase, market.reserveQuote, market.fee)
+        : undefined,
+    );
+    this.markets = spec.markets.map(
+      (market, index) => this.pools[index] ?? new OrderBookMarket(market.book as OrderBookSpec),
+    );
+    // Books are built around the start prices: later moves re-quote them from there.
+    this.bookTarget = Float64Array.from(
+      spec.markets,
+      (market) => spec.externalPaths[market.base][0] / spec.externalPaths[market.quote][0],
     );
     this.arbitrageurs = spec.markets.map((market) =>
       market.arbitrage === undefined ? undefined : new Arbitrageur(market.arbitrage),
@@ -188,7 +216,7 @@ export class LendingWorld implements VenueContext {
   marketPrice(asset: number): number {
     const market = this.marketOfBase[asset];
     if (market < 0) return this.external[asset];
-    return this.pools[market].mid() * this.external[this.spec.markets[market].quote];
+    return this.markets[market].mid() * this.external[this.spec.markets[market].quote];
   }
 
   record(event: LendingEvent): void {
@@ -239,6 +267,10 @@ export class LendingWorld implements VenueContext {
     out: SwapResult,
   ): void {
     const pool = this.pools[market];
+    if (pool === undefined) {
+      this.bookLeg(market, assetIn, quantityIn, minimumOutPerUnit, out);
+      return;
+    }
     const fill = this.fill;
     if (this.spec.markets[market].base === assetIn) {
       pool.execute(-1, quantityIn, minimumOutPerUnit, fill);
@@ -251,6 +283,44 @@ export class LendingWorld implements VenueContext {
       out.amountIn = fill.notional;
       out.amountOut = fill.filled;
     }
+  }
+
+  /**
+   * One leg on a book: the market makers on the other side are the outside world. Buying base
+   * with a quote amount walks the asks in slices priced at most `bookSlice` above the best ask,
+   * so the quote spent never exceeds what was offered.
+   */
+  private bookLeg(
+    market: number,
+    assetIn: number,
+    quantityIn: number,
+    minimumOutPerUnit: number,
+    out: SwapResult,
+  ): void {
+    const book = this.markets[market];
+    const { base, quote } = this.spec.markets[market];
+    const fill = this.fill;
+    if (base === assetIn) {
+      book.execute(-1, quantityIn, minimumOutPerUnit, fill);
+      out.amountIn = fill.filled;
+      out.amountOut = fill.notional;
+    } else {
+      const ceiling = minimumOutPerUnit > 0 ? 1 / minimumOutPerUnit : Number.POSITIVE_INFINITY;
+      let remaining = quantityIn;
+      let bought = 0;
+      for (let slice = 0; slice < bookSlices && remaining > quantityIn * 1e-12; slice++) {
+        const limit = Math.min(ceiling, book.bestAsk() * (1 + bookSlice));
+        if (!(limit >= book.bestAsk()) || !Number.isFinite(limit)) break;
+        book.execute(1, remaining / limit, limit, fill);
+        if (fill.filled <= 0) break;
+        remaining -= fill.notional;
+        bought += fill.filled;
+      }
+      out.amountIn = quantityIn - remaining;
+      out.amountOut = bought;
+    }
+    this.outside[base] += base === assetIn ? out.amountIn : -out.amountOut;
+    this.outside[quote] += base === assetIn ? -out.amountOut : out.amountIn;
   }
 
   /** The outside world takes `quantity` of `assetIn` and pays `assetOut` at external prices. */
@@ -308,25 +378,32 @@ export class LendingWorld implements VenueContext {
 
   quote(assetIn: number, assetOut: number, quantityIn: number): number {
     const direct = this.findMarket(assetIn, assetOut);
-    if (direct >= 0) {
-      return this.pools[direct].quote(this.spec.markets[direct].base === assetIn, quantityIn);
-    }
+    if (direct >= 0) return this.marketQuote(direct, assetIn, quantityIn);
     const sellPool = this.poolWith(assetIn);
     if (sellPool >= 0) {
       const middle = this.otherAsset(sellPool, assetIn);
-      const middleOut = this.pools[sellPool].quote(
-        this.spec.markets[sellPool].base === assetIn,
-        quantityIn,
-      );
+      const middleOut = this.marketQuote(sellPool, assetIn, quantityIn);
       return (middleOut * this.external[middle]) / this.external[assetOut];
     }
     const buyPool = this.poolWith(assetOut);
     if (buyPool >= 0) {
       const middle = this.otherAsset(buyPool, assetOut);
       const middleQuantity = (quantityIn * this.external[assetIn]) / this.external[middle];
-      return this.pools[buyPool].quote(this.spec.markets[buyPool].base === middle, middleQuantity);
+      return this.marketQuote(buyPool, middle, middleQuantity);
     }
     return (quantityIn * this.external[assetIn]) / this.external[assetOut];
+  }
+
+  /**
+   * What selling `quantityIn` of `assetIn` on market `market` pays. A pool's exact output; for a
+   * book the top of the book (impact left out: a book has no read-only walk).
+   */
+  private marketQuote(market: number, assetIn: number, quantityIn: number): number {
+    const baseIn = this.spec.markets[market].base === assetIn;
+    const pool = this.pools[market];
+    if (pool !== undefined) return pool.quote(baseIn, quantityIn);
+    const book = this.markets[market];
+    return baseIn ? quantityIn * book.bestBid() : quantityIn / book.bestAsk();
   }
 
   /** Every unit of `asset` in the world, the outside world's balance included. */
@@ -334,7 +411,9 @@ export class LendingWorld implements VenueContext {
     let total = this.outside[asset];
     for (const venue of this.venues) total += venue.netHoldings(asset);
     this.spec.markets.forEach((market, index) => {
+      // A book holds nothing: its market makers are the outside world.
       const pool = this.pools[index];
+      if (pool === undefined) return;
       if (market.base === asset) total += pool.reserveBase;
       if (market.quote === asset) {
         total += pool.reserveQuote;
@@ -351,12 +430,11 @@ export class LendingWorld implements VenueContext {
     }
     for (const market of this.spec.markets) {
       const name = `${this.spec.symbols[market.base]}/${this.spec.symbols[market.quote]}`;
-      columns.push(
-        `${name}.price`,
-        `${name}.reserveBase`,
-        `${name}.reserveQuote`,
-        `${name}.arbitrage`,
-      );
+      const [first, second] =
+        market.book === undefined
+          ? ["reserveBase", "reserveQuote"]
+          : ["bidDepth1pct", "askDepth1pct"];
+      columns.push(`${name}.price`, `${name}.${first}`, `${name}.${second}`, `${name}.arbitrage`);
     }
     columns.push("gasGwei");
     for (const venue of this.venues) columns.push(...venue.timeseriesColumns);
@@ -376,13 +454,23 @@ export class LendingWorld implements VenueContext {
   }
 
   /** Trades each pool toward external prices; returns the notional traded per market in `out`. */
+  /**
+   * Ties every market to the external price: arbitrageurs trade pools toward it; books re-quote
+   * around it (shift by the move of the external ratio since the last step).
+   */
   private arbitrage(volumes: Float64Array): void {
     this.spec.markets.forEach((market, index) => {
       const arbitrageur = this.arbitrageurs[index];
+      const pool = this.pools[index];
       volumes[index] = 0;
-      if (arbitrageur === undefined) return;
       const target = this.external[market.base] / this.external[market.quote];
-      arbitrageur.step(this.pools[index], target, this.trade);
+      if (pool === undefined) {
+        this.markets[index].shift(target / this.bookTarget[index]);
+        this.bookTarget[index] = target;
+        return;
+      }
+      if (arbitrageur === undefined) return;
+      arbitrageur.step(pool, target, this.trade);
       // The outside world is the other side of the arbitrageur's external trade.
       this.outside[market.base] += this.trade.baseToOutside;
       this.outside[market.quote] -= this.trade.baseToOutside * target;
@@ -448,11 +536,15 @@ export class LendingWorld implements VenueContext {
         series[column++][step] = this.marketPrice(asset);
       }
       this.spec.markets.forEach((_, index) => {
+        const market = this.markets[index];
         const pool = this.pools[index];
-        series[column++][step] = pool.mid();
-        series[column++][step] = pool.reserveBase;
-        series[column++][step] = pool.reserveQuote;
+        series[column++][step] = market.mid();
+        // A book's columns are its depth within 1 % of the mid, in base units, bids then asks.
+        series[column++][step] = pool?.reserveBase ?? market.depthWithin(-1, 0.01);
+        series[column++][step] = pool?.reserveQuote ?? market.depthWithin(1, 0.01);
         series[column++][step] = volumes[index];
+        // The step is over for the market too: a book's eaten depth refills toward its baseline.
+        market.advance(this.dt);
       });
       series[column++][step] = this.gasPriceGwei;
       let offset = column;

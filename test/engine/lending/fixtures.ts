@@ -1,4 +1,6 @@
 import type { LendingEngineScenario } from "../../../src/engine/lending/run.ts";
+import type { WorldMarketSpec } from "../../../src/engine/lending/world.ts";
+import { levelsFromShape } from "../../../src/engine/market/orderBook.ts";
 import type { AaveReserveSpec } from "../../../src/engine/venue/aave.ts";
 
 export interface WorldParameters {
@@ -16,6 +18,8 @@ export interface WorldParameters {
   looperShare: number;
   healthFactorMin: number;
   outage: boolean;
+  /** An order book quoted by outside makers instead of the AMM. */
+  book: boolean;
 }
 
 export const defaultWorld: WorldParameters = {
@@ -32,6 +36,7 @@ export const defaultWorld: WorldParameters = {
   looperShare: 0.5,
   healthFactorMin: 1.05,
   outage: false,
+  book: false,
 };
 
 function reserve(ltv: number, threshold: number, passive: number | undefined): AaveReserveSpec {
@@ -45,6 +50,36 @@ function reserve(ltv: number, threshold: number, passive: number | undefined): A
     reserveFactor: 0.1,
     rate: { base: 0, slope1: 0.04, slope2: 0.75, optimalUsage: 0.8 },
     passiveSupply: passive,
+  };
+}
+
+function pool(p: WorldParameters): WorldMarketSpec {
+  return {
+    base: 0,
+    quote: 1,
+    reserveBase: 2000 * p.depth,
+    reserveQuote: 2000 * 2000 * p.depth,
+    fee: 0.003,
+    arbitrage: { capital: p.arbitrageCapital, maxNotionalPerStep: p.arbitrageSpeed },
+  };
+}
+
+/** About as deep within 1 % as the pool of the same `depth` (2,000 ETH ≈ $40K per 1 %). */
+function book(depth: number): WorldMarketSpec {
+  const levels = levelsFromShape(2000, {
+    depthPerPercent: 40_000 * depth,
+    levels: 200,
+    tick: 2,
+    spreadTicks: 1,
+  });
+  return {
+    base: 0,
+    quote: 1,
+    reserveBase: 0,
+    reserveQuote: 0,
+    fee: 0,
+    arbitrage: undefined,
+    book: { kind: "orderBook", bids: levels.bids, asks: levels.asks, resilienceHalfLife: 120 },
   };
 }
 
@@ -65,16 +100,7 @@ export function lendingWorld(parameters: Partial<WorldParameters> = {}): Lending
       { start: 1, shock: { kind: "none" } },
     ],
     world: {
-      markets: [
-        {
-          base: 0,
-          quote: 1,
-          reserveBase: 2000 * p.depth,
-          reserveQuote: 2000 * 2000 * p.depth,
-          fee: 0.003,
-          arbitrage: { capital: p.arbitrageCapital, maxNotionalPerStep: p.arbitrageSpeed },
-        },
-      ],
+      markets: [p.book ? book(p.depth) : pool(p)],
       oracles: [
         {
           asset: 0,

@@ -19,6 +19,7 @@ describe("lending world: conservation (property, fast-check seed 20210519)", () 
     looperShare: fc.double({ min: 0, max: 1, noNaN: true }),
     healthFactorMin: fc.double({ min: 1.01, max: 1.5, noNaN: true }),
     outage: fc.boolean(),
+    book: fc.boolean(),
   });
 
   it("every asset's units are conserved across venues, pools, wallets and the outside world", () => {
@@ -69,6 +70,21 @@ describe("lending world: market depth and determinism", () => {
     const end = run.world.steps;
     expect(Math.abs(1 - pool[end] / external[end])).toBeLessThan(0.01);
     expect(run.world.arbitrage[0].volume).toBeGreaterThan(0);
+  });
+
+  it("an order book instead of the pool: liquidations sell into it, it re-quotes with the external price", () => {
+    const run = runLending(lendingWorld({ book: true, depth: 0.5 }), { seed: 3, runIndex: 0 });
+    const column = (name: string): Float64Array =>
+      run.world.series[run.world.columns.indexOf(name)];
+    expect(run.world.columns).toContain("ETH/DAI.bidDepth1pct");
+    expect(run.venues[0].liquidationCount).toBeGreaterThan(0);
+    const book = column("ETH/DAI.price");
+    const external = column("ETH.external");
+    const end = run.world.steps;
+    // Re-quoted 40 % lower with the index; eaten depth refilled by the end.
+    expect(book[end] / external[end]).toBeGreaterThan(0.97);
+    expect(book[end] / external[end]).toBeLessThan(1.03);
+    for (const entry of run.world.ledger) expect(entry.drift).toBeLessThan(1e-9);
   });
 
   it("the same scenario and seed give identical series and events; another run index differs", () => {
