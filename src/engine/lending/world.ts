@@ -2,14 +2,15 @@
  * The lending world's step loop. Each step:
  *   1. exogenous external prices (data or a shock process) for every asset;
  *   2. arbitrageurs pull each AMM pool toward the external price, with finite capital and speed;
+ *      order books are re-quoted around it by their (outside) makers;
  *   3. oracles read their source (external or market price), with delay, heartbeat, deviation,
  *      and the scenario's outages and lags;
  *   4. venues step (interest, liquidations sold into the markets, loopers);
  *   5. metrics.
  * Conservation: every unit of every asset has exactly one holder — a venue (its `netHoldings`), a
- * pool's reserves, an arbitrageur's wallet, or the outside world, which trades with arbitrageurs
- * and fills routes that no pool covers at the external price (its balance may go negative: it is
- * everyone outside the model). The sum per asset must not change; `ledger` reports the drift.
+ * pool's reserves, an arbitrageur's wallet, or the outside world, which trades with arbitrageurs,
+ * makes the order books and fills routes that no market covers at the external price (its balance
+ * may go negative: it is everyone outside the model). The sum per asset must not change; `ledger` reports the drift.
  */
 import { type ArbitrageSpec, type ArbitrageTrade, Arbitrageur } from "../agents/arbitrage.ts";
 import type { OrderBookSpec } from "../config.ts";
@@ -212,7 +213,7 @@ export class LendingWorld implements VenueContext {
     return this.oracleAnswers[asset];
   }
 
-  /** USD price on the asset's pool (pool price × external price of its quote), else external. */
+  /** USD price on the asset's market (its mid × external price of its quote), else external. */
   marketPrice(asset: number): number {
     const market = this.marketOfBase[asset];
     if (market < 0) return this.external[asset];
@@ -244,7 +245,7 @@ export class LendingWorld implements VenueContext {
     return -1;
   }
 
-  /** A pool containing `asset`, −1 when none; `partner` receives its other asset. */
+  /** The first market (pool or book) trading `asset`, −1 when none. */
   private poolWith(asset: number): number {
     const markets = this.spec.markets;
     for (let index = 0; index < markets.length; index++) {
@@ -258,7 +259,7 @@ export class LendingWorld implements VenueContext {
     return spec.base === asset ? spec.quote : spec.base;
   }
 
-  /** One leg on pool `market`; `minimumOutPerUnit` is in `assetOut` per `assetIn`. */
+  /** One leg on market `market`; `minimumOutPerUnit` is in `assetOut` per `assetIn`. */
   private poolLeg(
     market: number,
     assetIn: number,
@@ -453,7 +454,6 @@ export class LendingWorld implements VenueContext {
     this.gasTokenPrice = this.spec.gasAsset >= 0 ? this.external[this.spec.gasAsset] : 0;
   }
 
-  /** Trades each pool toward external prices; returns the notional traded per market in `out`. */
   /**
    * Ties every market to the external price: arbitrageurs trade pools toward it; books re-quote
    * around it (shift by the move of the external ratio since the last step).
