@@ -31,7 +31,11 @@ describe("holders", () => {
   });
 
   it("unwinds a fixed notional per step", () => {
-    const vault = new BackstopVault({ capital: 1e6, maxLeverage: 5, unwindNotionalPerStep: 50_000 });
+    const vault = new BackstopVault({
+      capital: 1e6,
+      maxLeverage: 5,
+      unwindNotionalPerStep: 50_000,
+    });
     vault.trade(1, 2, 200_000);
     expect(vault.unwindQuantity(100_000)).toBe(0.5);
   });
