@@ -15,6 +15,8 @@
  * refuses `:` in custom ids), so enqueuing a batch again adds no job that exists, and a shard
  * computed twice (a stalled job that was in fact still running) is stored once, because the
  * coordinator stores only shards the store does not have and the primary key refuses the rest.
+ * Nothing is left behind: a duplicate that finishes after its shard was stored finds the
+ * shard's stored marker and writes no result (an atomic check-and-set on the worker).
  */
 import { Queue } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
@@ -38,6 +40,22 @@ export function jobIdOf(batchId: string, shardIndex: number): string {
 export function resultKeyOf(jobId: string): string {
   return `deleverage:shard-result:${jobId}`;
 }
+
+/**
+ * Set by the coordinator once a shard is in the store. A stalled job can be computed twice
+ * (its first worker wrote the result and died before completing the job); the second result
+ * must not outlive the first one's collection, so workers write only while this is absent.
+ */
+export function storedKeyOf(jobId: string): string {
+  return `deleverage:shard-stored:${jobId}`;
+}
+
+/** Long enough for any stalled duplicate to finish; short so markers do not pile up. */
+export const storedMarkerSeconds = 3600;
+
+/** KEYS: result, stored marker. ARGV: encoded records, lifetime. Atomic check-and-set. */
+export const writeResultScript =
+  "if redis.call('exists', KEYS[2]) == 0 then redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end return 0";
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -131,7 +149,11 @@ export async function runDistributedBatch(options: DistributedBatchOptions): Pro
         storedRuns += records.length;
         options.onProgress?.(resumedRuns + storedRuns, batch.runs);
         // Deleted only after the commit: a crash before it leaves the result for the next run.
-        await redis.del(keys[index]);
+        await redis
+          .multi()
+          .set(storedKeyOf(jobIdOf(batch.batchId, shardIndex)), "1", "EX", storedMarkerSeconds)
+          .del(keys[index])
+          .exec();
       }
     };
 

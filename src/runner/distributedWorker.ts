@@ -6,7 +6,14 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { packageVersion } from "../report/version.ts";
 import { shardRuns } from "./batch.ts";
-import { connectRedis, queueName, resultKeyOf, resultLifetimeSeconds } from "./distributed.ts";
+import {
+  connectRedis,
+  queueName,
+  resultKeyOf,
+  resultLifetimeSeconds,
+  storedKeyOf,
+  writeResultScript,
+} from "./distributed.ts";
 import { decodeScenario, encodeRecords, type ShardJobData } from "./distributedWire.ts";
 import { RunPool } from "./pool.ts";
 
@@ -79,10 +86,13 @@ export async function startShardWorker(options: ShardWorkerOptions): Promise<Sha
     const entry = acquire(job.data);
     try {
       const records = await Promise.all(runIndices.map((runIndex) => entry.pool.run(runIndex)));
-      await connection.set(
-        resultKeyOf(String(job.id)),
+      const jobId = String(job.id);
+      await connection.eval(
+        writeResultScript,
+        2,
+        resultKeyOf(jobId),
+        storedKeyOf(jobId),
         encodeRecords(records),
-        "EX",
         resultLifetimeSeconds,
       );
     } finally {

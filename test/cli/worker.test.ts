@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resultKeyOf, storedKeyOf, writeResultScript } from "../../src/runner/distributed.ts";
 import { cliPath, deleverage, repositoryRoot } from "../support/cli.ts";
 import { storeRows } from "../support/store.ts";
 
@@ -125,6 +126,18 @@ describe.skipIf(!redisServer)("deleverage stress --queue with deleverage worker"
     redis?.disconnect();
   });
 
+  it("lets a stalled duplicate write no result once its shard is stored", async () => {
+    const jobId = "0123456789abcdef-00007";
+    const write = (): Promise<unknown> | undefined =>
+      redis?.eval(writeResultScript, 2, resultKeyOf(jobId), storedKeyOf(jobId), "records", 60);
+    expect(await write()).toBe(1);
+    expect(await redis?.get(resultKeyOf(jobId))).toBe("records");
+    await redis?.multi().set(storedKeyOf(jobId), "1", "EX", 60).del(resultKeyOf(jobId)).exec();
+    expect(await write()).toBe(0);
+    expect(await redis?.exists(resultKeyOf(jobId))).toBe(0);
+    await redis?.del(storedKeyOf(jobId));
+  });
+
   it("loses and duplicates nothing when a worker and the coordinator are killed", async () => {
     const args = ["stress", fixture, "--runs", "160", "--shard-size", "4", "--json"];
     const reference = scratch();
@@ -185,9 +198,14 @@ describe.skipIf(!redisServer)("deleverage stress --queue with deleverage worker"
       await storeRows(join(reference, "results.duckdb"), series),
     );
 
-    // The survivor finished the killed worker's shard; no result is left behind in Redis.
+    // The survivor finished the killed worker's shard; no result is left behind in Redis, only
+    // the short-lived markers of stored shards that keep a stalled duplicate from writing one.
     expect(shardsDone(survivor)).toBeGreaterThan(0);
-    expect(await redis?.keys("deleverage:*")).toEqual([]);
+    expect(await redis?.keys("deleverage:shard-result:*")).toEqual([]);
+    for (const key of (await redis?.keys("deleverage:*")) ?? []) {
+      expect(key).toMatch(/^deleverage:shard-stored:/);
+      expect(await redis?.ttl(key)).toBeGreaterThan(0);
+    }
 
     survivor.kill("SIGTERM");
     expect(await exited(survivor)).toEqual({ code: 0, signal: null });
