@@ -4,14 +4,8 @@
  * decomposition. All are optional: a scenario without them runs exactly as before.
  */
 import { z } from "zod";
+import { finite, fraction, nonNegative, positive, positiveInteger } from "./primitives.ts";
 
-const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
-const positive = finite.refine((value) => value > 0, { message: "must be > 0" });
-const nonNegative = finite.refine((value) => value >= 0, { message: "must be >= 0" });
-const fraction = finite.refine((value) => value >= 0 && value <= 1, {
-  message: "must be between 0 and 1",
-});
-const positiveInteger = z.number().int().positive();
 const atLeastOne = finite.refine((value) => value >= 1, {
   message: "must be >= 1 (a policy rule may only tighten margins)",
 });

@@ -10,6 +10,14 @@
 import { z } from "zod";
 import { makerAssetIssues, makerVenueSchema } from "./makerSchema.ts";
 import {
+  finite,
+  fraction,
+  nonNegative,
+  nonNegativeInteger,
+  positive,
+  positiveInteger,
+} from "./primitives.ts";
+import {
   exchangeSchema,
   inlinePositionSchema,
   marketSchema,
@@ -17,14 +25,6 @@ import {
   shockSchema,
 } from "./schema.ts";
 
-const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
-const positive = finite.refine((value) => value > 0, { message: "must be > 0" });
-const nonNegative = finite.refine((value) => value >= 0, { message: "must be >= 0" });
-const fraction = finite.refine((value) => value >= 0 && value <= 1, {
-  message: "must be between 0 and 1",
-});
-const positiveInteger = z.number().int().positive();
-const nonNegativeInteger = z.number().int().nonnegative();
 const symbol = z.string().min(1);
 
 const coinApiPathSchema = z.strictObject({

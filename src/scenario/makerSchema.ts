@@ -6,10 +6,8 @@
  * docs/models/maker.md. Every rule below says which field, which value and why.
  */
 import { z } from "zod";
+import { finite, nonNegative, positive } from "./primitives.ts";
 
-const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
-const positive = finite.refine((value) => value > 0, { message: "must be > 0" });
-const nonNegative = finite.refine((value) => value >= 0, { message: "must be >= 0" });
 const symbol = z.string().min(1, "must name an asset of the scenario");
 
 /** A per-step decay factor: 1 keeps the price, below 1 lowers it, above 1 would raise it. */

@@ -13,19 +13,16 @@ import {
   stopLossesSchema,
 } from "./cycleSchema.ts";
 import { lendingScenarioSchema } from "./lendingSchema.ts";
+import {
+  finite,
+  fraction,
+  nonNegative,
+  nonNegativeInteger,
+  openFraction,
+  positive,
+  positiveInteger,
+} from "./primitives.ts";
 import { sweepSchema } from "./sweepSchema.ts";
-
-const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
-const positive = finite.refine((value) => value > 0, { message: "must be > 0" });
-const nonNegative = finite.refine((value) => value >= 0, { message: "must be >= 0" });
-const fraction = finite.refine((value) => value >= 0 && value <= 1, {
-  message: "must be between 0 and 1",
-});
-const openFraction = finite.refine((value) => value > 0 && value < 1, {
-  message: "must be strictly between 0 and 1",
-});
-const positiveInteger = z.number().int().positive();
-const nonNegativeInteger = z.number().int().nonnegative();
 
 export const sideSchema = z.enum(["long", "short"]);
 export const marginModeSchema = z.enum(["isolated", "cross"]);

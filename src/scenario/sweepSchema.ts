@@ -14,8 +14,8 @@
  * With both, every grid point is paired with every random sample.
  */
 import { z } from "zod";
+import { finite } from "./primitives.ts";
 
-const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
 const sweepPath = z.string().regex(/^[A-Za-z_]\w*(\.\w+)*$/, {
   message: "must be a dotted scenario path such as exchange.insuranceFund",
 });
