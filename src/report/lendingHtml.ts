@@ -11,77 +11,30 @@ import { formatCompact, formatCount } from "./format.ts";
 import type { LendingSummary } from "./lending.ts";
 import { lendingSummaryText } from "./lending.ts";
 import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
+import { type ChartLayout, chartFrame, chartSections, type Frame, svgElement } from "./svgFrame.ts";
 
 const chartPoints = 2000;
-const width = 960;
-const height = 280;
-const margin = { left: 72, right: 24, top: 22, bottom: 36 };
+const layout: ChartLayout = {
+  width: 960,
+  height: 280,
+  margin: { left: 72, right: 24, top: 22, bottom: 36 },
+};
+const { height, margin } = layout;
 const palette = ["#2f6fb0", "#c0392b", "#1e6b3c", "#8e44ad", "#d35400", "#7f8c8d"];
 
-function niceTicks(low: number, high: number, count: number): number[] {
-  const span = high - low || Math.abs(high) || 1;
-  const rough = span / count;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((factor) => factor * magnitude).find((s) => s >= rough) ?? rough;
-  const ticks: number[] = [];
-  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
-    ticks.push(Number(tick.toPrecision(12)));
-  }
-  return ticks;
-}
-
-interface Frame {
-  x: (value: number) => number;
-  y: (value: number) => number;
-  svg: string[];
-}
-
+/** A flat range is widened by one either side so a constant series draws mid-chart. */
 function frame(
   xRange: [number, number],
   yRange: [number, number],
   labels: { x: string; y: string },
   xLabel: (value: number) => string = formatCompact,
 ): Frame {
-  const plotWidth = width - margin.left - margin.right;
-  const plotHeight = height - margin.top - margin.bottom;
-  const [xLow, xHigh] = xRange;
   let [yLow, yHigh] = yRange;
   if (!(yHigh > yLow)) {
     yLow -= 1;
     yHigh += 1;
   }
-  const x = (value: number): number =>
-    margin.left + ((value - xLow) / (xHigh - xLow || 1)) * plotWidth;
-  const y = (value: number): number =>
-    margin.top + plotHeight - ((value - yLow) / (yHigh - yLow)) * plotHeight;
-  const svg = [
-    `<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#d8dde3"/>`,
-  ];
-  for (const tick of niceTicks(xLow, xHigh, 8)) {
-    if (tick < xLow || tick > xHigh) continue;
-    const position = x(tick).toFixed(1);
-    svg.push(
-      `<line x1="${position}" x2="${position}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#eef1f4"/>`,
-      `<text x="${position}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${escapeHtml(xLabel(tick))}</text>`,
-    );
-  }
-  for (const tick of niceTicks(yLow, yHigh, 5)) {
-    if (tick < yLow || tick > yHigh) continue;
-    const position = y(tick).toFixed(1);
-    svg.push(
-      `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${position}" y2="${position}" stroke="#eef1f4"/>`,
-      `<text x="${margin.left - 6}" y="${position}" text-anchor="end" dominant-baseline="middle">${escapeHtml(formatCompact(tick))}</text>`,
-    );
-  }
-  svg.push(
-    `<text x="${margin.left + plotWidth / 2}" y="${height - 4}" text-anchor="middle">${escapeHtml(labels.x)}</text>`,
-    `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(labels.y)}</text>`,
-  );
-  return { x, y, svg };
-}
-
-function svgElement(content: string[], title: string): string {
-  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}">\n${content.join("\n")}\n</svg>`;
+  return chartFrame(layout, xRange, [yLow, yHigh], labels, { x: xLabel, y: formatCompact });
 }
 
 function legend(chart: Frame, names: readonly string[]): void {
@@ -136,7 +89,7 @@ function lineChart(
     chart,
     lines.map((line) => line.name),
   );
-  return svgElement(chart.svg, title);
+  return svgElement(layout, chart.svg, title);
 }
 
 /** Grouped bars: one group per category, one bar per series. */
@@ -179,7 +132,7 @@ function barChart(
     chart,
     series.map((entry) => entry.name),
   );
-  return svgElement(chart.svg, title);
+  return svgElement(layout, chart.svg, title);
 }
 
 function column(run: LendingRun, name: string): Float64Array | undefined {
@@ -426,17 +379,11 @@ export function lendingReportHtml(summary: LendingSummary, run: LendingRun): str
       chart: lineChart(hours, [{ values: gas, name: "gwei" }], "gwei", "Gas"),
     });
   }
-  const body = sections
-    .map(
-      (section) =>
-        `<section>\n<h2>${escapeHtml(section.title)}</h2>\n<p class="note">${escapeHtml(section.note)}</p>\n${section.chart}\n</section>`,
-    )
-    .join("\n");
   return htmlPage(
     `deleverage report: ${summary.name} (lending)`,
     [basePageCss, reportCss],
     `<p class="lead">${escapeHtml(lendingSummaryText(summary))}</p>
-${body}
+${chartSections(sections)}
 <h2>summary.json</h2>
 <pre>${escapeHtml(JSON.stringify(summary, null, 2))}</pre>`,
   );

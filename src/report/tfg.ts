@@ -10,6 +10,14 @@ import type { TfgScenario } from "../scenario/schema.ts";
 import { downsampleAligned } from "./downsample.ts";
 import { formatCount, formatNumber } from "./format.ts";
 import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
+import {
+  type ChartLayout,
+  chartFrame,
+  chartSections,
+  type Frame,
+  niceTicks,
+  svgElement,
+} from "./svgFrame.ts";
 
 export interface TfgSummary {
   name: string;
@@ -155,35 +163,18 @@ export function tfgTimeseriesCsv(run: TfgRun): string {
 
 /** A chart is drawn from at most this many points; the min/max downsampling keeps every crash. */
 const chartPoints = 4000;
-const chartWidth = 960;
-const chartHeight = 280;
-const margin = { left: 64, right: 32, top: 12, bottom: 36 };
+const layout: ChartLayout = {
+  width: 960,
+  height: 280,
+  margin: { left: 64, right: 32, top: 12, bottom: 36 },
+};
+const { margin } = layout;
 
 /** Four significant digits: enough for axis labels, short enough to fit. */
 function label(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
-/** Evenly spaced "nice" ticks (1, 2 or 5 × 10^k) covering [low, high]. */
-function niceTicks(low: number, high: number, count: number): number[] {
-  const span = high - low || Math.abs(high) || 1;
-  const rough = span / count;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((factor) => factor * magnitude).find((s) => s >= rough) ?? rough;
-  const ticks: number[] = [];
-  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
-    ticks.push(Number(tick.toPrecision(12)));
-  }
-  return ticks;
-}
-
-interface Frame {
-  x: (value: number) => number;
-  y: (value: number) => number;
-  svg: string[];
-}
-
-/** Axes, ticks and labels of one chart; returns the coordinate maps for what is drawn in it. */
 function frame(
   xRange: [number, number],
   yRange: [number, number],
@@ -191,42 +182,7 @@ function frame(
   yTickLabel: (value: number) => string = label,
   yTicks: number[] = niceTicks(yRange[0], yRange[1], 5),
 ): Frame {
-  const plotWidth = chartWidth - margin.left - margin.right;
-  const plotHeight = chartHeight - margin.top - margin.bottom;
-  const [xLow, xHigh] = xRange;
-  const [yLow, yHigh] = yRange;
-  const x = (value: number): number =>
-    margin.left + ((value - xLow) / (xHigh - xLow || 1)) * plotWidth;
-  const y = (value: number): number =>
-    margin.top + plotHeight - ((value - yLow) / (yHigh - yLow || 1)) * plotHeight;
-  const svg = [
-    `<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#d8dde3"/>`,
-  ];
-  for (const tick of niceTicks(xLow, xHigh, 8)) {
-    if (tick < xLow || tick > xHigh) continue;
-    const position = x(tick).toFixed(1);
-    svg.push(
-      `<line x1="${position}" x2="${position}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#eef1f4"/>`,
-      `<text x="${position}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${escapeHtml(label(tick))}</text>`,
-    );
-  }
-  for (const tick of yTicks) {
-    if (tick < yLow || tick > yHigh) continue;
-    const position = y(tick).toFixed(1);
-    svg.push(
-      `<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${position}" y2="${position}" stroke="#eef1f4"/>`,
-      `<text x="${margin.left - 6}" y="${position}" text-anchor="end" dominant-baseline="middle">${escapeHtml(yTickLabel(tick))}</text>`,
-    );
-  }
-  svg.push(
-    `<text x="${margin.left + plotWidth / 2}" y="${chartHeight - 4}" text-anchor="middle">${escapeHtml(axisLabels.x)}</text>`,
-    `<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(axisLabels.y)}</text>`,
-  );
-  return { x, y, svg };
-}
-
-function svgElement(content: string[], title: string): string {
-  return `<svg viewBox="0 0 ${chartWidth} ${chartHeight}" role="img" aria-label="${escapeHtml(title)}">\n${content.join("\n")}\n</svg>`;
+  return chartFrame(layout, xRange, yRange, axisLabels, { x: label, y: yTickLabel }, yTicks);
 }
 
 interface LineSeries {
@@ -266,7 +222,7 @@ function lineChart(
       `<text x="${margin.left + 8 + index * 200}" y="${margin.top + 14}" fill="${line.color}">${escapeHtml(line.name)}</text>`,
     );
   });
-  return svgElement(chart.svg, title);
+  return svgElement(layout, chart.svg, title);
 }
 
 /**
@@ -320,7 +276,7 @@ function returnHistogram(summary: TfgSummary, series: TfgSeries): string {
     `<polyline fill="none" stroke="#c0392b" stroke-width="1.5" points="${normalPoints.join(" ")}"/>`,
     `<text x="${margin.left + 8}" y="${margin.top + 14}" fill="#c0392b">normal with the same mean and variance</text>`,
   );
-  return svgElement(chart.svg, "Histogram of log returns");
+  return svgElement(layout, chart.svg, "Histogram of log returns");
 }
 
 function acfChart(summary: TfgSummary): string {
@@ -332,7 +288,7 @@ function acfChart(summary: TfgSummary): string {
   // ±1.96/√n: where the ACF of independent returns falls 95 % of the time.
   const band = 1.96 / Math.sqrt(summary.statistics.returnCount);
   chart.svg.push(
-    `<rect x="${margin.left}" y="${chart.y(band).toFixed(1)}" width="${chartWidth - margin.left - margin.right}" height="${(chart.y(-band) - chart.y(band)).toFixed(1)}" fill="#c0392b22"/>`,
+    `<rect x="${margin.left}" y="${chart.y(band).toFixed(1)}" width="${layout.width - margin.left - margin.right}" height="${(chart.y(-band) - chart.y(band)).toFixed(1)}" fill="#c0392b22"/>`,
   );
   acf.forEach((value, index) => {
     const left = chart.x(index + 1 - 0.35);
@@ -342,7 +298,7 @@ function acfChart(summary: TfgSummary): string {
       `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(right - left).toFixed(1)}" height="${Math.abs(chart.y(value) - chart.y(0)).toFixed(1)}" fill="#8e44ad"/>`,
     );
   });
-  return svgElement(chart.svg, "Autocorrelation of absolute returns");
+  return svgElement(layout, chart.svg, "Autocorrelation of absolute returns");
 }
 
 function summaryTable(summary: TfgSummary): string {
@@ -411,17 +367,11 @@ export function tfgReportHtml(summary: TfgSummary, run: TfgRun): string {
       chart: acfChart(summary),
     },
   ];
-  const body = sections
-    .map(
-      (section) =>
-        `<section>\n<h2>${escapeHtml(section.title)}</h2>\n<p class="note">${escapeHtml(section.note)}</p>\n${section.chart}\n</section>`,
-    )
-    .join("\n");
   return htmlPage(
     title,
     [basePageCss, reportCss],
     `<p class="lead">${escapeHtml(tfgSummaryText(summary))}</p>
-${body}
+${chartSections(sections)}
 <h2>summary.json</h2>
 ${summaryTable(summary)}`,
   );
