@@ -498,6 +498,11 @@ export class Simulation {
     this.mark = this.computeMark();
   }
 
+  /** Notional liquidated in the last step `advance` ran (what a world samples per step). */
+  get stepLiquidatedNotional(): number {
+    return this.stepLiquidated;
+  }
+
   /** The index path the scenario's shock produced (read-only; `advance` takes any index). */
   scheduledIndex(step: number): number {
     return this.indexPath[step];

@@ -249,7 +249,16 @@ export async function toLendingEngine(
         perpEngine(venue, symbols[asset], assets[asset]?.start ?? 1, steps, scenario.dt),
       );
       if (engine === undefined) return undefined;
-      return { kind: "perp", name: venue.name, asset, index: venue.index, engine };
+      const basis =
+        venue.basis === undefined
+          ? undefined
+          : {
+              capital: venue.basis.capital,
+              maxNotionalPerStep: venue.basis.maxNotionalPerStep,
+              hedgeRatio: venue.basis.hedgeRatio,
+              quote: indexOf(venue.basis.quote),
+            };
+      return { kind: "perp", name: venue.name, asset, index: venue.index, engine, basis };
     }
     const population = venue.accounts.population;
     const populationSpec: LendingPopulationSpec | undefined =

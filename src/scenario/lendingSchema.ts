@@ -264,6 +264,19 @@ export const perpVenueSchema = z.strictObject({
     ),
   market: z.lazy(() => marketSchema).describe("The perp's own book or impact model."),
   exchange: z.lazy(() => exchangeSchema).optional(),
+  basis: z
+    .strictObject({
+      capital: nonNegative.describe(
+        "USD value of the asset the perp's makers hold to sell as their hedge; 0 turns it off.",
+      ),
+      maxNotionalPerStep: positive.describe("Largest notional (USD) they sell per step."),
+      hedgeRatio: fraction.default(1).describe("Share of the perp liquidation volume hedged."),
+      quote: symbol.describe("The asset its hedge sales are paid in (the pool's quote)."),
+    })
+    .optional()
+    .describe(
+      "The perp's makers hedge the longs liquidations sold them by selling the asset into the world's market, so perp liquidations reach the pool.",
+    ),
   positions: z.strictObject({
     inline: z.array(z.lazy(() => inlinePositionSchema)).default([]),
     population: z.lazy(() => populationSchema).optional(),
@@ -365,6 +378,15 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
     }
     if (venue.kind === "perp") {
       checkAsset(at("asset"), venue.asset);
+      if (venue.basis !== undefined) {
+        checkAsset(at("basis", "quote"), venue.basis.quote);
+        if (venue.basis.quote === venue.asset) {
+          issues.push({
+            path: at("basis", "quote"),
+            message: `is "${venue.basis.quote}", the perp's own asset; the hedge is paid in another`,
+          });
+        }
+      }
       if (venue.market.orderBook?.depthCsv !== undefined) {
         issues.push({
           path: at("market", "orderBook", "depthCsv"),

@@ -6,9 +6,15 @@
  * liquidators sell collateral into the pool, the pool falls, the perp index follows it, and perp
  * positions are liquidated.
  *
- * The perp is cash-settled in USD, outside the world's asset ledger: it holds no units of any
- * asset (`netHoldings` is 0) and keeps its own money ledger, reported in its summary.
+ * The other direction (`basis`): the perp's market makers, long what liquidations sold them, hedge
+ * by selling the asset into the world's market for it, so perp liquidation sales reach the pool
+ * too (see agents/basisArbitrage.ts).
+ *
+ * The perp is cash-settled in USD, outside the world's asset ledger, and keeps its own money
+ * ledger, reported in its summary. The only asset units it holds are the hedger's: its unsold
+ * inventory of the asset and the quote asset it received for what it sold.
  */
+import { BasisHedger, type BasisHedgeSpec, type SpotSide } from "../agents/basisArbitrage.ts";
 import type { EngineScenario } from "../config.ts";
 import type { RunResult } from "../result.ts";
 import { Simulation } from "../sim.ts";
@@ -26,6 +32,8 @@ export interface PerpVenueSpec {
   /** What the world passes as the perp's index: the asset's market (pool) or oracle price. */
   index: "market" | "oracle";
   engine: EngineScenario;
+  /** The makers' spot hedge, with the asset its sales are paid in; undefined for none. */
+  basis?: BasisHedgeSpec & { quote: number };
 }
 
 export class PerpVenue implements LendingVenue {
@@ -34,6 +42,20 @@ export class PerpVenue implements LendingVenue {
   private readonly simulation: Simulation;
   private result: RunResult | undefined;
   private openInterestStart = 0;
+  private readonly hedger: BasisHedger | undefined;
+  private readonly swapResult = { amountIn: 0, amountOut: 0 };
+  private context: VenueContext | undefined;
+  /** The hedger's view of the spot market: the world's, for the step being run. */
+  private readonly spot: SpotSide = {
+    price: () => (this.context as VenueContext).marketPrice(this.spec.asset),
+    sell: (quantity, out) => {
+      const context = this.context as VenueContext;
+      const quote = (this.spec.basis as { quote: number }).quote;
+      context.swap(this.spec.asset, quote, quantity, 0, this.swapResult);
+      out.sold = this.swapResult.amountIn;
+      out.received = this.swapResult.amountOut;
+    },
+  };
 
   constructor(
     private readonly spec: PerpVenueSpec,
@@ -42,9 +64,16 @@ export class PerpVenue implements LendingVenue {
   ) {
     this.name = spec.name;
     this.simulation = new Simulation(spec.engine, { seed, runIndex });
-    this.timeseriesColumns = ["index", "mark", "openInterestUsd", "insuranceFund"].map(
-      (column) => `${spec.name}.${column}`,
-    );
+    this.hedger =
+      spec.basis === undefined ? undefined : new BasisHedger(spec.basis, spec.engine.asset.price);
+    this.timeseriesColumns = [
+      "index",
+      "mark",
+      "openInterestUsd",
+      "insuranceFund",
+      "liquidatedUsd",
+      "hedgeSoldUsd",
+    ].map((column) => `${spec.name}.${column}`);
   }
 
   private indexPrice(context: VenueContext): number {
@@ -60,6 +89,15 @@ export class PerpVenue implements LendingVenue {
       return;
     }
     this.simulation.advance(this.indexPrice(context));
+    if (this.hedger !== undefined) {
+      this.context = context;
+      this.hedger.step(
+        this.simulation.stepLiquidatedNotional,
+        this.simulation.market.lastPrice(),
+        this.spot,
+      );
+      this.context = undefined;
+    }
   }
 
   /** Σ long size × mark: what the perp's liquidations eat into. */
@@ -72,8 +110,16 @@ export class PerpVenue implements LendingVenue {
     return longSize * this.simulation.market.mid();
   }
 
-  netHoldings(_asset: number): number {
-    return 0;
+  netHoldings(asset: number): number {
+    const hedger = this.hedger;
+    if (hedger === undefined) return 0;
+    if (asset === this.spec.asset) return hedger.inventory;
+    return asset === this.spec.basis?.quote ? hedger.proceeds : 0;
+  }
+
+  /** Units of the asset the makers' hedge sold into the world's market (0 without one). */
+  hedgeSoldUnits(): number {
+    return this.hedger?.soldUnits ?? 0;
   }
 
   sample(context: VenueContext, out: Float64Array, offset: number): void {
@@ -81,6 +127,8 @@ export class PerpVenue implements LendingVenue {
     out[offset + 1] = this.simulation.market.mid();
     out[offset + 2] = this.openInterest();
     out[offset + 3] = this.simulation.insuranceFund;
+    out[offset + 4] = context.step === 0 ? 0 : this.simulation.stepLiquidatedNotional;
+    out[offset + 5] = this.hedger?.stepNotional ?? 0;
   }
 
   /** The perp's own heatmap is by position, not by collateral asset: none here. */

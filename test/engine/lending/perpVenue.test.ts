@@ -22,13 +22,38 @@ describe("a perp venue in the lending world (cross-venue preset)", () => {
   });
 
   it("on-chain liquidation sales reach the perp: more perp liquidations on the pool's price than on the oracle's", async () => {
-    const onPool = await crossVenue();
-    const onOracle = await crossVenue(["venues.1.index=oracle"]);
-    // The lending side is the same run: the perp never feeds back into the pool.
+    const onPool = await crossVenue(["venues.1.basis.capital=0"]);
+    const onOracle = await crossVenue(["venues.1.index=oracle", "venues.1.basis.capital=0"]);
+    // The lending side is the same run: without the makers' hedge the perp never feeds back.
     expect(onOracle.venues[0]).toEqual(onPool.venues[0]);
     expect(onPool.venues[1].liquidatedCollateralUsd).toBeGreaterThan(
       onOracle.venues[1].liquidatedCollateralUsd * 1.2,
     );
+  });
+
+  it("the way back: the perp makers' spot hedge pushes the pool further and liquidates more on Aave", async () => {
+    const twoWay = await crossVenue();
+    const oneWay = await crossVenue(["venues.1.basis.capital=0"]);
+    const lowest = (run: Awaited<ReturnType<typeof crossVenue>>): number =>
+      Math.min(...run.world.series[run.world.columns.indexOf("ETH.market")]);
+    expect(lowest(twoWay)).toBeLessThan(lowest(oneWay) * 0.99);
+    expect(twoWay.venues[0].liquidatedCollateralUsd).toBeGreaterThan(
+      oneWay.venues[0].liquidatedCollateralUsd,
+    );
+    const hedged = twoWay.world.series[twoWay.world.columns.indexOf("perp.hedgeSoldUsd")];
+    expect(hedged.reduce((total, value) => total + value, 0)).toBeGreaterThan(1e6);
+    // Both ledgers balance: the world's (the hedger's ETH and DAI included) and the perp's own.
+    for (const entry of twoWay.world.ledger) expect(entry.drift).toBeLessThan(1e-12);
+    const perpLedger = twoWay.perp[1]?.ledger;
+    expect(Math.abs(perpLedger?.drift ?? Number.NaN)).toBeLessThan(
+      1e-9 * (perpLedger?.valueStart ?? 0),
+    );
+  });
+
+  it("rejects a hedge paid in the perp's own asset", async () => {
+    await expect(
+      loadAnyScenario("cross-venue", { overrides: ["venues.1.basis.quote=ETH"] }),
+    ).rejects.toThrow(/venues\.1\.basis\.quote: "ETH" is not allowed; .*the perp's own asset/);
   });
 
   it("rejects a perp on an unknown asset", async () => {
