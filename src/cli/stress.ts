@@ -249,18 +249,8 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
 
   const seed = loaded.scenario.seed;
   const store = await ResultsStore.open(join(out, resultsDatabaseName));
-  const controller = new AbortController();
-  let signalName: keyof typeof signalExitCodes | undefined;
-  const onSignal = (name: keyof typeof signalExitCodes): void => {
-    // A second signal means "now": the store is safe either way (uncommitted shards are dropped).
-    if (signalName !== undefined) process.exit(signalExitCodes[name]);
-    signalName = name;
-    controller.abort();
-  };
-  const onInterrupt = (): void => onSignal("SIGINT");
-  const onTerminate = (): void => onSignal("SIGTERM");
-  process.on("SIGINT", onInterrupt);
-  process.on("SIGTERM", onTerminate);
+  // A second signal exits at once: the store is safe either way (uncommitted shards are dropped).
+  const interrupted = interruptions();
   const started = performance.now();
   let progress: ReturnType<typeof progressReporter> | undefined;
   try {
@@ -290,7 +280,7 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
       scenario: loaded.engine,
       batch,
       store,
-      signal: controller.signal,
+      signal: interrupted.signal,
       onProgress: progress.update,
     };
     const outcome =
@@ -316,7 +306,7 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
       process.stderr.write(
         `stress: interrupted; ${formatCount(stored)} of ${formatCount(runs)} runs are stored in ${join(out, resultsDatabaseName)}. Run the same command again to resume.\n`,
       );
-      process.exitCode = signalExitCodes[signalName ?? "SIGINT"];
+      process.exitCode = interrupted.exitCode();
       return;
     }
     await store.checkpoint();
@@ -366,8 +356,7 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
     }
   } finally {
     progress?.stop();
-    process.off("SIGINT", onInterrupt);
-    process.off("SIGTERM", onTerminate);
+    interrupted.dispose();
     store.close();
   }
 }
