@@ -24,35 +24,27 @@ import { numberAt, pointLabel } from "../runner/sweep.ts";
 import { SweepRunner } from "../runner/sweepRun.ts";
 import { commonRandomNumbersNote, describeParameter } from "../runner/sweepSummary.ts";
 import { describeValue, UsageError } from "../scenario/errors.ts";
-import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
+import { loadFromOptions } from "./scenarioOptions.ts";
 import { reportStoreFailure } from "./storeFailure.ts";
 import {
+  type BatchCommandOptions,
   interruptions,
   positiveInteger,
   prepareOutput,
   prepareSweep,
   progressReporter,
+  resultsDatabaseName,
   sweepOf,
   writeSweepOutputs,
 } from "./stress.ts";
 import { renderTable } from "./table.ts";
 
-export interface RecommendCommandOptions extends ScenarioOptions {
+export interface RecommendCommandOptions extends BatchCommandOptions {
   target: string[];
   /** `minimize:PATH` / `maximize:PATH` in the order given on the command line. */
   objectives: string[];
-  runs: string;
   maxRuns?: string;
-  workers?: string;
-  out: string;
-  shardSize: string;
-  json?: boolean;
-  png?: string | boolean;
-  sweep?: string[];
-  samples?: string;
 }
-
-const resultsDatabaseName = "results.duckdb";
 
 export function recommendCommand(source: string, options: RecommendCommandOptions): Promise<void> {
   return reportStoreFailure(() => recommendRun(source, options));

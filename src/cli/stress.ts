@@ -52,15 +52,14 @@ import { OutputWriteError, reportStoreFailure } from "./storeFailure.ts";
 import { renderTable } from "./table.ts";
 import { queueUrlOption, reportQueueFailure } from "./worker.ts";
 
-export interface StressCommandOptions extends ScenarioOptions {
+/** What `stress` and `recommend` both take: runs stored in a results store, over a sweep's points. */
+export interface BatchCommandOptions extends ScenarioOptions {
   runs: string;
   workers?: string;
-  /** Redis URL: the shards become BullMQ jobs for `deleverage worker` processes. */
-  queue?: string;
   out: string;
   shardSize: string;
   json?: boolean;
-  /** `--png`: the stress report's charts as PNG, next to it (true) or in the folder given. */
+  /** `--png`: the report's charts as PNG, next to it (true) or in the folder given. */
   png?: string | boolean;
   /** `--sweep PATH=V1,V2,...` or `PATH=MIN..MAX[:log][:int]`, repeatable. */
   sweep?: string[];
@@ -68,7 +67,12 @@ export interface StressCommandOptions extends ScenarioOptions {
   samples?: string;
 }
 
-const resultsDatabaseName = "results.duckdb";
+export interface StressCommandOptions extends BatchCommandOptions {
+  /** Redis URL: the shards become BullMQ jobs for `deleverage worker` processes. */
+  queue?: string;
+}
+
+export const resultsDatabaseName = "results.duckdb";
 /** Failed runs named in the text summary; the JSON lists every one. */
 const listedFailures = 20;
 const signalExitCodes: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 130, SIGTERM: 143 };
