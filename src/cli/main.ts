@@ -2,7 +2,7 @@
  * The `deleverage` command line: an adapter around the engine (DESIGN.md "Outputs").
  * Exit codes: 0 ok, 2 invalid input (nothing written), 1 internal error.
  */
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { packageVersion } from "../report/version.ts";
 import { exitWithError } from "./failure.ts";
 import { heatmapCommand } from "./heatmap.ts";
@@ -13,6 +13,21 @@ import { schemaCommand } from "./schema.ts";
 const resultsDatabase = "out/results.duckdb";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+// The options `stress` and `recommend` share: both run a scenario over the points of a sweep.
+const setOption = () =>
+  new Option("--set <path=value>", "override a scenario field, repeatable")
+    .argParser(collect)
+    .default([] as string[]);
+const sweepOption = () =>
+  new Option(
+    "--sweep <path=values>",
+    "sweep a field: PATH=V1,V2,... or PATH=MIN..MAX[:log][:int], repeatable",
+  )
+    .argParser(collect)
+    .default([] as string[]);
+const samplesOption = () =>
+  new Option("--samples <n>", "Latin hypercube samples of the sweep's ranges (default 16)");
 
 const program = new Command()
   .name("deleverage")
@@ -73,14 +88,9 @@ program
   )
   .option("--json", "print stress-summary.json to stdout instead of the text summary")
   .option("--png [dir]", "also write the stress report's charts as PNG, next to it or into DIR")
-  .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
-  .option(
-    "--sweep <path=values>",
-    "sweep a field: PATH=V1,V2,... or PATH=MIN..MAX[:log][:int], repeatable",
-    collect,
-    [] as string[],
-  )
-  .option("--samples <n>", "Latin hypercube samples of the sweep's ranges (default 16)")
+  .addOption(setOption())
+  .addOption(sweepOption())
+  .addOption(samplesOption())
   .action(async (scenario, options) => {
     const { stressCommand } = await import("./stress.ts");
     await stressCommand(scenario, options);
@@ -125,14 +135,9 @@ program
   .option("--shard-size <n>", "runs stored per transaction and Parquet shard", "100")
   .option("--json", "print recommend.json to stdout instead of the table")
   .option("--png [dir]", "also write the report's charts as PNG, next to it or into DIR")
-  .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
-  .option(
-    "--sweep <path=values>",
-    "sweep a field: PATH=V1,V2,... or PATH=MIN..MAX[:log][:int], repeatable",
-    collect,
-    [] as string[],
-  )
-  .option("--samples <n>", "Latin hypercube samples of the sweep's ranges (default 16)")
+  .addOption(setOption())
+  .addOption(sweepOption())
+  .addOption(samplesOption())
   .action(async (scenario, options) => {
     const { recommendCommand } = await import("./recommend.ts");
     await recommendCommand(scenario, { ...options, objectives });
