@@ -8,6 +8,7 @@
 import type { VenueSummary } from "../engine/lending/contracts.ts";
 import type { LendingRun } from "../engine/lending/run.ts";
 import { lendingEventTypes } from "../engine/lending/world.ts";
+import { eventTypes } from "../engine/result.ts";
 import type { AaveExtraSummary } from "../engine/venue/aave.ts";
 import { csvField } from "./csv.ts";
 import { formatMoney, formatNumber, formatPercent, formatScientific } from "./format.ts";
@@ -82,10 +83,60 @@ export interface LendingSummary {
     drift: number;
   };
   risk?: RiskSummary;
+  /** With a perp venue next to another venue: the order in which the venues liquidated. */
+  crossing?: CrossingSummary;
   seed: number;
   runIndex: number;
   scenarioHash: string;
   version: string;
+}
+
+export interface CrossingSummary {
+  /** Venues that liquidated anything, by the first step they did (ties in venue order). */
+  venues: { name: string; firstStep: number; firstMinute: number }[];
+  /** USD the perp's makers sold into the world's market as their hedge (0 without a hedge). */
+  hedgeSoldUsd: number;
+  sentence: string;
+}
+
+/**
+ * Which venue liquidated first and when each other one followed, from the per-step
+ * `<venue>.liquidatedUsd` columns; undefined without a perp venue next to another one.
+ */
+export function crossingSummary(run: LendingRun): CrossingSummary | undefined {
+  if (run.venues.length < 2 || !run.venues.some((venue) => venue.kind === "perp")) return undefined;
+  const minutesPerStep = run.world.dt / 60;
+  const started = run.venues.flatMap((venue) => {
+    const liquidated = column(run, `${venue.name}.liquidatedUsd`);
+    const firstStep = liquidated?.findIndex((value) => value > 0) ?? -1;
+    return firstStep < 0
+      ? []
+      : [{ name: venue.name, firstStep, firstMinute: firstStep * minutesPerStep }];
+  });
+  started.sort((first, second) => first.firstStep - second.firstStep);
+  let hedgeSoldUsd = 0;
+  for (const venue of run.venues) {
+    const hedge = column(run, `${venue.name}.hedgeSoldUsd`);
+    if (hedge !== undefined) for (const value of hedge) hedgeSoldUsd += value;
+  }
+  let sentence: string;
+  if (started.length === 0) sentence = "No venue liquidated anything: the cascade never started.";
+  else {
+    const [first, ...followers] = started;
+    sentence = `${first.name} liquidated first, at minute ${formatNumber(first.firstMinute)} (step ${first.firstStep})`;
+    for (const follower of followers) {
+      sentence += `; ${follower.name} followed ${formatNumber(follower.firstMinute - first.firstMinute)} minutes later (step ${follower.firstStep})`;
+    }
+    const silent = run.venues.length - started.length;
+    sentence +=
+      silent > 0
+        ? `; ${plural(silent, "venue")} never liquidated, so the cascade stopped there.`
+        : ".";
+  }
+  if (hedgeSoldUsd > 0) {
+    sentence += ` The perp's makers sold ${formatMoney(hedgeSoldUsd)} into the pool as their hedge: the way back from the perp to the pool.`;
+  }
+  return { venues: started, hedgeSoldUsd, sentence };
 }
 
 function column(run: LendingRun, name: string): Float64Array | undefined {
@@ -189,6 +240,7 @@ export function lendingSummary(
       | "tvlEndUsd",
   ): number => venues.reduce((total, venue) => total + venue[field], 0);
   const gas = column(run, "gasGwei");
+  const crossing = crossingSummary(run);
   return {
     name: provenance.name,
     model: "lending",
@@ -208,6 +260,7 @@ export function lendingSummary(
       drift: run.world.ledger.reduce((largest, entry) => Math.max(largest, entry.drift), 0),
     },
     ...(risk === undefined ? {} : { risk }),
+    ...(crossing === undefined ? {} : { crossing }),
     seed: provenance.seed,
     runIndex: provenance.runIndex,
     scenarioHash: provenance.scenarioHash,
@@ -270,11 +323,43 @@ export function lendingTimeseriesCsv(run: LendingRun): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * Every venue's events on one time axis: per step, the world's (lending venues') events, then each
+ * perp venue's own (liquidations, fees, covers, ADL), with `venue` naming where it happened. A perp
+ * event's value is its traded notional, or the money it moved when it traded nothing (a fee, a cover).
+ */
 export function lendingEventsCsv(run: LendingRun, symbols: readonly string[]): string {
   const events = run.world.events;
   const lines = ["step,time,type,venue,account,asset,quantity,valueUsd"];
+  const perps = run.perpEvents.flatMap((perp, venue) =>
+    perp === undefined ? [] : [{ ...perp, venue, next: 0 }],
+  );
+  const perpRowsThrough = (step: number): void => {
+    for (const perp of perps) {
+      const log = perp.events;
+      for (; perp.next < log.length && log.step[perp.next] <= step; perp.next++) {
+        const index = perp.next;
+        const notional = log.notional[index];
+        lines.push(
+          [
+            String(log.step[index]),
+            formatNumber(log.step[index] * run.world.dt),
+            eventTypes[log.type[index]],
+            csvField(run.venues[perp.venue]?.name ?? ""),
+            String(log.account[index]),
+            symbols[perp.asset],
+            formatNumber(log.quantity[index]),
+            formatNumber(notional !== 0 ? notional : log.amount[index]),
+          ].join(","),
+        );
+      }
+    }
+  };
   for (let index = 0; index < events.length; index++) {
     const asset = events.asset[index];
+    if (index === 0 || events.step[index] !== events.step[index - 1]) {
+      perpRowsThrough(events.step[index] - 1);
+    }
     lines.push(
       [
         String(events.step[index]),
@@ -288,5 +373,6 @@ export function lendingEventsCsv(run: LendingRun, symbols: readonly string[]): s
       ].join(","),
     );
   }
+  perpRowsThrough(run.world.steps);
   return `${lines.join("\n")}\n`;
 }

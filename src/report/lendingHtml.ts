@@ -211,6 +211,48 @@ function crossVenueSections(
   ];
 }
 
+/**
+ * "How the cascade crossed venues": liquidation volume per step of every venue on one time axis,
+ * the external, pool and perp prices, and which venue liquidated first and when the others followed.
+ */
+function cascadeCrossingSection(
+  summary: LendingSummary,
+  run: LendingRun,
+  hours: Float64Array,
+): { title: string; note: string; chart: string }[] {
+  const crossing = summary.crossing;
+  if (crossing === undefined) return [];
+  const volumes: Line[] = [];
+  for (const venue of summary.venues) {
+    const liquidated = column(run, `${venue.name}.liquidatedUsd`);
+    if (liquidated !== undefined) volumes.push({ values: liquidated, name: venue.name });
+  }
+  const prices: Line[] = [];
+  for (const perp of summary.venues.filter((venue) => venue.kind === "perp")) {
+    const mark = column(run, `${perp.name}.mark`);
+    const index = column(run, `${perp.name}.index`);
+    const asset = summary.assets.find((candidate) => candidate.start === index?.[0]);
+    const external = asset && column(run, `${asset.symbol}.external`);
+    const pool = asset && column(run, `${asset.symbol}.market`);
+    if (asset !== undefined && external !== undefined && pool !== undefined) {
+      prices.push(
+        { values: external, name: `${asset.symbol} external` },
+        { values: pool, name: `${asset.symbol} pool` },
+      );
+    }
+    if (mark !== undefined) prices.push({ values: mark, name: `${perp.name} mark` });
+  }
+  return [
+    {
+      title: "How the cascade crossed venues",
+      note: crossing.sentence,
+      chart:
+        lineChart(hours, volumes, "USD per step", "Liquidation volume per step by venue") +
+        lineChart(hours, prices, "USD", "External, pool and perp prices"),
+    },
+  ];
+}
+
 const reportCss = `
 main { max-width: 1000px; }
 svg { width: 100%; height: auto; font-size: 12px; fill: var(--ink); }
@@ -371,6 +413,7 @@ export function lendingReportHtml(summary: LendingSummary, run: LendingRun): str
     });
   }
   sections.push(...crossVenueSections(summary, run, hours));
+  sections.push(...cascadeCrossingSection(summary, run, hours));
   const gas = column(run, "gasGwei");
   if (gas !== undefined && summary.maxGasGwei > 0) {
     sections.push({

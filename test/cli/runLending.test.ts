@@ -147,3 +147,35 @@ venues:
     expect(new Set(risk.liquidationVolumes).size).toBeGreaterThan(1);
   });
 });
+
+describe("deleverage run cross-venue", () => {
+  it("events.csv holds the perp's events next to Aave's, by venue; the report says how the cascade crossed", async () => {
+    const out = join(scratch(), "cross");
+    const outcome = await deleverage("run", "cross-venue", "--out", out);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    const rows = readFileSync(join(out, "events.csv"), "utf8").trim().split("\n");
+    expect(rows[0]).toBe("step,time,type,venue,account,asset,quantity,valueUsd");
+    const cells = rows.slice(1).map((row) => row.split(","));
+    const kinds = new Set(cells.map((row) => `${row[3]} ${row[2]}`));
+    expect(kinds).toContain("aave liquidation");
+    expect(kinds).toContain("perp liquidation");
+    expect(kinds).toContain("perp liquidation_fee");
+    // One time axis: steps never go back, whichever venue the row is from.
+    const steps = cells.map((row) => Number(row[0]));
+    expect(steps.every((step, index) => index === 0 || step >= steps[index - 1])).toBe(true);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    const perpLiquidations = cells.filter((row) => row[3] === "perp" && row[2] === "liquidation");
+    expect(perpLiquidations.length).toBe(summary.venues[1].liquidationCount);
+    expect(summary.crossing.venues.map((venue: { name: string }) => venue.name)).toEqual([
+      "perp",
+      "aave",
+    ]);
+    expect(summary.crossing.sentence).toMatch(
+      /^perp liquidated first, at minute \d+ \(step \d+\); aave followed \d+ minutes later \(step \d+\)\. The perp's makers sold \$[\d.]+M into the pool/,
+    );
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain("<h2>How the cascade crossed venues</h2>");
+    expect(html).toContain("Liquidation volume per step by venue");
+    expect(html).toContain("ETH pool");
+  });
+});

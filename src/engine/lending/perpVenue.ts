@@ -76,6 +76,11 @@ export class PerpVenue implements LendingVenue {
     ].map((column) => `${spec.name}.${column}`);
   }
 
+  /** The asset the perp is on. */
+  get asset(): number {
+    return this.spec.asset;
+  }
+
   private indexPrice(context: VenueContext): number {
     return this.spec.index === "market"
       ? context.marketPrice(this.spec.asset)

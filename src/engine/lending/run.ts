@@ -7,7 +7,7 @@ import type { LiquidatorSpec } from "../agents/liquidators.ts";
 import type { LoopingSpec } from "../agents/looping.ts";
 import type { ShockSpec } from "../config.ts";
 import { runStreams } from "../random.ts";
-import type { EngineSummary } from "../result.ts";
+import type { EngineSummary, EventLog } from "../result.ts";
 import { exogenousPath } from "../shock.ts";
 import {
   type AaveExtraSummary,
@@ -62,6 +62,8 @@ export interface LendingRun {
   aave: (AaveExtraSummary | undefined)[];
   /** Per venue, the perp engine's own summary; undefined for other kinds. */
   perp: (EngineSummary | undefined)[];
+  /** Per venue, the perp engine's event log and the asset it trades; undefined for other kinds. */
+  perpEvents: ({ asset: number; events: EventLog } | undefined)[];
   /** Pre-shock liquidatable collateral by price, per venue and asset. */
   heatmaps: {
     venue: string;
@@ -191,6 +193,11 @@ export function runLending(
     ),
     perp: venues.map((venue) =>
       venue instanceof PerpVenue ? venue.runResult().summary : undefined,
+    ),
+    perpEvents: venues.map((venue) =>
+      venue instanceof PerpVenue
+        ? { asset: venue.asset, events: venue.runResult().events }
+        : undefined,
     ),
     heatmaps,
   };
