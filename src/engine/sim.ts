@@ -721,12 +721,7 @@ export class Simulation {
     const store = this.store;
     const side = store.side[id];
     const fill = this.fill;
-    const bankrupt = bankruptcyPrice(
-      side,
-      store.size[id],
-      store.entryPrice[id],
-      store.collateral[id],
-    );
+    const bankrupt = this.bankruptcyPriceOf(id);
     this.market.execute(side > 0 ? -1 : 1, quantity, bankrupt, fill);
     const filled = fill.filled;
     if (filled <= 0) return 0;
@@ -1004,6 +999,17 @@ export class Simulation {
     else this.shortSize += delta;
   }
 
+  /** The price at which position `id`'s equity is zero, from its current size and collateral. */
+  private bankruptcyPriceOf(id: number): number {
+    const store = this.store;
+    return bankruptcyPrice(
+      store.side[id],
+      store.size[id],
+      store.entryPrice[id],
+      store.collateral[id],
+    );
+  }
+
   /** The makers take `quantity` from position `id` for `notional`; the position's PnL is realised. */
   private transferToMakers(id: number, quantity: number, notional: number): void {
     const store = this.store;
@@ -1021,12 +1027,7 @@ export class Simulation {
     const store = this.store;
     const side = store.side[id];
     const fill = this.fill;
-    const bankrupt = bankruptcyPrice(
-      side,
-      store.size[id],
-      store.entryPrice[id],
-      store.collateral[id],
-    );
+    const bankrupt = this.bankruptcyPriceOf(id);
     if (this.scenario.counterfactual?.liquidationsWithoutImpact)
       this.fillAtMark(side, quantity, limit);
     else this.market.execute(side > 0 ? -1 : 1, quantity, limit, fill);
@@ -1151,7 +1152,7 @@ export class Simulation {
   private backstopTakeover(id: number, quantity: number): number {
     const store = this.store;
     const side = store.side[id];
-    const price = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
+    const price = this.bankruptcyPriceOf(id);
     const taken = this.vault.capacity(side, quantity, price, this.mark);
     if (taken === 0) return 0;
     store.collateral[id] += side * taken * (price - store.entryPrice[id]);
@@ -1190,7 +1191,7 @@ export class Simulation {
     const queues = this.adlQueues;
     if (!queues) return 0;
     const queue = side > 0 ? queues.short : queues.long;
-    const price = bankruptcyPrice(side, store.size[id], store.entryPrice[id], store.collateral[id]);
+    const price = this.bankruptcyPriceOf(id);
     let remaining = quantity;
     if (queue.isProRata) {
       // Pro rata hits every winner: closing against each one per liquidation would cost
