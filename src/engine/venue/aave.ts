@@ -24,13 +24,13 @@ import { type LoopingSpec, releverBorrow, unwindQuantity } from "../agents/loopi
 import {
   emptySwap,
   type HealthFactorHistogram,
-  healthFactorEdges,
   type LendingEvent,
   type LendingVenue,
   type VenueContext,
   type VenueSummary,
 } from "../lending/contracts.ts";
 import type { RandomStream } from "../random.ts";
+import { emptyHistogram, histogramBucket } from "./healthHistogram.ts";
 
 export const secondsPerYear = 365 * 24 * 3600;
 /** LiquidationLogic.CLOSE_FACTOR_HF_THRESHOLD (0.95e18). */
@@ -194,19 +194,6 @@ export function selectSmallest(values: Float64Array, count: number): void {
     else if (target >= left) low = left;
     else return;
   }
-}
-
-function emptyHistogram(): HealthFactorHistogram {
-  return { edges: healthFactorEdges, counts: new Array(healthFactorEdges.length - 1).fill(0) };
-}
-
-/** Bucket index of a health factor in `healthFactorEdges`. */
-function bucketOf(healthFactor: number): number {
-  let bucket = 0;
-  while (bucket < healthFactorEdges.length - 2 && healthFactor >= healthFactorEdges[bucket + 1]) {
-    bucket++;
-  }
-  return bucket;
 }
 
 export class AaveVenue implements LendingVenue {
@@ -956,7 +943,7 @@ export class AaveVenue implements LendingVenue {
     for (let account = 0; account < this.accountCount; account++) {
       const healthFactor = this.healthFactorOf(account);
       if (!Number.isFinite(healthFactor)) continue;
-      histogram.counts[bucketOf(healthFactor)]++;
+      histogram.counts[histogramBucket(healthFactor)]++;
     }
     return histogram;
   }

@@ -13,15 +13,15 @@
 
 import { type KeeperSpec, Keepers } from "../agents/keepers.ts";
 import { EngineNumericError } from "../errors.ts";
-import {
-  type HealthFactorHistogram,
-  healthFactorEdges,
-  type LendingEvent,
-  type LendingVenue,
-  type VenueContext,
-  type VenueSummary,
+import type {
+  HealthFactorHistogram,
+  LendingEvent,
+  LendingVenue,
+  VenueContext,
+  VenueSummary,
 } from "../lending/contracts.ts";
 import type { RandomStream } from "../random.ts";
+import { emptyHistogram, histogramBucket } from "./healthHistogram.ts";
 
 const secondsPerYear = 31_536_000;
 
@@ -117,11 +117,6 @@ interface Ilk {
   /** Collateral handed back to vault owners when an auction covered its tab (Vat gem). */
   returned: number;
 }
-
-const emptyHistogram = (): HealthFactorHistogram => ({
-  edges: healthFactorEdges,
-  counts: new Array(healthFactorEdges.length - 1).fill(0),
-});
 
 export class MakerVenue implements LendingVenue {
   readonly name: string;
@@ -742,12 +737,7 @@ export class MakerVenue implements LendingVenue {
     const histogram = emptyHistogram();
     for (let vault = 0; vault < this.ink.length; vault++) {
       if (this.art[vault] <= 0) continue;
-      const health = this.healthFactor(vault, context);
-      let bucket = 0;
-      while (bucket < histogram.counts.length - 1 && health >= healthFactorEdges[bucket + 1]) {
-        bucket++;
-      }
-      histogram.counts[bucket]++;
+      histogram.counts[histogramBucket(this.healthFactor(vault, context))]++;
     }
     return histogram;
   }
