@@ -16,6 +16,15 @@ export interface SwapResult {
   amountOut: number;
 }
 
+/** A swap's arguments, named once for every world that implements `VenueContext.swap`. */
+export type SwapArguments = [
+  assetIn: number,
+  assetOut: number,
+  quantityIn: number,
+  minimumOutPerUnit: number,
+  out: SwapResult,
+];
+
 export function emptySwap(): SwapResult {
   return { amountIn: 0, amountOut: 0 };
 }
@@ -39,13 +48,7 @@ export interface VenueContext {
    * or a book), receiving at least `minimumOut` per unit of `assetIn` on average (0 for no limit).
    * The market moves, so the oracle may read the new price next step. Results go into `out`.
    */
-  swap(
-    assetIn: number,
-    assetOut: number,
-    quantityIn: number,
-    minimumOutPerUnit: number,
-    out: SwapResult,
-  ): void;
+  swap(...args: SwapArguments): void;
   /**
    * Units of `assetOut` that selling `quantityIn` of `assetIn` would pay now, without trading
    * (what a liquidator checks before acting). Optional: a venue falls back to market prices.

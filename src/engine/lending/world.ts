@@ -18,7 +18,13 @@ import { ConstantProductAmm } from "../market/amm.ts";
 import { emptyFill, type Market } from "../market/market.ts";
 import { type OracleSpec, PriceOracle } from "../market/oracle.ts";
 import { OrderBookMarket } from "../market/orderBook.ts";
-import type { LendingEvent, LendingVenue, SwapResult, VenueContext } from "./contracts.ts";
+import type {
+  LendingEvent,
+  LendingVenue,
+  SwapArguments,
+  SwapResult,
+  VenueContext,
+} from "./contracts.ts";
 
 export interface WorldMarketSpec {
   base: number;
@@ -259,7 +265,13 @@ export class LendingWorld implements VenueContext {
     return spec.base === asset ? spec.quote : spec.base;
   }
 
-  /** One leg on market `market`; `minimumOutPerUnit` is in `assetOut` per `assetIn`. */
+  /**
+   * One leg on market `market`; `minimumOutPerUnit` is in `assetOut` per `assetIn`. Selling base
+   * is the same order on a pool and a book. Buying base with a quote amount: a pool quotes the
+   * base it pays exactly; a book walks its asks in slices priced at most `bookSlice` above the
+   * best ask, so the quote spent never exceeds what was offered. On a book the market makers on
+   * the other side are the outside world.
+   */
   private poolLeg(
     market: number,
     assetIn: number,
@@ -268,51 +280,27 @@ export class LendingWorld implements VenueContext {
     out: SwapResult,
   ): void {
     const pool = this.pools[market];
-    if (pool === undefined) {
-      this.bookLeg(market, assetIn, quantityIn, minimumOutPerUnit, out);
-      return;
-    }
-    const fill = this.fill;
-    if (this.spec.markets[market].base === assetIn) {
-      pool.execute(-1, quantityIn, minimumOutPerUnit, fill);
-      out.amountIn = fill.filled;
-      out.amountOut = fill.notional;
-    } else {
-      const baseOut = pool.quote(false, quantityIn);
-      const limit = minimumOutPerUnit > 0 ? 1 / minimumOutPerUnit : Number.POSITIVE_INFINITY;
-      pool.execute(1, baseOut, limit, fill);
-      out.amountIn = fill.notional;
-      out.amountOut = fill.filled;
-    }
-  }
-
-  /**
-   * One leg on a book: the market makers on the other side are the outside world. Buying base
-   * with a quote amount walks the asks in slices priced at most `bookSlice` above the best ask,
-   * so the quote spent never exceeds what was offered.
-   */
-  private bookLeg(
-    market: number,
-    assetIn: number,
-    quantityIn: number,
-    minimumOutPerUnit: number,
-    out: SwapResult,
-  ): void {
-    const book = this.markets[market];
+    const venue = this.markets[market];
     const { base, quote } = this.spec.markets[market];
     const fill = this.fill;
     if (base === assetIn) {
-      book.execute(-1, quantityIn, minimumOutPerUnit, fill);
+      venue.execute(-1, quantityIn, minimumOutPerUnit, fill);
       out.amountIn = fill.filled;
       out.amountOut = fill.notional;
     } else {
       const ceiling = minimumOutPerUnit > 0 ? 1 / minimumOutPerUnit : Number.POSITIVE_INFINITY;
+      if (pool !== undefined) {
+        pool.execute(1, pool.quote(false, quantityIn), ceiling, fill);
+        out.amountIn = fill.notional;
+        out.amountOut = fill.filled;
+        return;
+      }
       let remaining = quantityIn;
       let bought = 0;
       for (let slice = 0; slice < bookSlices && remaining > quantityIn * 1e-12; slice++) {
-        const limit = Math.min(ceiling, book.bestAsk() * (1 + bookSlice));
-        if (!(limit >= book.bestAsk()) || !Number.isFinite(limit)) break;
-        book.execute(1, remaining / limit, limit, fill);
+        const limit = Math.min(ceiling, venue.bestAsk() * (1 + bookSlice));
+        if (!(limit >= venue.bestAsk()) || !Number.isFinite(limit)) break;
+        venue.execute(1, remaining / limit, limit, fill);
         if (fill.filled <= 0) break;
         remaining -= fill.notional;
         bought += fill.filled;
@@ -320,6 +308,7 @@ export class LendingWorld implements VenueContext {
       out.amountIn = quantityIn - remaining;
       out.amountOut = bought;
     }
+    if (pool !== undefined) return;
     this.outside[base] += base === assetIn ? out.amountIn : -out.amountOut;
     this.outside[quote] += base === assetIn ? -out.amountOut : out.amountIn;
   }
@@ -332,13 +321,7 @@ export class LendingWorld implements VenueContext {
     return paid;
   }
 
-  swap(
-    assetIn: number,
-    assetOut: number,
-    quantityIn: number,
-    minimumOutPerUnit: number,
-    out: SwapResult,
-  ): void {
+  swap(...[assetIn, assetOut, quantityIn, minimumOutPerUnit, out]: SwapArguments): void {
     out.amountIn = 0;
     out.amountOut = 0;
     if (!(quantityIn > 0) || !Number.isFinite(quantityIn)) return;

@@ -4,7 +4,7 @@
  */
 import type {
   LendingEvent,
-  SwapResult,
+  SwapArguments,
   VenueContext,
 } from "../../../src/engine/lending/contracts.ts";
 import { type RandomStream, runStreams } from "../../../src/engine/random.ts";
@@ -41,13 +41,7 @@ export class TestWorld implements VenueContext {
   }
 
   /** Constant product x·y = k; a minimum average price sells only what reaches it. */
-  swap(
-    assetIn: number,
-    assetOut: number,
-    quantityIn: number,
-    minimumOutPerUnit: number,
-    out: SwapResult,
-  ): void {
+  swap(...[assetIn, assetOut, quantityIn, minimumOutPerUnit, out]: SwapArguments): void {
     const reserveIn = assetIn === eth ? this.poolEth : this.poolDai;
     const reserveOut = assetOut === eth ? this.poolEth : this.poolDai;
     let quantity = quantityIn;
