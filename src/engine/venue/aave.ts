@@ -196,6 +196,15 @@ export function selectSmallest(values: Float64Array, count: number): void {
   }
 }
 
+interface LoopQuote {
+  weighted: number;
+  debt: number;
+  oracle: number;
+  debtOracle: number;
+  threshold: number;
+  market: number;
+}
+
 export class AaveVenue implements LendingVenue {
   readonly name: string;
   readonly timeseriesColumns: readonly string[];
@@ -244,6 +253,15 @@ export class AaveVenue implements LendingVenue {
   private scannedShortfall = 0;
   /** Scratch for one account's weighted collateral and debt. */
   private readonly totals = { weighted: 0, debt: 0 };
+  /** Scratch for what a looper's trade is sized from (loopQuote). */
+  private readonly quote: LoopQuote = {
+    weighted: 0,
+    debt: 0,
+    oracle: 0,
+    debtOracle: 0,
+    threshold: 0,
+    market: 0,
+  };
   private readonly badDebtRecorded: Uint8Array;
   private readonly amounts: LiquidationAmounts = {
     debtRepaid: 0,
@@ -758,6 +776,43 @@ export class AaveVenue implements LendingVenue {
     return this.totals;
   }
 
+  /**
+   * What a looper's trade is sized from (agents/looping.ts): W and D, the oracle prices of the
+   * collateral and the debt asset, the collateral's LT, and m, the market's price of one collateral
+   * unit in USD at the debt asset's oracle price.
+   */
+  private loopQuote(
+    context: VenueContext,
+    account: number,
+    collateralAsset: number,
+    debtAsset: number,
+  ): LoopQuote {
+    const totals = this.accountTotals(account);
+    const quote = this.quote;
+    quote.weighted = totals.weighted;
+    quote.debt = totals.debt;
+    quote.oracle = context.oraclePrice(collateralAsset);
+    quote.debtOracle = context.oraclePrice(debtAsset);
+    quote.threshold = this.thresholdTable[this.eMode[account] * this.assetCount + collateralAsset];
+    const marketRatio = context.marketPrice(collateralAsset) / context.marketPrice(debtAsset);
+    quote.market = marketRatio * quote.debtOracle;
+    return quote;
+  }
+
+  /** `units` of `asset` into (negative: out of) a collateral cell, through the pool's cash. */
+  private addCollateral(cell: number, asset: number, units: number): void {
+    this.collateralScaled[cell] += units / this.liquidityIndex[asset];
+    this.totalCollateralScaled[asset] += units / this.liquidityIndex[asset];
+    this.cash[asset] += units;
+  }
+
+  /** `units` of `asset` borrowed by (negative: repaid from) a debt cell, out of the pool's cash. */
+  private addDebt(cell: number, asset: number, units: number): void {
+    this.debtScaled[cell] += units / this.borrowIndex[asset];
+    this.totalDebtScaled[asset] += units / this.borrowIndex[asset];
+    this.cash[asset] -= units;
+  }
+
   /** Repay with collateral: sell collateral, repay the debt asset, back to the target HF. */
   private unwind(
     context: VenueContext,
@@ -767,41 +822,28 @@ export class AaveVenue implements LendingVenue {
     target: number,
   ): void {
     const assets = this.assetCount;
-    const totals = this.accountTotals(account);
-    const oracle = context.oraclePrice(collateralAsset);
-    const debtOracle = context.oraclePrice(debtAsset);
-    const threshold = this.thresholdTable[this.eMode[account] * assets + collateralAsset];
-    const marketRatio = context.marketPrice(collateralAsset) / context.marketPrice(debtAsset);
+    const { weighted, debt, oracle, debtOracle, threshold, market } = this.loopQuote(
+      context,
+      account,
+      collateralAsset,
+      debtAsset,
+    );
     const collateralCell = account * assets + collateralAsset;
     const debtCell = account * assets + debtAsset;
     const available = this.collateralScaled[collateralCell] * this.liquidityIndex[collateralAsset];
     const quantity = Math.min(
       available,
-      unwindQuantity(
-        totals.weighted,
-        totals.debt,
-        oracle,
-        threshold,
-        marketRatio * debtOracle,
-        target,
-      ),
+      unwindQuantity(weighted, debt, oracle, threshold, market, target),
     );
     if (quantity <= 0) return;
-    this.collateralScaled[collateralCell] -= quantity / this.liquidityIndex[collateralAsset];
-    this.totalCollateralScaled[collateralAsset] -= quantity / this.liquidityIndex[collateralAsset];
-    this.cash[collateralAsset] -= quantity;
+    this.addCollateral(collateralCell, collateralAsset, -quantity);
     const worstPrice = (oracle / debtOracle) * (1 - this.looping.maxSlippage);
     context.swap(collateralAsset, debtAsset, quantity, worstPrice, this.swapResult);
     // What the market would not take at that price goes back in as collateral.
-    const unsold = quantity - this.swapResult.amountIn;
-    this.collateralScaled[collateralCell] += unsold / this.liquidityIndex[collateralAsset];
-    this.totalCollateralScaled[collateralAsset] += unsold / this.liquidityIndex[collateralAsset];
-    this.cash[collateralAsset] += unsold;
+    this.addCollateral(collateralCell, collateralAsset, quantity - this.swapResult.amountIn);
     const debtUnits = this.debtScaled[debtCell] * this.borrowIndex[debtAsset];
     const repaid = Math.min(debtUnits, this.swapResult.amountOut);
-    this.debtScaled[debtCell] -= repaid / this.borrowIndex[debtAsset];
-    this.totalDebtScaled[debtAsset] -= repaid / this.borrowIndex[debtAsset];
-    this.cash[debtAsset] += repaid;
+    this.addDebt(debtCell, debtAsset, -repaid);
     this.agentWallet[debtAsset] += this.swapResult.amountOut - repaid;
     this.healthFactor[account] = this.healthFactorOf(account);
     this.unwindCount++;
@@ -825,14 +867,15 @@ export class AaveVenue implements LendingVenue {
     target: number,
   ): void {
     const assets = this.assetCount;
-    const totals = this.accountTotals(account);
-    const oracle = context.oraclePrice(collateralAsset);
-    const debtOracle = context.oraclePrice(debtAsset);
+    const { weighted, debt, oracle, debtOracle, threshold, market } = this.loopQuote(
+      context,
+      account,
+      collateralAsset,
+      debtAsset,
+    );
     const row = this.eMode[account] * assets;
-    const threshold = this.thresholdTable[row + collateralAsset];
-    const marketRatio = context.marketPrice(collateralAsset) / context.marketPrice(debtAsset);
     // ValidationLogic.validateBorrow: the new debt must fit under Σ collateral · price · LTV.
-    let borrowingPower = -totals.debt;
+    let borrowingPower = -debt;
     for (let asset = 0; asset < assets; asset++) {
       borrowingPower +=
         this.collateralScaled[account * assets + asset] *
@@ -840,14 +883,7 @@ export class AaveVenue implements LendingVenue {
         context.oraclePrice(asset) *
         this.ltvTable[row + asset];
     }
-    const wantedUsd = releverBorrow(
-      totals.weighted,
-      totals.debt,
-      oracle,
-      threshold,
-      marketRatio * debtOracle,
-      target,
-    );
+    const wantedUsd = releverBorrow(weighted, debt, oracle, threshold, market, target);
     const reserve = this.reserves[debtAsset];
     const collateralReserve = this.reserves[collateralAsset];
     if (reserve === undefined || collateralReserve === undefined) return;
@@ -874,20 +910,13 @@ export class AaveVenue implements LendingVenue {
     if (borrowUnits <= 0 || supplyRoom <= 0) return;
     const debtCell = account * assets + debtAsset;
     const collateralCell = account * assets + collateralAsset;
-    this.debtScaled[debtCell] += borrowUnits / this.borrowIndex[debtAsset];
-    this.totalDebtScaled[debtAsset] += borrowUnits / this.borrowIndex[debtAsset];
-    this.cash[debtAsset] -= borrowUnits;
+    this.addDebt(debtCell, debtAsset, borrowUnits);
     const worstRate = (debtOracle / oracle) * (1 - this.looping.maxSlippage);
     context.swap(debtAsset, collateralAsset, borrowUnits, worstRate, this.swapResult);
     // Anything the market did not fill is repaid at once.
-    const unused = borrowUnits - this.swapResult.amountIn;
-    this.debtScaled[debtCell] -= unused / this.borrowIndex[debtAsset];
-    this.totalDebtScaled[debtAsset] -= unused / this.borrowIndex[debtAsset];
-    this.cash[debtAsset] += unused;
+    this.addDebt(debtCell, debtAsset, -(borrowUnits - this.swapResult.amountIn));
     const deposit = Math.min(this.swapResult.amountOut, supplyRoom);
-    this.collateralScaled[collateralCell] += deposit / this.liquidityIndex[collateralAsset];
-    this.totalCollateralScaled[collateralAsset] += deposit / this.liquidityIndex[collateralAsset];
-    this.cash[collateralAsset] += deposit;
+    this.addCollateral(collateralCell, collateralAsset, deposit);
     this.agentWallet[collateralAsset] += this.swapResult.amountOut - deposit;
     this.healthFactor[account] = this.healthFactorOf(account);
     this.loopCount++;
