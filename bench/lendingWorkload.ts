@@ -5,21 +5,7 @@
  * Chainlink-style push oracles; 40 % of the accounts loop; gas at 100 gwei.
  */
 import type { LendingEngineScenario } from "../src/engine/lending/run.ts";
-import type { AaveReserveSpec } from "../src/engine/venue/aave.ts";
-
-function reserve(ltv: number, threshold: number, passive: number | undefined): AaveReserveSpec {
-  return {
-    ltv,
-    liquidationThreshold: threshold,
-    liquidationBonus: 0.05,
-    protocolFee: 0.1,
-    supplyCap: Number.POSITIVE_INFINITY,
-    borrowCap: Number.POSITIVE_INFINITY,
-    reserveFactor: 0.1,
-    rate: { base: 0, slope1: 0.04, slope2: 0.75, optimalUsage: 0.8 },
-    passiveSupply: passive,
-  };
-}
+import { defaultReserve } from "../src/engine/venue/aave.ts";
 
 export function lendingWorkload(count = 100_000): LendingEngineScenario {
   const steps = 1440;
@@ -65,7 +51,11 @@ export function lendingWorkload(count = 100_000): LendingEngineScenario {
       {
         kind: "aave",
         name: "aave",
-        reserves: [reserve(0.8, 0.825, 0), reserve(0.7, 0.75, 0), reserve(0.75, 0.8, undefined)],
+        reserves: [
+          defaultReserve(0.8, 0.825, 0),
+          defaultReserve(0.7, 0.75, 0),
+          defaultReserve(0.75, 0.8, undefined),
+        ],
         eModes: [],
         liquidators: {
           capital: Float64Array.from([0, 0, 200_000_000]),

@@ -70,6 +70,29 @@ export interface AaveReserveSpec {
   passiveSupply: number | undefined;
 }
 
+/**
+ * A reserve with a 5 % liquidation bonus and otherwise the scenario schema's defaults
+ * (src/scenario/lendingSchema.ts: 10 % protocol fee and reserve factor, no caps, rates 0 / 4 % /
+ * 75 % kinked at 80 % usage), for the worlds generated in code: the lending benchmark and tests.
+ */
+export function defaultReserve(
+  ltv: number,
+  liquidationThreshold: number,
+  passiveSupply: number | undefined,
+): AaveReserveSpec {
+  return {
+    ltv,
+    liquidationThreshold,
+    liquidationBonus: 0.05,
+    protocolFee: 0.1,
+    supplyCap: Number.POSITIVE_INFINITY,
+    borrowCap: Number.POSITIVE_INFINITY,
+    reserveFactor: 0.1,
+    rate: { base: 0, slope1: 0.04, slope2: 0.75, optimalUsage: 0.8 },
+    passiveSupply,
+  };
+}
+
 export interface EModeSpec {
   ltv: number;
   liquidationThreshold: number;

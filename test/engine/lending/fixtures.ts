@@ -1,7 +1,7 @@
 import type { LendingEngineScenario } from "../../../src/engine/lending/run.ts";
 import type { WorldMarketSpec } from "../../../src/engine/lending/world.ts";
 import { levelsFromShape } from "../../../src/engine/market/orderBook.ts";
-import type { AaveReserveSpec } from "../../../src/engine/venue/aave.ts";
+import { defaultReserve } from "../../../src/engine/venue/aave.ts";
 
 export interface WorldParameters {
   count: number;
@@ -38,20 +38,6 @@ export const defaultWorld: WorldParameters = {
   outage: false,
   book: false,
 };
-
-function reserve(ltv: number, threshold: number, passive: number | undefined): AaveReserveSpec {
-  return {
-    ltv,
-    liquidationThreshold: threshold,
-    liquidationBonus: 0.05,
-    protocolFee: 0.1,
-    supplyCap: Number.POSITIVE_INFINITY,
-    borrowCap: Number.POSITIVE_INFINITY,
-    reserveFactor: 0.1,
-    rate: { base: 0, slope1: 0.04, slope2: 0.75, optimalUsage: 0.8 },
-    passiveSupply: passive,
-  };
-}
 
 function pool(p: WorldParameters): WorldMarketSpec {
   return {
@@ -121,9 +107,9 @@ export function lendingWorld(parameters: Partial<WorldParameters> = {}): Lending
         kind: "aave",
         name: "aave",
         reserves: [
-          reserve(0.8, 0.825, 0),
-          reserve(0.75, 0.8, undefined),
-          reserve(0.8, 0.85, undefined),
+          defaultReserve(0.8, 0.825, 0),
+          defaultReserve(0.75, 0.8, undefined),
+          defaultReserve(0.8, 0.85, undefined),
         ],
         eModes: [],
         liquidators: {
