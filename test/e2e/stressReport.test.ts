@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 
 const chromiumPath = "/usr/bin/chromium";
@@ -23,40 +23,54 @@ afterAll(() => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
 });
 
+/**
+ * Runs `deleverage COMMAND ... --workers 2 --out TEMP`, copies the page `report` it wrote into
+ * test-output (kept for a look after the run) and returns that copy's path.
+ */
+async function writeReport(prefix: string, report: string, command: string[]): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), prefix));
+  directories.push(out);
+  await execute(
+    process.execPath,
+    [join(root, "bin/deleverage.js"), ...command, "--workers", "2", "--out", out],
+    { cwd: root },
+  );
+  mkdirSync(outputDirectory, { recursive: true });
+  const file = join(outputDirectory, report);
+  copyFileSync(join(out, report), file);
+  return file;
+}
+
+/** Headless Chromium with the network off; the caller closes the context. */
+async function offlineChromium(): Promise<{ context: BrowserContext; page: Page }> {
+  const userDataDirectory = mkdtempSync(join(tmpdir(), "deleverage-chromium-"));
+  directories.push(userDataDirectory);
+  const context = await chromium.launchPersistentContext(userDataDirectory, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    viewport: { width: 1280, height: 900 },
+  });
+  await context.setOffline(true);
+  return { context, page: context.pages()[0] ?? (await context.newPage()) };
+}
+
+async function screenshot(page: Page, fileName: string): Promise<void> {
+  const path = join(outputDirectory, fileName);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot: ${path}`);
+}
+
 describe.skipIf(!available)("stress-report.html in Chromium", () => {
   it("draws every histogram and exceedance curve offline at a readable size", async () => {
-    const out = mkdtempSync(join(tmpdir(), "deleverage-stress-e2e-"));
-    directories.push(out);
-    await execute(
-      process.execPath,
-      [
-        join(root, "bin/deleverage.js"),
-        "stress",
-        join(root, "test/runner/fixtures/small-stress.yaml"),
-        "--runs",
-        "60",
-        "--workers",
-        "2",
-        "--out",
-        out,
-      ],
-      { cwd: root },
-    );
-    mkdirSync(outputDirectory, { recursive: true });
-    const file = join(outputDirectory, "stress-report.html");
-    copyFileSync(join(out, "stress-report.html"), file);
-
-    const userDataDirectory = mkdtempSync(join(tmpdir(), "deleverage-chromium-"));
-    directories.push(userDataDirectory);
-    const context = await chromium.launchPersistentContext(userDataDirectory, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-      viewport: { width: 1280, height: 900 },
-    });
+    const file = await writeReport("deleverage-stress-e2e-", "stress-report.html", [
+      "stress",
+      join(root, "test/runner/fixtures/small-stress.yaml"),
+      "--runs",
+      "60",
+    ]);
+    const { context, page } = await offlineChromium();
     try {
-      await context.setOffline(true);
-      const page = context.pages()[0] ?? (await context.newPage());
       const requests: string[] = [];
       page.on("request", (request) => {
         if (!request.url().startsWith("file:")) requests.push(request.url());
@@ -87,53 +101,27 @@ describe.skipIf(!available)("stress-report.html in Chromium", () => {
       }
       expect(layout.sideways).toBe(false);
       expect(requests).toEqual([]);
-      const screenshot = join(outputDirectory, "stress-report.png");
-      await page.screenshot({ path: screenshot, fullPage: true });
-      console.log(`screenshot: ${screenshot}`);
+      await screenshot(page, "stress-report.png");
     } finally {
       await context.close();
     }
   });
 
   it("draws the sweep frontier of recommend with every point, its interval and the limit", async () => {
-    const out = mkdtempSync(join(tmpdir(), "deleverage-recommend-e2e-"));
-    directories.push(out);
-    await execute(
-      process.execPath,
-      [
-        join(root, "bin/deleverage.js"),
-        "recommend",
-        join(root, "test/runner/fixtures/small-stress.yaml"),
-        "--sweep",
-        "exchange.insuranceFund=1000,3000,10000,20000,40000",
-        "--target",
-        "P(insuranceFundExhausted) < 0.2",
-        "--minimize",
-        "exchange.insuranceFund",
-        "--runs",
-        "20",
-        "--workers",
-        "2",
-        "--out",
-        out,
-      ],
-      { cwd: root },
-    );
-    mkdirSync(outputDirectory, { recursive: true });
-    const file = join(outputDirectory, "recommend-report.html");
-    copyFileSync(join(out, "recommend-report.html"), file);
-
-    const userDataDirectory = mkdtempSync(join(tmpdir(), "deleverage-chromium-"));
-    directories.push(userDataDirectory);
-    const context = await chromium.launchPersistentContext(userDataDirectory, {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-      viewport: { width: 1280, height: 900 },
-    });
+    const file = await writeReport("deleverage-recommend-e2e-", "recommend-report.html", [
+      "recommend",
+      join(root, "test/runner/fixtures/small-stress.yaml"),
+      "--sweep",
+      "exchange.insuranceFund=1000,3000,10000,20000,40000",
+      "--target",
+      "P(insuranceFundExhausted) < 0.2",
+      "--minimize",
+      "exchange.insuranceFund",
+      "--runs",
+      "20",
+    ]);
+    const { context, page } = await offlineChromium();
     try {
-      await context.setOffline(true);
-      const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(`file://${file}`);
       const frontier = await page.evaluate(() => {
         const svg = document.querySelector("figure.frontier svg");
@@ -185,9 +173,7 @@ describe.skipIf(!available)("stress-report.html in Chromium", () => {
       expect(frontier.points.filter((point) => point.frontier)).toHaveLength(1);
       expect(frontier.limitWidth).toBeGreaterThan(400);
       expect(frontier.recommended).toBe(true);
-      const screenshot = join(outputDirectory, "recommend-report.png");
-      await page.screenshot({ path: screenshot, fullPage: true });
-      console.log(`screenshot: ${screenshot}`);
+      await screenshot(page, "recommend-report.png");
     } finally {
       await context.close();
     }
