@@ -45,7 +45,7 @@ import {
   worstPoint,
 } from "../runner/sweepSummary.ts";
 import { describeValue, UsageError } from "../scenario/errors.ts";
-import type { LoadedScenario } from "../scenario/load.ts";
+import { type LoadedScenario, loadAnyScenario } from "../scenario/load.ts";
 import { writeOutputs } from "./outputs.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 import { OutputWriteError, reportStoreFailure } from "./storeFailure.ts";
@@ -234,7 +234,14 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
       : positiveInteger("--workers", options.workers);
   const shardSize = positiveInteger("--shard-size", options.shardSize);
   const queueUrl = options.queue === undefined ? undefined : queueUrlOption(options.queue);
-  const loaded = await loadFromOptions(source, options);
+  const any = await loadFromOptions(source, options, loadAnyScenario);
+  if (any.model === "lending") {
+    const { stressLending } = await import("./stressLending.ts");
+    await stressLending(any, options, { runs, workers, shardSize });
+    return;
+  }
+  // Other models are refused with the perp loader's own message (located at `model`).
+  const loaded = any.model === "perp" ? any : await loadFromOptions(source, options);
   const definition = sweepOf(loaded, options);
   if (definition !== undefined) {
     if (queueUrl !== undefined) {
@@ -402,6 +409,43 @@ export async function prepareSweep(
 }
 
 /**
+ * What a sweep of `stress` or `recommend` works with: --out prepared, the results store in it,
+ * SIGINT/SIGTERM handling, the start time and the runner of the sweep's points.
+ */
+export async function openSweep(
+  options: BatchCommandOptions,
+  loaded: LoadedScenario,
+  sweep: { points: LoadedSweepPoint[]; sweepId: string },
+  settings: { workers: number; shardSize: number },
+  onProgress: (finishedRuns: number, totalRuns: number) => void,
+): Promise<{
+  out: string;
+  seed: number;
+  store: ResultsStore;
+  signals: ReturnType<typeof interruptions>;
+  started: number;
+  runner: SweepRunner;
+}> {
+  const out = resolve(options.out);
+  prepareOutput(out);
+  const seed = loaded.scenario.seed;
+  const store = await ResultsStore.open(join(out, resultsDatabaseName));
+  const signals = interruptions();
+  const started = performance.now();
+  const runner = new SweepRunner({
+    ...sweep,
+    seed,
+    store,
+    workers: settings.workers,
+    shardSize: settings.shardSize,
+    version: packageVersion(),
+    signal: signals.signal,
+    onProgress,
+  });
+  return { out, seed, store, signals, started, runner };
+}
+
+/**
  * SIGINT/SIGTERM stop scheduling runs (a second one exits at once); `exitCode` is 130 or 143
  * for the signal received.
  */
@@ -487,28 +531,18 @@ async function stressSweep(
   settings: { runs: number; workers: number; shardSize: number },
 ): Promise<void> {
   const { points, sweepId } = await prepareSweep(source, options, loaded, definition);
-  const out = resolve(options.out);
-  prepareOutput(out);
-  const seed = loaded.scenario.seed;
-  const store = await ResultsStore.open(join(out, resultsDatabaseName));
-  const signals = interruptions();
-  const started = performance.now();
   const total = points.length * settings.runs;
   const progress = progressReporter(`sweep ${sweepId}`, total);
+  const { out, seed, store, signals, started, runner } = await openSweep(
+    options,
+    loaded,
+    { points, sweepId },
+    settings,
+    progress.update,
+  );
   process.stderr.write(
     `stress: sweep ${sweepId}: ${formatCount(points.length)} points × ${plural(settings.runs, "run")}\n`,
   );
-  const runner = new SweepRunner({
-    points,
-    sweepId,
-    seed,
-    store,
-    workers: settings.workers,
-    shardSize: settings.shardSize,
-    version: packageVersion(),
-    signal: signals.signal,
-    onProgress: progress.update,
-  });
   try {
     const outcome = await runner.runStage(
       points.map((point) => ({ pointIndex: point.index, firstRun: 0, runs: settings.runs })),

@@ -194,21 +194,29 @@ function sortedFiniteColumn(runs: readonly StoredRun[], field: DistributionField
 /** Chart data of every metric, over the finished runs. */
 export function stressChartData(runs: readonly StoredRun[]): StressMetricData[] {
   const finished = runs.filter((run) => run.metrics !== null).length;
-  return stressMetrics.map((metric) => {
-    const sorted = sortedFiniteColumn(runs, metric.field);
-    let zeros = 0;
-    for (const value of sorted) if (value === 0) zeros++;
-    return {
-      ...metric,
-      count: sorted.length,
-      missing: finished - sorted.length,
-      min: sorted.length === 0 ? Number.NaN : sorted[0],
-      max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1],
-      p95: quantileOfSorted(sorted, 0.95),
-      p99: quantileOfSorted(sorted, 0.99),
-      zeros,
-      histogram: histogram(sorted),
-      exceedance: metric.tail ? exceedance(sorted) : null,
-    };
-  });
+  return stressMetrics.map((metric) =>
+    chartDataOfSorted(metric, sortedFiniteColumn(runs, metric.field), finished),
+  );
+}
+
+/** Chart data of one metric from its finite values sorted ascending, over `finished` runs. */
+export function chartDataOfSorted<Metric extends Omit<StressMetric, "field">>(
+  metric: Metric,
+  sorted: Float64Array,
+  finished: number,
+): Metric & Omit<StressMetricData, keyof StressMetric> {
+  let zeros = 0;
+  for (const value of sorted) if (value === 0) zeros++;
+  return {
+    ...metric,
+    count: sorted.length,
+    missing: finished - sorted.length,
+    min: sorted.length === 0 ? Number.NaN : sorted[0],
+    max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1],
+    p95: quantileOfSorted(sorted, 0.95),
+    p99: quantileOfSorted(sorted, 0.99),
+    zeros,
+    histogram: histogram(sorted),
+    exceedance: metric.tail ? exceedance(sorted) : null,
+  };
 }

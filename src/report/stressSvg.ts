@@ -102,7 +102,10 @@ export function noteSvg(title: string, subtitle: string, note: string): string {
 }
 
 /** Why a metric has no distribution to draw, or null when it has one. */
-export function flatMetricNote(metric: StressMetricData): string | null {
+/** What a metric's charts read: everything but the stored field it came from. */
+export type ChartMetric = Omit<StressMetricData, "field">;
+
+export function flatMetricNote(metric: ChartMetric): string | null {
   if (metric.count === 0) return "No finished run has a value for this metric.";
   if (metric.min === metric.max) {
     return `Every run gave ${formatMetric(metric.unit, metric.min)}: there is no spread to draw.`;
@@ -140,7 +143,7 @@ function xAxis(
 }
 
 /** Dashed vertical lines at the 95th and 99th percentiles, labelled at the top of the plot. */
-function percentileMarkers(metric: StressMetricData, x: (value: number) => number): string {
+function percentileMarkers(metric: ChartMetric, x: (value: number) => number): string {
   const parts: string[] = [];
   const markers = [
     { name: "p95", value: metric.p95, color: colors.p95, row: 0 },
@@ -169,7 +172,7 @@ export function frame(): string {
 }
 
 /** How many runs fell in each range of the metric, with the p95 and p99 of a risk metric marked. */
-export function histogramSvg(metric: StressMetricData, subtitle: string): string {
+export function histogramSvg(metric: ChartMetric, subtitle: string): string {
   const title = `${metric.title}: distribution`;
   const note = flatMetricNote(metric);
   if (note !== null) return noteSvg(title, subtitle, note);
@@ -213,7 +216,7 @@ export function histogramSvg(metric: StressMetricData, subtitle: string): string
  * P(metric > x) against x on a log scale, down to one run's share: the tail where a committee
  * reads "1 in 100" is as tall as the body.
  */
-export function exceedanceSvg(metric: StressMetricData, subtitle: string): string {
+export function exceedanceSvg(metric: ChartMetric, subtitle: string): string {
   const title = `${metric.title}: P(value > x)`;
   const note = flatMetricNote(metric);
   if (note !== null || metric.exceedance === null) {

@@ -5,6 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { EngineScenario } from "../engine/config.ts";
+import type { LendingEngineScenario } from "../engine/lending/run.ts";
+import type { LendingRunRecord } from "./lendingRecord.ts";
 import { RunPool } from "./pool.ts";
 import type { RunRecord } from "./runRecord.ts";
 import type { BatchInfo, ResultsStore } from "./store.ts";
@@ -41,7 +43,8 @@ export interface RunSource {
 }
 
 export interface BatchOptions {
-  scenario: EngineScenario;
+  /** A perp scenario, or a `model: lending` one (its runs are stored per venue). */
+  scenario: EngineScenario | { lending: LendingEngineScenario };
   /** A pool the caller owns and keeps open across batches; without it the batch starts its own. */
   pool?: RunSource;
   /** As recorded in the store (see ResultsStore.registerBatch). */
@@ -107,7 +110,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     writes = writes.then(async () => {
       if (failure !== undefined) return;
       try {
-        await store.writeShard(batch, shardIndex, records);
+        if ("lending" in options.scenario) {
+          await store.writeLendingShard(batch, shardIndex, records as LendingRunRecord[]);
+        } else await store.writeShard(batch, shardIndex, records);
         storedRuns += records.length;
       } catch (error) {
         failure = error;

@@ -20,6 +20,7 @@
  */
 import { Queue } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
+import type { EngineScenario } from "../engine/config.ts";
 import { type BatchOptions, type BatchOutcome, shardCount, shardRuns } from "./batch.ts";
 import { QueueError } from "./distributedBasics.ts";
 import { decodeRecords, encodeScenario, type ShardJobData } from "./distributedWire.ts";
@@ -96,7 +97,9 @@ export async function assertQueueReachable(url: string): Promise<void> {
   (await connectRedis(url)).disconnect();
 }
 
-export interface DistributedBatchOptions extends Omit<BatchOptions, "workers"> {
+export interface DistributedBatchOptions extends Omit<BatchOptions, "workers" | "scenario"> {
+  /** Queue workers run perp scenarios only. */
+  scenario: EngineScenario;
   queueUrl: string;
   /** Called once the shards are queued, with how many were added now (others existed). */
   onQueued?: (queuedShards: number, pendingShards: number) => void;

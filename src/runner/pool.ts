@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import type { EngineScenario } from "../engine/config.ts";
+import type { LendingEngineScenario } from "../engine/lending/run.ts";
 import type { RunRecord } from "./runRecord.ts";
 import type { BatchWorkerData, RunTask } from "./worker.ts";
 
@@ -30,10 +31,16 @@ export class RunPool {
   private readonly pool: Piscina<RunTask, RunRecord>;
   private destroyed: Promise<void> | undefined;
 
-  constructor(scenario: EngineScenario | readonly EngineScenario[], seed: number, workers: number) {
+  constructor(
+    scenario: EngineScenario | readonly EngineScenario[] | { lending: LendingEngineScenario },
+    seed: number,
+    workers: number,
+  ) {
     const workerData: BatchWorkerData = Array.isArray(scenario)
       ? { scenario: scenario[0], points: scenario, seed }
-      : { scenario: scenario as EngineScenario, seed };
+      : "lending" in scenario
+        ? { lending: scenario.lending, seed }
+        : { scenario: scenario as EngineScenario, seed };
     this.pool = new Piscina({
       filename: new URL("./worker.ts", import.meta.url).href,
       minThreads: workers,

@@ -21,6 +21,11 @@ import {
   type JS,
 } from "@duckdb/node-api";
 import {
+  type LendingRunRecord,
+  type LendingVenueMetrics,
+  lendingVenueFields,
+} from "./lendingRecord.ts";
+import {
   amountFields,
   countFields,
   derivedFields,
@@ -109,6 +114,12 @@ const schema = [
   `CREATE TABLE IF NOT EXISTS sweepPoints (
     sweepId VARCHAR NOT NULL, pointIndex INTEGER NOT NULL, batchId VARCHAR NOT NULL,
     parameters VARCHAR NOT NULL, PRIMARY KEY (sweepId, pointIndex, batchId))`,
+  // Per venue figures of `model: lending` runs; their rows in `runs` carry status and error only.
+  `CREATE TABLE IF NOT EXISTS lendingVenueRuns (
+    batchId VARCHAR NOT NULL, runIndex INTEGER NOT NULL, venueIndex INTEGER NOT NULL,
+    venue VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    ${lendingVenueFields.map((field) => `${field} DOUBLE`).join(", ")},
+    PRIMARY KEY (batchId, runIndex, venueIndex))`,
   `CREATE TABLE IF NOT EXISTS shards (
     batchId VARCHAR NOT NULL, shardIndex INTEGER NOT NULL, firstRun INTEGER NOT NULL,
     lastRun INTEGER NOT NULL, runsFile VARCHAR NOT NULL, timeseriesFile VARCHAR NOT NULL,
@@ -287,6 +298,95 @@ export class ResultsStore {
   }
 
   /**
+   * Stores one shard of a lending batch: its runs' status rows and every venue's figures, all or
+   * nothing, as `writeShard` does for perp runs. Its Parquet runs file holds the status rows;
+   * the venue figures are in the `lendingVenueRuns` table.
+   */
+  async writeLendingShard(
+    batch: BatchInfo,
+    shardIndex: number,
+    records: readonly LendingRunRecord[],
+  ): Promise<void> {
+    const sorted = [...records].sort((first, second) => first.runIndex - second.runIndex);
+    const firstRun = sorted[0].runIndex;
+    const lastRun = sorted[sorted.length - 1].runIndex;
+    const files = shardFileNames(batch.batchId, shardIndex);
+    const where = `shard ${shardIndex} (runs ${firstRun}–${lastRun})`;
+    try {
+      await this.connection.run("DELETE FROM shardRuns");
+      await this.connection.run("DELETE FROM shardTimeseries");
+      await this.appendRuns(batch, sorted);
+      await this.exportShard(
+        files,
+        "SELECT * FROM shardRuns",
+        `SELECT ${sqlString(batch.batchId)} AS batchId, * FROM shardTimeseries`,
+      );
+    } catch (error) {
+      throw new StoreError(
+        `cannot write ${where} under ${this.directory}: ${messageOf(error)}. ${resumeHint}`,
+      );
+    }
+    const placeholders = Array.from(
+      { length: 5 + lendingVenueFields.length },
+      (_, index) => `$${index + 1}`,
+    ).join(", ");
+    try {
+      await this.connection.run("BEGIN TRANSACTION");
+      await this.connection.run("INSERT INTO runs SELECT * FROM shardRuns");
+      for (const record of sorted) {
+        if (record.status !== "ok") continue;
+        for (const [venueIndex, venue] of record.venues.entries()) {
+          await this.connection.run(`INSERT INTO lendingVenueRuns VALUES (${placeholders})`, [
+            batch.batchId,
+            record.runIndex,
+            venueIndex,
+            venue.name,
+            venue.kind,
+            ...lendingVenueFields.map((field) => venue[field]),
+          ]);
+        }
+      }
+      await this.connection.run("INSERT INTO shards VALUES ($1, $2, $3, $4, $5, $6)", [
+        batch.batchId,
+        shardIndex,
+        firstRun,
+        lastRun,
+        files.runsFile,
+        files.timeseriesFile,
+      ]);
+      await this.connection.run("COMMIT");
+    } catch (error) {
+      await this.connection.run("ROLLBACK").catch(() => {
+        // The failed statement may have ended the transaction already; nothing is committed.
+      });
+      throw new StoreError(
+        `cannot store ${where} in ${this.path}: ${messageOf(error)}. ${resumeHint}`,
+      );
+    }
+    this.publishShard(files);
+  }
+
+  /** Every venue's figures of every stored run of a lending batch, by run then venue. */
+  async lendingVenueRuns(
+    batchId: string,
+  ): Promise<({ runIndex: number; venueIndex: number } & LendingVenueMetrics)[]> {
+    const rows = await this.rows(
+      "SELECT * FROM lendingVenueRuns WHERE batchId = $1 ORDER BY runIndex, venueIndex",
+      [batchId],
+    );
+    return rows.map((row) => {
+      const metrics = {
+        runIndex: toNumber(row.runIndex),
+        venueIndex: toNumber(row.venueIndex),
+        name: String(row.venue),
+        kind: String(row.kind),
+      } as { runIndex: number; venueIndex: number } & LendingVenueMetrics;
+      for (const field of lendingVenueFields) metrics[field] = toNumber(row[field]);
+      return metrics;
+    });
+  }
+
+  /**
    * Stores one shard: its runs (finished or failed) and the series of the finished ones, all or
    * nothing. `records` must be exactly the shard's runs.
    */
@@ -342,7 +442,10 @@ export class ResultsStore {
     this.publishShard(files);
   }
 
-  private async appendRuns(batch: BatchInfo, records: readonly RunRecord[]): Promise<void> {
+  private async appendRuns(
+    batch: BatchInfo,
+    records: readonly (RunRecord | LendingRunRecord)[],
+  ): Promise<void> {
     const appender = await this.connection.createAppender("shardRuns");
     const seed = BigInt(batch.seed);
     for (const record of records) {
@@ -354,6 +457,9 @@ export class ResultsStore {
         appender.appendVarchar(record.error);
         const nullColumns = metricColumns.length;
         for (let column = 0; column < nullColumns; column++) appender.appendNull();
+      } else if ("venues" in record) {
+        // A lending run's figures are per venue, in lendingVenueRuns.
+        for (let column = 0; column <= metricColumns.length; column++) appender.appendNull();
       } else {
         appender.appendNull();
         appendMetrics(appender, record.metrics);

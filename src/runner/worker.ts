@@ -5,12 +5,17 @@
  */
 import { move, transferableSymbol, valueSymbol, workerData } from "piscina";
 import type { EngineScenario } from "../engine/config.ts";
+import type { LendingEngineScenario } from "../engine/lending/run.ts";
+import { simulateLendingRun } from "./lendingRecord.ts";
 import { type RunRecord, seriesColumns, simulateRun } from "./runRecord.ts";
 
 export interface BatchWorkerData {
-  scenario: EngineScenario;
+  /** The batch's perp scenario; absent for a lending batch. */
+  scenario?: EngineScenario;
   /** A sweep's point scenarios; tasks then name the point. */
   points?: readonly EngineScenario[];
+  /** A `model: lending` batch: tasks are run indexes of this scenario. */
+  lending?: LendingEngineScenario;
   seed: number;
 }
 
@@ -20,6 +25,10 @@ export type RunTask = number | readonly [number, number];
 const batch = workerData as BatchWorkerData;
 
 export default function runTask(task: RunTask): RunRecord | object {
+  // A lending record is a few numbers per venue: it is copied, there is nothing to move.
+  if (batch.lending !== undefined && typeof task === "number") {
+    return simulateLendingRun(batch.lending, batch.seed, task);
+  }
   if (typeof task !== "number" && batch.points?.[task[0]] === undefined) {
     throw new RangeError(`sweep point ${task[0]} is not among this pool's scenarios`);
   }

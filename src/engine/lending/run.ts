@@ -177,12 +177,11 @@ export function runLending(
   scenario: LendingEngineScenario,
   options: LendingRunOptions,
 ): LendingRun {
-  const heatmaps = lendingHeatmaps(
-    scenario,
-    options.seed,
-    options.runIndex,
-    options.heatmapMultiples,
-  );
+  // No multiples, no heatmap: a batch run skips building the world a second time for it.
+  const heatmaps =
+    options.heatmapMultiples?.length === 0
+      ? []
+      : lendingHeatmaps(scenario, options.seed, options.runIndex, options.heatmapMultiples);
   const { world, venues } = buildLendingWorld(scenario, options.seed, options.runIndex);
   const result = world.run(options.onStep);
   return {
