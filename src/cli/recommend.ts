@@ -8,7 +8,7 @@
  * Exit codes as `stress`: 0 done (with or without a feasible point), 1 runs failed or the store
  * failed, 2 invalid input before any run, 130/143 interrupted (stored runs are kept).
  */
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { formatCount, formatPercent } from "../report/format.ts";
 import { costChartData, recommendChartData } from "../report/frontier.ts";
 import { stressReportHtml } from "../report/stressHtml.ts";
@@ -18,19 +18,16 @@ import type { Objective } from "../runner/pareto.ts";
 import { defaultWorkerCount } from "../runner/pool.ts";
 import { feasibilityRule, type RecommendResult, recommend, tieRule } from "../runner/recommend.ts";
 import { parseTarget } from "../runner/recommendTarget.ts";
-import { ResultsStore } from "../runner/store.ts";
 import { summarizeBatch } from "../runner/stressSummary.ts";
 import { numberAt, pointLabel } from "../runner/sweep.ts";
-import { SweepRunner } from "../runner/sweepRun.ts";
 import { commonRandomNumbersNote, describeParameter } from "../runner/sweepSummary.ts";
 import { describeValue, UsageError } from "../scenario/errors.ts";
 import { loadFromOptions } from "./scenarioOptions.ts";
 import { reportStoreFailure } from "./storeFailure.ts";
 import {
   type BatchCommandOptions,
-  interruptions,
+  openSweep,
   positiveInteger,
-  prepareOutput,
   prepareSweep,
   progressReporter,
   resultsDatabaseName,
@@ -109,27 +106,17 @@ async function recommendRun(source: string, options: RecommendCommandOptions): P
       }),
     );
   }
-  const out = resolve(options.out);
-  prepareOutput(out);
-  const seed = loaded.scenario.seed;
-  const store = await ResultsStore.open(join(out, resultsDatabaseName));
-  const signals = interruptions();
-  const started = performance.now();
   let progress: ReturnType<typeof progressReporter> | undefined;
-  const runner = new SweepRunner({
-    points,
-    sweepId,
-    seed,
-    store,
-    workers,
-    shardSize,
-    version: packageVersion(),
-    signal: signals.signal,
-    onProgress: (finished, total) => {
+  const { out, seed, store, signals, started, runner } = await openSweep(
+    options,
+    loaded,
+    { points, sweepId },
+    { workers, shardSize },
+    (finished, total) => {
       progress ??= progressReporter(`sweep ${sweepId}`, total, "recommend");
       progress.update(finished);
     },
-  });
+  );
   try {
     process.stderr.write(
       `recommend: sweep ${sweepId}: ${formatCount(points.length)} points, ${formatCount(runs)} runs each to start, up to ${formatCount(maxRuns)} where the verdict is open\n`,
