@@ -39,7 +39,7 @@ export function shardRuns(
 
 /** Computes one run; a pool shared by several batches (a sweep's points) is one per point. */
 export interface RunSource {
-  run(runIndex: number): Promise<RunRecord>;
+  run(runIndex: number): Promise<RunRecord | LendingRunRecord>;
 }
 
 export interface BatchOptions {
@@ -88,7 +88,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const ownPool =
     options.pool === undefined ? new RunPool(options.scenario, batch.seed, workers) : undefined;
   const pool: RunSource = options.pool ?? (ownPool as RunPool);
-  const completed = new Map<number, RunRecord[]>();
+  const completed = new Map<number, (RunRecord | LendingRunRecord)[]>();
   let storedRuns = 0;
   let failure: unknown;
   let stopped = false;
@@ -97,7 +97,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     stopped = true;
   };
 
-  const accept = (record: RunRecord): void => {
+  const accept = (record: RunRecord | LendingRunRecord): void => {
     finishedRuns++;
     options.onProgress?.(finishedRuns, batch.runs);
     const shardIndex = Math.floor((record.runIndex - (batch.firstRun ?? 0)) / batch.shardSize);
@@ -110,9 +110,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     writes = writes.then(async () => {
       if (failure !== undefined) return;
       try {
-        if ("lending" in options.scenario) {
-          await store.writeLendingShard(batch, shardIndex, records as LendingRunRecord[]);
-        } else await store.writeShard(batch, shardIndex, records);
+        await store.writeShard(batch, shardIndex, records);
         storedRuns += records.length;
       } catch (error) {
         failure = error;
@@ -125,7 +123,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const lane = async (): Promise<void> => {
     while (!stopped && next < pendingRuns.length) {
       const runIndex = pendingRuns[next++];
-      let record: RunRecord;
+      let record: RunRecord | LendingRunRecord;
       try {
         record = await pool.run(runIndex);
       } catch (error) {

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import type { EngineScenario } from "../engine/config.ts";
 import type { LendingEngineScenario } from "../engine/lending/run.ts";
+import type { LendingRunRecord } from "./lendingRecord.ts";
 import type { RunRecord } from "./runRecord.ts";
 import type { BatchWorkerData, RunTask } from "./worker.ts";
 
@@ -55,7 +56,8 @@ export class RunPool {
     });
   }
 
-  run(runIndex: number): Promise<RunRecord> {
+  /** Run `runIndex` of the batch's scenario: a lending record for a lending batch. */
+  run(runIndex: number): Promise<RunRecord | LendingRunRecord> {
     return this.pool.run(runIndex);
   }
 

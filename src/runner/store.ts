@@ -297,75 +297,6 @@ export class ResultsStore {
     return new Set(rows.map((row) => toNumber(row.shardIndex)));
   }
 
-  /**
-   * Stores one shard of a lending batch: its runs' status rows and every venue's figures, all or
-   * nothing, as `writeShard` does for perp runs. Its Parquet runs file holds the status rows;
-   * the venue figures are in the `lendingVenueRuns` table.
-   */
-  async writeLendingShard(
-    batch: BatchInfo,
-    shardIndex: number,
-    records: readonly LendingRunRecord[],
-  ): Promise<void> {
-    const sorted = [...records].sort((first, second) => first.runIndex - second.runIndex);
-    const firstRun = sorted[0].runIndex;
-    const lastRun = sorted[sorted.length - 1].runIndex;
-    const files = shardFileNames(batch.batchId, shardIndex);
-    const where = `shard ${shardIndex} (runs ${firstRun}–${lastRun})`;
-    try {
-      await this.connection.run("DELETE FROM shardRuns");
-      await this.connection.run("DELETE FROM shardTimeseries");
-      await this.appendRuns(batch, sorted);
-      await this.exportShard(
-        files,
-        "SELECT * FROM shardRuns",
-        `SELECT ${sqlString(batch.batchId)} AS batchId, * FROM shardTimeseries`,
-      );
-    } catch (error) {
-      throw new StoreError(
-        `cannot write ${where} under ${this.directory}: ${messageOf(error)}. ${resumeHint}`,
-      );
-    }
-    const placeholders = Array.from(
-      { length: 5 + lendingVenueFields.length },
-      (_, index) => `$${index + 1}`,
-    ).join(", ");
-    try {
-      await this.connection.run("BEGIN TRANSACTION");
-      await this.connection.run("INSERT INTO runs SELECT * FROM shardRuns");
-      for (const record of sorted) {
-        if (record.status !== "ok") continue;
-        for (const [venueIndex, venue] of record.venues.entries()) {
-          await this.connection.run(`INSERT INTO lendingVenueRuns VALUES (${placeholders})`, [
-            batch.batchId,
-            record.runIndex,
-            venueIndex,
-            venue.name,
-            venue.kind,
-            ...lendingVenueFields.map((field) => venue[field]),
-          ]);
-        }
-      }
-      await this.connection.run("INSERT INTO shards VALUES ($1, $2, $3, $4, $5, $6)", [
-        batch.batchId,
-        shardIndex,
-        firstRun,
-        lastRun,
-        files.runsFile,
-        files.timeseriesFile,
-      ]);
-      await this.connection.run("COMMIT");
-    } catch (error) {
-      await this.connection.run("ROLLBACK").catch(() => {
-        // The failed statement may have ended the transaction already; nothing is committed.
-      });
-      throw new StoreError(
-        `cannot store ${where} in ${this.path}: ${messageOf(error)}. ${resumeHint}`,
-      );
-    }
-    this.publishShard(files);
-  }
-
   /** Every venue's figures of every stored run of a lending batch, by run then venue. */
   async lendingVenueRuns(
     batchId: string,
@@ -388,12 +319,14 @@ export class ResultsStore {
 
   /**
    * Stores one shard: its runs (finished or failed) and the series of the finished ones, all or
-   * nothing. `records` must be exactly the shard's runs.
+   * nothing. `records` must be exactly the shard's runs. A lending run has no series: its
+   * figures go to `lendingVenueRuns`, one row per venue, in the same transaction (its Parquet
+   * runs file holds the status rows only).
    */
   async writeShard(
     batch: BatchInfo,
     shardIndex: number,
-    records: readonly RunRecord[],
+    records: readonly (RunRecord | LendingRunRecord)[],
   ): Promise<void> {
     const sorted = [...records].sort((first, second) => first.runIndex - second.runIndex);
     const firstRun = sorted[0].runIndex;
@@ -422,6 +355,7 @@ export class ResultsStore {
       await this.connection.run(
         `INSERT INTO timeseries SELECT ${sqlString(batch.batchId)}, * FROM shardTimeseries`,
       );
+      await this.insertLendingVenues(batch, sorted);
       await this.connection.run("INSERT INTO shards VALUES ($1, $2, $3, $4, $5, $6)", [
         batch.batchId,
         shardIndex,
@@ -440,6 +374,29 @@ export class ResultsStore {
       );
     }
     this.publishShard(files);
+  }
+
+  private async insertLendingVenues(
+    batch: BatchInfo,
+    records: readonly (RunRecord | LendingRunRecord)[],
+  ): Promise<void> {
+    const placeholders = Array.from(
+      { length: 5 + lendingVenueFields.length },
+      (_, index) => `$${index + 1}`,
+    ).join(", ");
+    for (const record of records) {
+      if (record.status !== "ok" || !("venues" in record)) continue;
+      for (const [venueIndex, venue] of record.venues.entries()) {
+        await this.connection.run(`INSERT INTO lendingVenueRuns VALUES (${placeholders})`, [
+          batch.batchId,
+          record.runIndex,
+          venueIndex,
+          venue.name,
+          venue.kind,
+          ...lendingVenueFields.map((field) => venue[field]),
+        ]);
+      }
+    }
   }
 
   private async appendRuns(
@@ -474,7 +431,7 @@ export class ResultsStore {
    * Series go in as whole data chunks filled column by column: a hundred runs of a thousand
    * steps are 100,000 rows, and per-value appender calls would cost twice as much.
    */
-  private async appendSeries(records: readonly RunRecord[]): Promise<void> {
+  private async appendSeries(records: readonly (RunRecord | LendingRunRecord)[]): Promise<void> {
     const appender = await this.connection.createAppender("shardTimeseries");
     const types = [INTEGER, INTEGER, ...seriesColumns.map(() => DOUBLE)];
     let chunk = DuckDBDataChunk.create(types, chunkRows);
@@ -489,7 +446,7 @@ export class ResultsStore {
       filled = 0;
     };
     for (const record of records) {
-      if (record.status === "failed") continue;
+      if (record.status === "failed" || !("series" in record)) continue;
       const columns = seriesColumns.map((column) => record.series[column]);
       const rowCount = columns[0].length;
       for (let step = 0; step < rowCount; step++) {
