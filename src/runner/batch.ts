@@ -87,7 +87,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const workers = Math.max(1, Math.min(options.workers, pendingRuns.length));
   const ownPool =
     options.pool === undefined ? new RunPool(options.scenario, batch.seed, workers) : undefined;
-  const pool: RunSource = options.pool ?? (ownPool as RunPool);
+  const lendingPool = ownPool !== undefined && "lending" in options.scenario;
+  const pool: RunSource =
+    options.pool ??
+    (lendingPool
+      ? { run: (runIndex) => (ownPool as RunPool).runLending(runIndex) }
+      : (ownPool as RunPool));
   const completed = new Map<number, (RunRecord | LendingRunRecord)[]>();
   let storedRuns = 0;
   let failure: unknown;

@@ -56,9 +56,15 @@ export class RunPool {
     });
   }
 
-  /** Run `runIndex` of the batch's scenario: a lending record for a lending batch. */
-  run(runIndex: number): Promise<RunRecord | LendingRunRecord> {
+  run(runIndex: number): Promise<RunRecord> {
     return this.pool.run(runIndex);
+  }
+
+  /** Run `runIndex` of a pool started with a lending scenario. */
+  runLending(runIndex: number): Promise<LendingRunRecord> {
+    return this.pool.run(runIndex) as Promise<
+      RunRecord | LendingRunRecord
+    > as Promise<LendingRunRecord>;
   }
 
   /** Run `runIndex` of the scenario of sweep point `pointIndex`. */
