@@ -383,6 +383,8 @@ export function lendingReportHtml(summary: LendingSummary, run: LendingRun): str
         ),
       });
     }
+    // A perp venue's positions have margin ratios, not health factors: its histogram is empty.
+    if (venue.kind === "perp") continue;
     const categories = venue.healthFactorStart.counts.map((_, index) => bucketLabel(index));
     sections.push({
       title: `${venue.name}: health factors at the start and the end`,

@@ -177,5 +177,8 @@ describe("deleverage run cross-venue", () => {
     expect(html).toContain("<h2>How the cascade crossed venues</h2>");
     expect(html).toContain("Liquidation volume per step by venue");
     expect(html).toContain("ETH pool");
+    // Health factors are a lending venue's: the perp venue gets no empty histogram.
+    expect(html).toContain("aave: health factors at the start and the end");
+    expect(html).not.toContain("perp: health factors");
   });
 });
