@@ -14,7 +14,7 @@
 import type { LendingVenueField, LendingVenueMetrics } from "./lendingRecord.ts";
 import { type Distribution, distribution, type Proportion, proportion } from "./statistics.ts";
 import type { BatchInfo, StoredRun } from "./store.ts";
-import type { RunFailure } from "./stressSummary.ts";
+import { type BatchHeader, batchHeader, type RunFailure } from "./stressSummary.ts";
 
 export const lendingDistributionFields = [
   "liquidatedCollateralUsd",
@@ -37,17 +37,8 @@ export interface LendingVenueStress {
   distributions: Record<LendingDistributionField, Distribution>;
 }
 
-export interface LendingStressSummary {
+export interface LendingStressSummary extends BatchHeader {
   model: "lending";
-  batchId: string;
-  scenario: string;
-  scenarioHash: string;
-  seed: number;
-  runs: number;
-  completedRuns: number;
-  failedRuns: number;
-  version: string;
-  quantiles: string;
   varies: string;
   venues: LendingVenueStress[];
   failures: RunFailure[];
@@ -88,15 +79,7 @@ export function summarizeLendingBatch(
     });
   return {
     model: "lending",
-    batchId: batch.batchId,
-    scenario: batch.scenarioName,
-    scenarioHash: batch.scenarioHash,
-    seed: batch.seed,
-    runs: batch.runs,
-    completedRuns: completed,
-    failedRuns: failures.length,
-    version: batch.version,
-    quantiles: "linear interpolation between order statistics (type 7, as DuckDB quantile_cont)",
+    ...batchHeader(batch, completed, failures.length),
     varies:
       "the account and position populations and the agents' reactions (the run's random streams); the external price path only when it is a random process, not when it is data",
     venues,

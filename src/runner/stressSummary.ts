@@ -29,17 +29,39 @@ export interface RunFailure {
   error: string;
 }
 
-export interface StressSummary {
+/** What every batch summary starts with, whatever the model. */
+export interface BatchHeader {
   batchId: string;
   scenario: string;
   scenarioHash: string;
   seed: number;
   runs: number;
-  /** Runs that finished; every statistic below is over these. */
+  /** Runs that finished; every statistic of the summary is over these. */
   completedRuns: number;
   failedRuns: number;
   version: string;
   quantiles: string;
+}
+
+export function batchHeader(
+  batch: BatchInfo,
+  completedRuns: number,
+  failedRuns: number,
+): BatchHeader {
+  return {
+    batchId: batch.batchId,
+    scenario: batch.scenarioName,
+    scenarioHash: batch.scenarioHash,
+    seed: batch.seed,
+    runs: batch.runs,
+    completedRuns,
+    failedRuns,
+    version: batch.version,
+    quantiles: "linear interpolation between order statistics (type 7, as DuckDB quantile_cont)",
+  };
+}
+
+export interface StressSummary extends BatchHeader {
   /** 95th percentile of uncovered bad debt (Gauntlet's VaR). */
   valueAtRisk: number;
   /** 95th percentile of liquidated notional (Gauntlet's LaR). */
@@ -70,15 +92,7 @@ export function summarizeBatch(batch: BatchInfo, runs: readonly StoredRun[]): St
   const distributions = {} as Record<DistributionField, Distribution>;
   for (const field of distributionFields) distributions[field] = distribution(columns[field]);
   return {
-    batchId: batch.batchId,
-    scenario: batch.scenarioName,
-    scenarioHash: batch.scenarioHash,
-    seed: batch.seed,
-    runs: batch.runs,
-    completedRuns: completed,
-    failedRuns: failures.length,
-    version: batch.version,
-    quantiles: "linear interpolation between order statistics (type 7, as DuckDB quantile_cont)",
+    ...batchHeader(batch, completed, failures.length),
     valueAtRisk: distributions.uncoveredBadDebt.p95,
     liquidationsAtRisk: distributions.liquidatedNotional.p95,
     insuranceFundExhausted: proportion(exhausted, completed),
