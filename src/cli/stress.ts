@@ -19,7 +19,7 @@ import { packageVersion } from "../report/version.ts";
 import { batchIdOf, runBatch } from "../runner/batch.ts";
 import { defaultWorkerCount } from "../runner/pool.ts";
 import type { Distribution, Proportion } from "../runner/statistics.ts";
-import { ResultsStore, type StoredRun } from "../runner/store.ts";
+import { type BatchInfo, ResultsStore, type StoredRun } from "../runner/store.ts";
 import {
   type DistributionField,
   distributionFields,
@@ -265,27 +265,14 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
   const started = performance.now();
   let progress: ReturnType<typeof progressReporter> | undefined;
   try {
-    const requested = {
-      batchId: batchIdOf(loaded.hash, seed, runs),
-      scenarioName: loaded.scenario.name,
+    const batch = await openBatch(store, out, {
       scenarioHash: loaded.hash,
+      scenarioName: loaded.scenario.name,
       seed,
       runs,
       shardSize,
       steps: loaded.engine.steps,
-      version: packageVersion(),
-    };
-    const batch = await store.registerBatch(requested);
-    if (batch.version !== requested.version) {
-      throw new UsageError(
-        `batch ${batch.batchId} in ${out} was started by deleverage ${batch.version}, this is ${requested.version}; use another --out so results of two versions are not mixed`,
-      );
-    }
-    if (batch.shardSize !== shardSize) {
-      process.stderr.write(
-        `stress: batch ${batch.batchId} keeps the shard size it started with (${batch.shardSize}), not --shard-size ${shardSize}\n`,
-      );
-    }
+    });
     progress = progressReporter(`batch ${batch.batchId}`, runs);
     const batchOptions = {
       scenario: loaded.engine,
@@ -449,6 +436,41 @@ export async function openSweep(
  * SIGINT/SIGTERM stop scheduling runs (a second one exits at once); `exitCode` is 130 or 143
  * for the signal received.
  */
+/**
+ * Registers the batch of (scenario, seed, runs) in the store, or finds it there to resume it. A
+ * batch started by another version is refused, so results of two versions are not mixed.
+ */
+export async function openBatch(
+  store: ResultsStore,
+  out: string,
+  scenario: {
+    scenarioHash: string;
+    scenarioName: string;
+    seed: number;
+    runs: number;
+    shardSize: number;
+    steps: number;
+  },
+): Promise<BatchInfo> {
+  const requested = {
+    batchId: batchIdOf(scenario.scenarioHash, scenario.seed, scenario.runs),
+    ...scenario,
+    version: packageVersion(),
+  };
+  const batch = await store.registerBatch(requested);
+  if (batch.version !== requested.version) {
+    throw new UsageError(
+      `batch ${batch.batchId} in ${out} was started by deleverage ${batch.version}, this is ${requested.version}; use another --out so results of two versions are not mixed`,
+    );
+  }
+  if (batch.shardSize !== scenario.shardSize) {
+    process.stderr.write(
+      `stress: batch ${batch.batchId} keeps the shard size it started with (${batch.shardSize}), not --shard-size ${scenario.shardSize}\n`,
+    );
+  }
+  return batch;
+}
+
 export function interruptions(): {
   signal: AbortSignal;
   exitCode: () => number;

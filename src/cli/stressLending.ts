@@ -7,8 +7,7 @@
 import { join, resolve } from "node:path";
 import { formatCount } from "../report/format.ts";
 import { lendingStressReportHtml, lendingStressText } from "../report/stressLending.ts";
-import { packageVersion } from "../report/version.ts";
-import { batchIdOf, runBatch } from "../runner/batch.ts";
+import { runBatch } from "../runner/batch.ts";
 import { summarizeLendingBatch } from "../runner/lendingStressSummary.ts";
 import { ResultsStore } from "../runner/store.ts";
 import { UsageError } from "../scenario/errors.ts";
@@ -17,6 +16,7 @@ import { writeOutputs } from "./outputs.ts";
 import { OutputWriteError } from "./storeFailure.ts";
 import {
   interruptions,
+  openBatch,
   prepareOutput,
   progressReporter,
   type StressCommandOptions,
@@ -50,22 +50,14 @@ export async function stressLending(
   const interrupted = interruptions();
   let progress: ReturnType<typeof progressReporter> | undefined;
   try {
-    const requested = {
-      batchId: batchIdOf(loaded.hash, seed, runs),
-      scenarioName: loaded.scenario.name,
+    const batch = await openBatch(store, out, {
       scenarioHash: loaded.hash,
+      scenarioName: loaded.scenario.name,
       seed,
       runs,
       shardSize,
       steps: loaded.engine.steps,
-      version: packageVersion(),
-    };
-    const batch = await store.registerBatch(requested);
-    if (batch.version !== requested.version) {
-      throw new UsageError(
-        `batch ${batch.batchId} in ${out} was started by deleverage ${batch.version}, this is ${requested.version}; use another --out`,
-      );
-    }
+    });
     progress = progressReporter(`batch ${batch.batchId}`, runs);
     const outcome = await runBatch({
       scenario: { lending: loaded.engine },
