@@ -119,6 +119,7 @@ export async function runDistributedBatch(options: DistributedBatchOptions): Pro
       if (storedShards.has(shardIndex)) resumedRuns += shardRuns(batch, shardIndex).length;
       else pending.add(shardIndex);
     }
+    await forgetStoredResults(redis, batch.batchId, storedShards);
     let storedRuns = 0;
     options.onProgress?.(resumedRuns, batch.runs);
     if (pending.size === 0 || signal?.aborted) {
@@ -152,11 +153,7 @@ export async function runDistributedBatch(options: DistributedBatchOptions): Pro
         storedRuns += records.length;
         options.onProgress?.(resumedRuns + storedRuns, batch.runs);
         // Deleted only after the commit: a crash before it leaves the result for the next run.
-        await redis
-          .multi()
-          .set(storedKeyOf(jobIdOf(batch.batchId, shardIndex)), "1", "EX", storedMarkerSeconds)
-          .del(keys[index])
-          .exec();
+        await forgetStoredResults(redis, batch.batchId, [shardIndex]);
       }
     };
 
@@ -185,6 +182,25 @@ export async function runDistributedBatch(options: DistributedBatchOptions): Pro
     await queue?.close();
     redis.disconnect();
   }
+}
+
+/**
+ * Marks shards as stored and deletes their results. Called after each shard's commit, and on
+ * resume for every shard the store has, because a coordinator killed between a commit and this
+ * call left the result in Redis (and no marker to stop a stalled duplicate writing another).
+ */
+async function forgetStoredResults(
+  redis: Redis,
+  batchId: string,
+  shards: Iterable<number>,
+): Promise<void> {
+  const jobIds = Array.from(shards, (shardIndex) => jobIdOf(batchId, shardIndex));
+  if (jobIds.length === 0) return;
+  const transaction = redis.multi();
+  for (const jobId of jobIds) {
+    transaction.set(storedKeyOf(jobId), "1", "EX", storedMarkerSeconds).del(resultKeyOf(jobId));
+  }
+  await transaction.exec();
 }
 
 /**

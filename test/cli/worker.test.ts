@@ -5,7 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resultKeyOf, storedKeyOf, writeResultScript } from "../../src/runner/distributed.ts";
+import {
+  jobIdOf,
+  resultKeyOf,
+  storedKeyOf,
+  writeResultScript,
+} from "../../src/runner/distributed.ts";
 import { cliPath, deleverage, repositoryRoot } from "../support/cli.ts";
 import { storeRows } from "../support/store.ts";
 
@@ -206,6 +211,16 @@ describe.skipIf(!redisServer)("deleverage stress --queue with deleverage worker"
       expect(key).toMatch(/^deleverage:shard-stored:/);
       expect(await redis?.ttl(key)).toBeGreaterThan(0);
     }
+
+    // A coordinator killed between a shard's commit and the deletion of its result leaves the
+    // result behind: the next call on the batch forgets the results of every stored shard.
+    const batchId = /resuming batch ([0-9a-f]{16})/.exec(resumed.stderr)?.[1] ?? "";
+    const leftBehind = resultKeyOf(jobIdOf(batchId, 0));
+    await redis?.set(leftBehind, "left behind", "EX", 60);
+    const again = await deleverage(...args, "--out", out, "--queue", queueUrl);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(local.stdout);
+    expect(await redis?.exists(leftBehind)).toBe(0);
 
     survivor.kill("SIGTERM");
     expect(await exited(survivor)).toEqual({ code: 0, signal: null });
