@@ -1,10 +1,11 @@
 import cliProgress from "cli-progress";
 import { decomposePriceFall } from "../engine/metrics/fallDecomposition.ts";
+import type { RunResult } from "../engine/result.ts";
+import { runScenario } from "../engine/sim.ts";
 import { reportChartData } from "../report/chartData.ts";
 import { eventsCsv, timeseriesCsv } from "../report/csv.ts";
 import { reportHtml } from "../report/html.ts";
 import { reportPngCharts } from "../report/png.ts";
-import { type SimulatedRun, simulate } from "../report/simulate.ts";
 import { type Summary, summaryJson, summaryText } from "../report/summary.ts";
 import { packageVersion } from "../report/version.ts";
 import { UsageError } from "../scenario/errors.ts";
@@ -84,9 +85,9 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     return;
   }
   const progress = progressReporter(loaded.engine.steps);
-  let run: SimulatedRun;
+  let result: RunResult;
   try {
-    run = simulate(loaded.engine, {
+    result = runScenario(loaded.engine, {
       seed: loaded.scenario.seed,
       runIndex: Number(options.runIndex),
       onStep: progress.onStep,
@@ -94,7 +95,6 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
   } finally {
     progress.stop();
   }
-  const result = run.result;
   const summary: Summary = {
     ...result.summary,
     seed: loaded.scenario.seed,
@@ -110,7 +110,7 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     );
   }
   const json = summaryJson(summary);
-  const chartData = reportChartData(result, run.positionsAtStart, summary.priceFallDecomposition);
+  const chartData = reportChartData(result, summary.priceFallDecomposition);
   const files: Record<string, string | Uint8Array> = {
     "summary.json": json,
     "timeseries.csv": timeseriesCsv(result),

@@ -19,6 +19,12 @@ export class EventRecorder {
   private notional: Float64Array;
   private amount: Float64Array;
   private insuranceFund: Float64Array;
+  /**
+   * (effective leverage, PnL %) of the winner just before each `adl` event, in event order. A
+   * column of its own so that runs without ADL, or with few closes, do not pay for it per event.
+   */
+  private adlStanding = new Float64Array(0);
+  private adlStandingLength = 0;
 
   /** `expected`: a guess of the event count; a cascade logs about two events per position. */
   constructor(expected: number) {
@@ -64,6 +70,17 @@ export class EventRecorder {
     this.insuranceFund[index] = insuranceFund;
   }
 
+  /** Call right after recording an `adl` event, with that winner's standing before the close. */
+  recordAdlStanding(effectiveLeverage: number, pnlPercent: number): void {
+    if (this.adlStandingLength === this.adlStanding.length) {
+      const next = new Float64Array(Math.max(256, 2 * this.adlStanding.length));
+      next.set(this.adlStanding);
+      this.adlStanding = next;
+    }
+    this.adlStanding[this.adlStandingLength++] = effectiveLeverage;
+    this.adlStanding[this.adlStandingLength++] = pnlPercent;
+  }
+
   private grow(): void {
     this.capacity *= 2;
     const resize = <T extends Int32Array | Uint8Array | Int8Array | Float64Array>(
@@ -101,6 +118,7 @@ export class EventRecorder {
       notional: this.notional.subarray(0, length),
       amount: this.amount.subarray(0, length),
       insuranceFund: this.insuranceFund.subarray(0, length),
+      adlStanding: this.adlStanding.subarray(0, this.adlStandingLength),
       accountName,
     };
   }

@@ -78,6 +78,12 @@ export interface EventLog {
   /** Money moved by the event (fee, deficit, cover, realised PnL), in quote units. */
   amount: Float64Array;
   insuranceFund: Float64Array;
+  /**
+   * The winner's effective leverage and PnL % just before each `adl` event, as pairs in event
+   * order: the k-th `adl` event's are at 2k and 2k + 1 (definitions: src/report/adl.ts). Absent
+   * from hand-built logs, which then have no ADL grid.
+   */
+  adlStanding?: Float64Array;
   /** Account name of a position id; names are made on demand, not stored for every position. */
   accountName: (position: number) => string;
 }

@@ -1235,12 +1235,20 @@ export class Simulation {
     const store = this.store;
     const side = store.side[winner];
     const profit = side * quantity * (price - store.entryPrice[winner]);
+    // The ADL ranking inputs (Binance, "What is Auto-Deleveraging (ADL)") at the close price,
+    // from the wallet as funding and socialised-loss haircuts left it; the report buckets them.
+    const size = store.size[winner];
+    const wallet = store.collateral[winner];
+    const unrealised = side * size * (price - store.entryPrice[winner]);
+    const effectiveLeverage = (size * price) / (wallet + unrealised);
+    const pnlPercent = (100 * unrealised) / wallet;
     store.collateral[winner] += profit;
     this.changeSize(winner, -quantity);
     if (store.size[winner] <= dustFraction * quantity) this.closeDust(winner);
     if (store.size[winner] > 0) this.markForReindex(winner);
     this.totals.adlCount++;
     this.log(code.adl, winner, side, quantity, price, profit);
+    this.events.recordAdlStanding(effectiveLeverage, pnlPercent);
   }
 
   /**

@@ -1,29 +1,12 @@
 /**
  * Who auto-deleveraging hit. The event log says which position was closed, how much, at what
- * price and for what profit; with each position's size, entry and wallet at the start of the run
- * that is enough to replay, close by close, the two numbers ADL rankings are built from:
- * effective leverage and PnL % (Binance's definitions, evaluated at the ADL price).
- *
- * The replay follows ADL closes only. Funding payments and socialised-loss haircuts also change a
- * wallet but are not logged per position, so with those in play the buckets are approximate.
+ * price and for what profit; the engine also records, for each close, the two numbers ADL
+ * rankings are built from, taken from the winner's exact state just before it (size, entry,
+ * wallet after any funding or socialised-loss haircut), at the ADL price:
+ * Binance, "What is Auto-Deleveraging (ADL)": PnL % = unrealised PnL / wallet and effective
+ * leverage = |notional| / (wallet + unrealised PnL), unrealised PnL = side × size × (price − entry).
  */
 import { type EventLog, eventTypes } from "../engine/result.ts";
-import type { PositionStore } from "../engine/venue/positionStore.ts";
-
-export interface PositionsAtStart {
-  size: Float64Array;
-  entryPrice: Float64Array;
-  collateral: Float64Array;
-}
-
-/** A copy of what the replay needs, taken before the first step mutates the store. */
-export function positionsAtStart(store: PositionStore): PositionsAtStart {
-  return {
-    size: store.size.slice(0, store.count),
-    entryPrice: store.entryPrice.slice(0, store.count),
-    collateral: store.collateral.slice(0, store.count),
-  };
-}
 
 /** Upper bounds of the effective-leverage buckets (x); the last bucket is open-ended. */
 export const adlLeverageEdges = [2, 5, 10, 25, 50, 100] as const;
@@ -68,18 +51,13 @@ export interface AdlBreakdown {
   notional: number;
   /** Realised profit of the closed winners: what ADL took from them beyond their entry. */
   profit: number;
-  /** Null when the positions at the start are unknown, so leverage cannot be replayed. */
+  /** Null when the log has no recorded standings (a hand-built log), so nothing to bucket. */
   grid: AdlGrid | null;
   /** The positions closed for the most notional, largest first. */
   topAccounts: AdlAccount[];
 }
 
 export const adlTopAccountCount = 10;
-
-interface Replayed {
-  size: number;
-  collateral: number;
-}
 
 interface AccountTotals {
   id: number;
@@ -89,16 +67,16 @@ interface AccountTotals {
   profit: number;
 }
 
-export function adlBreakdown(events: EventLog, positions?: PositionsAtStart): AdlBreakdown {
+export function adlBreakdown(events: EventLog): AdlBreakdown {
   const adlCode = eventTypes.indexOf("adl");
+  const standing = events.adlStanding;
   const grid: AdlGrid | null =
-    positions === undefined
+    standing === undefined
       ? null
       : {
           notional: adlLeverageLabels.map(() => adlPnlLabels.map(() => 0)),
           count: adlLeverageLabels.map(() => adlPnlLabels.map(() => 0)),
         };
-  const replayed = new Map<number, Replayed>();
   const accounts = new Map<number, AccountTotals>();
   let closes = 0;
   let notional = 0;
@@ -107,9 +85,13 @@ export function adlBreakdown(events: EventLog, positions?: PositionsAtStart): Ad
     if (events.type[index] !== adlCode) continue;
     const id = events.account[index];
     const side = events.side[index];
-    const quantity = events.quantity[index];
-    const price = events.price[index];
     const closeProfit = events.amount[index];
+    if (grid !== null && standing !== undefined) {
+      const row = bucketIndex(standing[2 * closes], adlLeverageEdges);
+      const column = bucketIndex(standing[2 * closes + 1], adlPnlPercentEdges);
+      grid.notional[row][column] += events.notional[index];
+      grid.count[row][column]++;
+    }
     closes++;
     notional += events.notional[index];
     profit += closeProfit;
@@ -121,24 +103,11 @@ export function adlBreakdown(events: EventLog, positions?: PositionsAtStart): Ad
     totals.closes++;
     totals.notional += events.notional[index];
     totals.profit += closeProfit;
-
-    if (grid === null || positions === undefined || id < 0 || id >= positions.size.length) {
-      continue;
-    }
-    let state = replayed.get(id);
-    if (state === undefined) {
-      state = { size: positions.size[id], collateral: positions.collateral[id] };
-      replayed.set(id, state);
-    }
-    const unrealised = side * state.size * (price - positions.entryPrice[id]);
-    const pnlPercent = (100 * unrealised) / state.collateral;
-    const effectiveLeverage = (state.size * price) / (state.collateral + unrealised);
-    const row = bucketIndex(effectiveLeverage, adlLeverageEdges);
-    const column = bucketIndex(pnlPercent, adlPnlPercentEdges);
-    grid.notional[row][column] += events.notional[index];
-    grid.count[row][column]++;
-    state.size -= quantity;
-    state.collateral += closeProfit;
+  }
+  if (standing !== undefined && standing.length !== 2 * closes) {
+    throw new Error(
+      `adlStanding has ${standing.length / 2} pairs for ${closes} adl events; they must match`,
+    );
   }
   const topAccounts = [...accounts.values()]
     .sort((left, right) => right.notional - left.notional || left.id - right.id)

@@ -17,7 +17,7 @@ function cellShade(notional: number, largest: number): string {
 function gridHtml(breakdown: AdlBreakdown): string {
   const grid = breakdown.grid;
   if (grid === null) {
-    return `<p class="note">The leverage and PnL buckets need the positions as they stood at the start of the run, which this result does not include.</p>`;
+    return `<p class="note">The leverage and PnL buckets need each winner’s leverage and PnL at its close, which this result does not include.</p>`;
   }
   const largest = Math.max(...grid.notional.flat());
   const header = adlPnlLabels.map((label) => `<th scope="col">${escapeHtml(label)}</th>`).join("");

@@ -5,7 +5,7 @@
  */
 import type { FallDecomposition } from "../engine/metrics/fallDecomposition.ts";
 import { type EventLog, eventTypes, type RunResult } from "../engine/result.ts";
-import { type AdlBreakdown, adlBreakdown, type PositionsAtStart } from "./adl.ts";
+import { type AdlBreakdown, adlBreakdown } from "./adl.ts";
 import { downsampleAligned } from "./downsample.ts";
 import { trimEmptyBuckets } from "./heatmap.ts";
 
@@ -249,7 +249,6 @@ export function liquidationMarkers(
 
 export function reportChartData(
   result: RunResult,
-  positions?: PositionsAtStart,
   decomposition?: FallDecomposition,
 ): ReportChartData {
   const series = result.timeseries;
@@ -273,7 +272,7 @@ export function reportChartData(
     ],
     funds: alignedChartData(steps, [series.insuranceFund, series.backstopCapital]),
     adl: alignedChartData(steps, [series.adlNotional, cumulativeSum(series.adlNotional)]),
-    adlBreakdown: adlBreakdown(result.events, positions),
+    adlBreakdown: adlBreakdown(result.events),
     openInterest: alignedChartData(steps, [
       series.openInterest,
       series.longOpenInterest,

@@ -3,9 +3,9 @@
  * while the engine works, and a run's memory is released when its thread ends.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { runScenario } from "../engine/sim.ts";
 import { reportChartData } from "../report/chartData.ts";
 import { reportHtml } from "../report/html.ts";
-import { simulate } from "../report/simulate.ts";
 import { type Summary, summaryText } from "../report/summary.ts";
 import type { WorkerInput, WorkerMessage } from "./workerProtocol.ts";
 
@@ -19,25 +19,25 @@ function post(message: WorkerMessage): void {
 const input = workerData as WorkerInput;
 try {
   const every = Math.max(1, Math.floor(input.engine.steps / progressMessages));
-  const run = simulate(input.engine, {
+  const result = runScenario(input.engine, {
     seed: input.seed,
     onStep: (step, steps) => {
       if (step % every === 0 || step === steps) post({ type: "progress", step, steps });
     },
   });
   const summary: Summary = {
-    ...run.result.summary,
+    ...result.summary,
     seed: input.seed,
     scenarioHash: input.scenarioHash,
     version: input.version,
   };
-  const chartData = reportChartData(run.result, run.positionsAtStart);
+  const chartData = reportChartData(result);
   post({
     type: "done",
     summary,
     summaryText: summaryText(summary),
     chartData,
-    reportHtml: reportHtml(summary, run.result, { title: input.title, chartData }),
+    reportHtml: reportHtml(summary, result, { title: input.title, chartData }),
   });
 } catch (error) {
   post({ type: "failed", message: error instanceof Error ? error.message : String(error) });

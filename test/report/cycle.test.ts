@@ -40,7 +40,7 @@ describe("the leverage-cycle part of the run report", () => {
   });
 
   it("draws leverage, selling, book, policy and the fall split when they exist", () => {
-    const data = reportChartData(cycleRun(), undefined, split);
+    const data = reportChartData(cycleRun(), split);
     const names = reportSvgCharts(data, "run").map((chart) => chart.fileName);
     expect(names).toEqual(
       expect.arrayContaining([
