@@ -300,11 +300,7 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
       );
     }
     if (outcome.interrupted) {
-      const stored = outcome.resumedRuns + outcome.storedRuns;
-      process.stderr.write(
-        `stress: interrupted; ${formatCount(stored)} of ${formatCount(runs)} runs are stored in ${join(out, resultsDatabaseName)}. Run the same command again to resume.\n`,
-      );
-      process.exitCode = interrupted.exitCode();
+      reportInterrupted(outcome, runs, out, interrupted);
       return;
     }
     await store.checkpoint();
@@ -471,6 +467,19 @@ export async function openBatch(
   return batch;
 }
 
+/** An interrupted batch: how much is stored, where, and the signal's exit code. */
+export function reportInterrupted(
+  outcome: { resumedRuns: number; storedRuns: number },
+  runs: number,
+  out: string,
+  signals: { exitCode: () => number },
+): void {
+  process.stderr.write(
+    `stress: interrupted; ${formatCount(outcome.resumedRuns + outcome.storedRuns)} of ${formatCount(runs)} runs are stored in ${join(out, resultsDatabaseName)}. Run the same command again to resume.\n`,
+  );
+  process.exitCode = signals.exitCode();
+}
+
 export function interruptions(): {
   signal: AbortSignal;
   exitCode: () => number;
@@ -571,10 +580,7 @@ async function stressSweep(
     );
     progress.stop();
     if (outcome.interrupted) {
-      process.stderr.write(
-        `stress: interrupted; ${formatCount(outcome.resumedRuns + outcome.storedRuns)} of ${formatCount(total)} runs are stored in ${join(out, resultsDatabaseName)}. Run the same command again to resume.\n`,
-      );
-      process.exitCode = signals.exitCode();
+      reportInterrupted(outcome, total, out, signals);
       return;
     }
     await store.checkpoint();

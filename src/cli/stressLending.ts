@@ -10,6 +10,7 @@ import { lendingStressReportHtml, lendingStressText } from "../report/stressLend
 import { runBatch } from "../runner/batch.ts";
 import { summarizeLendingBatch } from "../runner/lendingStressSummary.ts";
 import { ResultsStore } from "../runner/store.ts";
+import { stressSummaryJson } from "../runner/stressSummary.ts";
 import { UsageError } from "../scenario/errors.ts";
 import type { LoadedLendingScenario } from "../scenario/load.ts";
 import { writeOutputs } from "./outputs.ts";
@@ -19,6 +20,8 @@ import {
   openBatch,
   prepareOutput,
   progressReporter,
+  reportInterrupted,
+  resultsDatabaseName,
   type StressCommandOptions,
 } from "./stress.ts";
 
@@ -46,7 +49,7 @@ export async function stressLending(
   const out = resolve(options.out);
   prepareOutput(out);
   const seed = loaded.scenario.seed;
-  const store = await ResultsStore.open(join(out, "results.duckdb"));
+  const store = await ResultsStore.open(join(out, resultsDatabaseName));
   const interrupted = interruptions();
   let progress: ReturnType<typeof progressReporter> | undefined;
   try {
@@ -69,17 +72,14 @@ export async function stressLending(
     });
     progress.stop();
     if (outcome.interrupted) {
-      process.stderr.write(
-        `stress: interrupted; ${formatCount(outcome.resumedRuns + outcome.storedRuns)} of ${formatCount(runs)} runs are stored. Run the same command again to resume.\n`,
-      );
-      process.exitCode = interrupted.exitCode();
+      reportInterrupted(outcome, runs, out, interrupted);
       return;
     }
     await store.checkpoint();
     const storedRuns = await store.runs(batch.batchId);
     const venueRows = await store.lendingVenueRuns(batch.batchId);
     const summary = summarizeLendingBatch(batch, storedRuns, venueRows);
-    const json = `${JSON.stringify(summary, null, 2)}\n`;
+    const json = stressSummaryJson(summary);
     try {
       writeOutputs(out, {
         "stress-summary.json": json,

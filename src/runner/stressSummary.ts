@@ -103,6 +103,6 @@ export function summarizeBatch(batch: BatchInfo, runs: readonly StoredRun[]): St
 }
 
 /** Two-space JSON with a trailing newline; NaN (no value) becomes null as in summary.json. */
-export function stressSummaryJson(summary: StressSummary): string {
+export function stressSummaryJson(summary: BatchHeader): string {
   return `${JSON.stringify(summary, null, 2)}\n`;
 }
