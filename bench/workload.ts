@@ -5,6 +5,7 @@
  */
 import type { EngineScenario } from "../src/engine/config.ts";
 import { levelsFromShape } from "../src/engine/market/orderBook.ts";
+import { noExplicitPositions } from "../src/scenario/explicitPositions.ts";
 import { defaultTiers } from "../src/scenario/schema.ts";
 
 export function standardWorkload(count = 1_000_000): EngineScenario {
@@ -13,28 +14,37 @@ export function standardWorkload(count = 1_000_000): EngineScenario {
     name: "bench-1m",
     steps: 60,
     dt: 1,
-    asset: { symbol: "BTC", price },
-    market: {
-      kind: "orderBook",
-      ...levelsFromShape(price, {
-        depthPerPercent: 200_000_000,
-        levels: 2_000,
-        tick: 10,
-        spreadTicks: 1,
-      }),
-      resilienceHalfLife: 30,
-    },
+    markets: [
+      {
+        symbol: "BTC",
+        price,
+        liquidity: {
+          kind: "orderBook",
+          ...levelsFromShape(price, {
+            depthPerPercent: 200_000_000,
+            levels: 2_000,
+            tick: 10,
+            spreadTicks: 1,
+          }),
+          resilienceHalfLife: 30,
+        },
+        maintenanceMarginTiers: defaultTiers,
+        markPrice: { kind: "book", weight: 0.5 },
+        insuranceFund: 0,
+        exogenous: { kind: "own", shock: { kind: "instant", drop: 0.1, at: 5 } },
+      },
+    ],
     exchange: {
       marginMode: "isolated",
-      maintenanceMarginTiers: defaultTiers,
       liquidationFeeRate: 0.005,
       liquidation: { mode: "full", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
       insuranceFund: 50_000_000,
+      insuranceFundScope: "shared",
       adl: { ranking: "binance" },
-      markPrice: { kind: "book", weight: 0.5 },
+      crossMarginBand: 0.02,
     },
     positions: {
-      explicit: [],
+      explicit: noExplicitPositions(),
       population: {
         count,
         longShare: 0.8,
@@ -44,6 +54,5 @@ export function standardWorkload(count = 1_000_000): EngineScenario {
         notional: { distribution: "pareto", min: 1_000, alpha: 1.5, max: 2_000_000 },
       },
     },
-    shock: { kind: "instant", drop: 0.1, at: 5 },
   };
 }

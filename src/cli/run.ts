@@ -3,7 +3,7 @@ import { decomposePriceFall } from "../engine/metrics/fallDecomposition.ts";
 import type { RunResult } from "../engine/result.ts";
 import { runScenario } from "../engine/sim.ts";
 import { reportChartData } from "../report/chartData.ts";
-import { eventsCsv, timeseriesCsv } from "../report/csv.ts";
+import { eventsCsv, marketTimeseriesCsv, timeseriesCsv } from "../report/csv.ts";
 import { reportHtml } from "../report/html.ts";
 import { reportPngCharts } from "../report/png.ts";
 import { type Summary, summaryJson, summaryText } from "../report/summary.ts";
@@ -115,6 +115,7 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     "summary.json": json,
     "timeseries.csv": timeseriesCsv(result),
     "events.csv": eventsCsv(result),
+    "timeseries-markets.csv": marketTimeseriesCsv(result),
     "report.html": reportHtml(summary, result, { title: loaded.scenario.name, chartData }),
   };
   // `--png` alone puts the charts next to report.html; `--png DIR` puts them in DIR.

@@ -64,9 +64,11 @@ export interface BackstopSpec {
 
 export type AdlRanking = "binance" | "hyperliquid" | "proRata" | "none";
 
+/** Where a market's bad debt is paid from: one fund for the exchange, or one per market. */
+export type InsuranceFundScope = "shared" | "market";
+
 export interface ExchangeSpec {
   marginMode: MarginMode;
-  maintenanceMarginTiers: TierSpec[];
   liquidationFeeRate: number;
   liquidation: {
     mode: "full" | "partial";
@@ -75,11 +77,69 @@ export interface ExchangeSpec {
     maxNotionalPerStep?: number;
     maxRoundsPerStep: number;
   };
+  /** The shared fund; with scope "market" each market's own `insuranceFund` is used instead. */
   insuranceFund: number;
+  insuranceFundScope: InsuranceFundScope;
   backstop?: BackstopSpec;
   adl: { ranking: AdlRanking };
+  /**
+   * Cross accounts holding several markets are indexed by a conservative liquidation price per
+   * market, valid while every other market's mark stays within ± this band of its reference
+   * (src/engine/risk/crossTriggers.ts). It trades re-indexing work against exact checks; it
+   * never changes which accounts are liquidated.
+   */
+  crossMarginBand: number;
+}
+
+/** How a market's index moves: its own shock process, or the exchange's factor scaled by beta. */
+export type ExogenousPriceSpec =
+  | { kind: "own"; shock: ShockSpec }
+  /** log P = log P0 + beta × log(F / F0) + idiosyncratic driftless GBM of daily volatility σ. */
+  | { kind: "factor"; beta: number; idiosyncraticVolatility: number };
+
+/** One perpetual market of the exchange, every rule resolved (no defaults left to fill in). */
+export interface PerpMarketSpec {
+  symbol: string;
+  /** Index price at the start. */
+  price: number;
+  /** Its own book or impact model: liquidation sales of this market hit only this. */
+  liquidity: MarketSpec;
+  maintenanceMarginTiers: TierSpec[];
   markPrice: MarkPriceSpec;
   funding?: FundingSpec;
+  /** Open interest (quote, at the mark) above which no position may be opened or grown. */
+  openInterestCap?: number;
+  /** This market's fund when the exchange's insuranceFundScope is "market". */
+  insuranceFund: number;
+  exogenous: ExogenousPriceSpec;
+}
+
+/** Positions from inline lists and files, column by column: no object per position. */
+export interface ExplicitPositions {
+  count: number;
+  /**
+   * Account index of each position, 0 ≤ account < accountCount. Cross positions of one account
+   * share its wallet; an isolated position's account only names its owner.
+   */
+  account: Int32Array;
+  accountCount: number;
+  /**
+   * Account names packed as UTF-8, name of account a = bytes[offsets[a] .. offsets[a + 1]): plain
+   * data (a scenario crosses to worker threads by structured clone) and no string per account
+   * until one is printed (accountName in src/engine/accountNames.ts).
+   */
+  accountNames: { bytes: Uint8Array; offsets: Int32Array };
+  /** Market index of each position (0 for single-market scenarios). */
+  market: Uint16Array;
+  /** +1 long, −1 short. */
+  side: Int8Array;
+  /** Base units, > 0. */
+  size: Float64Array;
+  entryPrice: Float64Array;
+  /** Isolated margin, or this position's share of its account's cross wallet. */
+  collateral: Float64Array;
+  /** 1 cross, 0 isolated (the exchange default already applied). */
+  cross: Uint8Array;
 }
 
 export interface PositionSpec {
@@ -100,6 +160,18 @@ export type NotionalDistribution =
   | { distribution: "lognormal"; median: number; sigma: number }
   | { distribution: "fixed"; value: number };
 
+/** How generated positions of one market look; the population's own fields are the defaults. */
+export interface PopulationMarketSpec {
+  /** Share of positions drawn in this market (all markets' shares add up to 1). */
+  share: number;
+  /** Target open interest (quote, at the start price, the larger side): sizes are scaled to it. */
+  openInterest?: number;
+  longShare: number;
+  leverage: Record<string, number>;
+  entryPrice: EntryPriceDistribution;
+  notional: NotionalDistribution;
+}
+
 export interface PopulationSpec {
   count: number;
   longShare: number;
@@ -107,6 +179,19 @@ export interface PopulationSpec {
   leverage: Record<string, number>;
   entryPrice: EntryPriceDistribution;
   notional: NotionalDistribution;
+  /** One entry per market, in market order; absent = every position in market 0. */
+  markets?: PopulationMarketSpec[];
+  /** Cross accounts that hold positions in several markets at once. */
+  crossAccounts?: {
+    /** Share of cross accounts by the number of markets they hold, e.g. { 1: 0.5, 2: 0.3, 3: 0.2 }. */
+    marketsPerAccount: Record<string, number>;
+    /**
+     * Correlation of the latent normals that pick each holding's side (a Gaussian copula):
+     * 0 = independent sides, 1 = an account is long everywhere or short everywhere as far as
+     * each market's long share allows.
+     */
+    holdingCorrelation: number;
+  };
 }
 
 export type ShockSpec =
@@ -213,11 +298,17 @@ export interface EngineScenario {
   name: string;
   steps: number;
   dt: number;
-  asset: { symbol: string; price: number };
-  market: MarketSpec;
+  /** The exchange's markets; the first is the lead market of single-figure summaries. */
+  markets: PerpMarketSpec[];
   exchange: ExchangeSpec;
-  positions: { explicit: PositionSpec[]; population?: PopulationSpec };
-  shock: ShockSpec;
+  positions: { explicit: ExplicitPositions; population?: PopulationSpec };
+  /** The common factor of markets whose exogenous price is `kind: factor`. */
+  factor?: ShockSpec;
+  /**
+   * Correlation of the normal innovations of the markets' stochastic parts (own diffusions and
+   * idiosyncratic terms), market by market; absent = independent.
+   */
+  correlation?: number[][];
   policy?: PolicySpec;
   marketMakers?: MarketMakerSpec;
   stopLosses?: StopLossSpec;

@@ -14,6 +14,7 @@ export class EventRecorder {
   private type: Uint8Array;
   private position: Int32Array;
   private side: Int8Array;
+  private market: Uint16Array;
   private quantity: Float64Array;
   private price: Float64Array;
   private notional: Float64Array;
@@ -34,6 +35,7 @@ export class EventRecorder {
     this.type = new Uint8Array(this.capacity);
     this.position = new Int32Array(this.capacity);
     this.side = new Int8Array(this.capacity);
+    this.market = new Uint16Array(this.capacity);
     this.quantity = new Float64Array(this.capacity);
     this.price = new Float64Array(this.capacity);
     this.notional = new Float64Array(this.capacity);
@@ -55,6 +57,7 @@ export class EventRecorder {
     price: number,
     amount: number,
     insuranceFund: number,
+    market: number,
   ): void {
     if (this.length === this.capacity) this.grow();
     const index = this.length++;
@@ -63,6 +66,7 @@ export class EventRecorder {
     this.type[index] = type;
     this.position[index] = position;
     this.side[index] = side;
+    this.market[index] = market;
     this.quantity[index] = quantity;
     this.price[index] = price;
     this.notional[index] = quantity * price;
@@ -83,7 +87,7 @@ export class EventRecorder {
 
   private grow(): void {
     this.capacity *= 2;
-    const resize = <T extends Int32Array | Uint8Array | Int8Array | Float64Array>(
+    const resize = <T extends Int32Array | Uint8Array | Int8Array | Uint16Array | Float64Array>(
       column: T,
       make: (length: number) => T,
     ): T => {
@@ -96,6 +100,7 @@ export class EventRecorder {
     this.type = resize(this.type, (n) => new Uint8Array(n));
     this.position = resize(this.position, (n) => new Int32Array(n));
     this.side = resize(this.side, (n) => new Int8Array(n));
+    this.market = resize(this.market, (n) => new Uint16Array(n));
     this.quantity = resize(this.quantity, (n) => new Float64Array(n));
     this.price = resize(this.price, (n) => new Float64Array(n));
     this.notional = resize(this.notional, (n) => new Float64Array(n));
@@ -104,7 +109,7 @@ export class EventRecorder {
   }
 
   /** Views of the recorded rows (no copy); positions are named on demand by `accountName`. */
-  finish(accountName: (position: number) => string): EventLog {
+  finish(accountName: (position: number) => string, markets: readonly string[]): EventLog {
     const length = this.length;
     return {
       length,
@@ -113,6 +118,7 @@ export class EventRecorder {
       type: this.type.subarray(0, length),
       account: this.position.subarray(0, length),
       side: this.side.subarray(0, length),
+      market: this.market.subarray(0, length),
       quantity: this.quantity.subarray(0, length),
       price: this.price.subarray(0, length),
       notional: this.notional.subarray(0, length),
@@ -120,6 +126,7 @@ export class EventRecorder {
       insuranceFund: this.insuranceFund.subarray(0, length),
       adlStanding: this.adlStanding.subarray(0, this.adlStandingLength),
       accountName,
+      markets,
     };
   }
 }

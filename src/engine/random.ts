@@ -9,13 +9,34 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
 /** Components that draw randomness; their order fixes which jump each one gets. */
-export const streamComponents = ["population", "shock", "tfg", "stopLoss", "lending"] as const;
+export const streamComponents = [
+  "population",
+  "shock",
+  "tfg",
+  "stopLoss",
+  "lending",
+  "markets",
+] as const;
 export type StreamComponent = (typeof streamComponents)[number];
 
 export class RandomStream {
   private spareNormal = Number.NaN;
 
   constructor(private readonly generator: Generator) {}
+
+  /**
+   * `count` independent streams split off this one by jump(): stream k is this stream's state
+   * jumped k + 1 times, so adding a market never shifts the draws of the markets before it.
+   */
+  split(count: number): RandomStream[] {
+    const base = this.generator.clone();
+    const streams: RandomStream[] = [];
+    for (let index = 0; index < count; index++) {
+      base.jump();
+      streams.push(new RandomStream(base.clone()));
+    }
+    return streams;
+  }
 
   /** Uniform in [0, 1) with 53 random bits. */
   uniform(): number {

@@ -18,6 +18,8 @@ export const eventTypes = [
   "unfilled",
   "funding",
   "stop_loss",
+  /** The bankrupt position's side of an ADL close (the winner's side is `adl`). */
+  "adl_liquidation",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -63,6 +65,26 @@ export const timeseriesColumns = [
 ] as const;
 export type TimeseriesColumn = (typeof timeseriesColumns)[number];
 
+/**
+ * Per-market series, one block of `steps + 1` rows per market: row t of market m is at
+ * m × (steps + 1) + t.
+ */
+export const marketSeriesColumns = [
+  "indexPrice",
+  "markPrice",
+  "liquidatedNotional",
+  "liquidationCount",
+  "adlNotional",
+  "badDebt",
+  "socializedLoss",
+  /** Long units held by everyone × mark (= short units × mark). */
+  "openInterest",
+  /** The market's own fund when funds are per market, else the exchange's shared fund. */
+  "insuranceFund",
+  "bidDepth1pct",
+] as const;
+export type MarketSeriesColumn = (typeof marketSeriesColumns)[number];
+
 export interface EventLog {
   length: number;
   step: Int32Array;
@@ -72,6 +94,8 @@ export interface EventLog {
   account: Int32Array;
   /** +1 long, -1 short, 0 none. */
   side: Int8Array;
+  /** Market index of the event (see `markets` for the symbols). */
+  market: Uint16Array;
   quantity: Float64Array;
   price: Float64Array;
   notional: Float64Array;
@@ -86,6 +110,8 @@ export interface EventLog {
   adlStanding?: Float64Array;
   /** Account name of a position id; names are made on demand, not stored for every position. */
   accountName: (position: number) => string;
+  /** Symbol of each market index. */
+  markets: readonly string[];
 }
 
 export interface HeatmapBucket {
@@ -101,6 +127,45 @@ export interface Ledger {
   valueStart: number;
   valueEnd: number;
   drift: number;
+}
+
+/** One market's figures; the exchange's totals are their sums. */
+export interface MarketSummary {
+  symbol: string;
+  startPrice: number;
+  minPrice: number;
+  endPrice: number;
+  minIndexPrice: number;
+  exogenousMove: number;
+  totalMove: number;
+  amplification: number;
+  liquidatedNotional: number;
+  liquidationCount: number;
+  adlNotional: number;
+  adlCount: number;
+  badDebt: number;
+  socializedLoss: number;
+  unfilledNotional: number;
+  fundingPaid: number;
+  openInterestStart: number;
+  openInterestEnd: number;
+  /** First step with a liquidation (book, backstop or ADL) or an ADL close; null if none. */
+  firstLiquidationStep: number | null;
+  firstAdlStep: number | null;
+  /** The market's own fund (insuranceFundScope "market"); null when the fund is shared. */
+  insuranceFundStart: number | null;
+  insuranceFundEnd: number | null;
+}
+
+/**
+ * Liquidated notional in market B (column) of accounts whose largest loss came from market A
+ * (row): the loss source of an account is the market where its positions lost the most since
+ * the start, at the moment it is liquidated; a position that stands alone is its own source.
+ * Off-diagonal cells are contagion through cross margin.
+ */
+export interface Contagion {
+  markets: string[];
+  liquidatedNotional: number[][];
 }
 
 export interface EngineSummary {
@@ -147,13 +212,23 @@ export interface EngineSummary {
   maxMarginMultiplier: number;
   haltCount: number;
   minDepthMultiplier: number;
+  /** Cross accounts holding positions in several markets, and how many were liquidated. */
+  crossAccountCount: number;
+  crossAccountLiquidations: number;
+  /** Per-market figures, in market order; the single-figure fields above are the lead market's prices and the exchange's totals. */
+  markets: MarketSummary[];
+  contagion: Contagion;
   ledger: Ledger;
 }
 
 export interface RunResult {
   summary: EngineSummary;
   timeseries: Record<TimeseriesColumn, Float64Array>;
+  /** Per-market series (layout: see marketSeriesColumns). */
+  marketSeries: Record<MarketSeriesColumn, Float64Array>;
   events: EventLog;
-  /** Liquidation notional by liquidation price before any shock. */
+  /** Liquidation notional by liquidation price before any shock, in the lead market. */
   heatmap: HeatmapBucket[];
+  /** The same for every market, in market order. */
+  marketHeatmaps: HeatmapBucket[][];
 }

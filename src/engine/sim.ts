@@ -1,44 +1,66 @@
 /**
- * The step loop (DESIGN.md, "The step loop") for one perpetual-futures venue:
- *   1. the exogenous index moves and liquidity providers re-quote around it;
- *   2-4. the mark price updates;
- *   5. margin check → liquidations against the same market, repeated in cascade rounds; in
- *      each round resting stop-loss orders the mark has crossed fire first (agents/stopLoss.ts);
- *   6. losses: insurance fund → backstop vault → ADL → socialised loss → exchange;
+ * The step loop (DESIGN.md, "The step loop") of a perpetual-futures exchange with one or more
+ * markets (venue/perpMarket.ts) and accounts that hold positions across them:
+ *   1. each market's exogenous index moves and its liquidity providers re-quote around it;
+ *   2-4. every mark price updates;
+ *   5. margin check → liquidations against each position's own market, repeated in cascade
+ *      rounds across all markets at once (a sale in one market moves only that market's mark,
+ *      but a cross account's equity sums every market); in each round resting stop-loss orders
+ *      the mark has crossed fire first (agents/stopLoss.ts);
+ *   6. losses: insurance fund (shared or per market) → backstop vault (one vault, any market) →
+ *      ADL within the market → socialised loss within the market → exchange;
  *   7. accumulation agents trade toward their targets (agents/accumulation.ts);
  *   8. the venue policy (venue/policy.ts) and the market makers (agents/marketMakers.ts) read
  *      the step's volatility: margins, haircuts and halts for the next step, depth and spread;
- *   9. depth refills, funding, metrics.
+ *   9. depth refills, funding per market, metrics.
  * Each leverage-cycle layer (stops, agents, policy, makers) is absent unless its scenario
- * section is, and then the loop does exactly what it did before the layers existed.
+ * section is, and then the loop does exactly what it did before the layers existed; the layers
+ * act on the lead market and need a single-market exchange.
+ *
+ * Which positions to check: standalone positions (isolated, or the only position of a cross
+ * account) sit in their market's TriggerIndex at their exact liquidation price; positions of
+ * accounts that hold several markets sit there at a conservative price (risk/crossTriggers.ts)
+ * and their account is checked exactly before anything is liquidated.
  *
  * Money is accounted as cash plus signed position for every holder (traders, the balancing
- * counterparty, the book's makers, the backstop vault, the insurance fund, the exchange), so every
- * transfer has a payer and a payee and the ledger can be summed independently at the end.
+ * counterparties, each book's makers, the backstop vault, the insurance funds, the exchange), so
+ * every transfer has a payer and a payee and the ledger can be summed independently at the end.
  */
 
+import { accountName } from "./accountNames.ts";
 import { AccumulationAgents } from "./agents/accumulation.ts";
 import { MarketMakers } from "./agents/marketMakers.ts";
-import { generatePopulation, orderForLocality } from "./agents/population.ts";
+import {
+  generatePopulation,
+  orderForLocality,
+  type PopulationMarket,
+} from "./agents/population.ts";
 import { StopLossBook } from "./agents/stopLoss.ts";
-import type { EngineScenario, PositionSpec, VolatilityPrice } from "./config.ts";
+import type { EngineScenario, ExplicitPositions, VolatilityPrice } from "./config.ts";
 import { EngineNumericError } from "./errors.ts";
 import { EventRecorder } from "./eventLog.ts";
-import { ImpactFunctionMarket } from "./market/impactMarket.ts";
-import { emptyFill, type Market } from "./market/market.ts";
+import { emptyFill } from "./market/market.ts";
 import { OrderBookMarket } from "./market/orderBook.ts";
 import { liquidationHeatmap } from "./metrics/heatmap.ts";
+import { marketPaths } from "./prices.ts";
 import { runStreams } from "./random.ts";
-import type { HeatmapBucket, RunResult, TimeseriesColumn } from "./result.ts";
-import { timeseriesColumns } from "./result.ts";
-import { AdlQueue } from "./risk/adl.ts";
-import { BackstopVault, Holder } from "./risk/holders.ts";
-import { TriggerIndex } from "./risk/liquidationIndex.ts";
-import { exogenousPath } from "./shock.ts";
-import { bankruptcyPrice, MarginTiers } from "./venue/marginTiers.ts";
+import type {
+  Contagion,
+  HeatmapBucket,
+  MarketSeriesColumn,
+  MarketSummary,
+  RunResult,
+  TimeseriesColumn,
+} from "./result.ts";
+import { marketSeriesColumns, timeseriesColumns } from "./result.ts";
+import { CrossTriggers } from "./risk/crossTriggers.ts";
+import { BackstopVault } from "./risk/holders.ts";
+import { CrossAccounts } from "./venue/crossAccounts.ts";
+import { bankruptcyPrice, type MarginTiers } from "./venue/marginTiers.ts";
+import { PerpMarket } from "./venue/perpMarket.ts";
 import { VenuePolicy } from "./venue/policy.ts";
 import { PositionStore } from "./venue/positionStore.ts";
-import { fundingRate, markPrice } from "./venue/pricing.ts";
+import { fundingRate } from "./venue/pricing.ts";
 
 export interface RunOptions {
   seed: number;
@@ -59,6 +81,7 @@ const code = {
   backstopCover: EventRecorder.code("backstop_cover"),
   unwind: EventRecorder.code("backstop_unwind"),
   adl: EventRecorder.code("adl"),
+  adlLiquidation: EventRecorder.code("adl_liquidation"),
   socialized: EventRecorder.code("socialized_loss"),
   exchangeLoss: EventRecorder.code("exchange_loss"),
   unfilled: EventRecorder.code("unfilled"),
@@ -88,122 +111,148 @@ class CompensatedSum {
   }
 }
 
-function createMarket(scenario: EngineScenario): Market {
-  const spec = scenario.market;
-  return spec.kind === "orderBook"
-    ? new OrderBookMarket(spec)
-    : new ImpactFunctionMarket(spec, scenario.asset.price);
+/** A cross position of one account in one market; merged lots keep the account's one-way position. */
+interface MergedPosition {
+  account: number;
+  market: number;
+  side: number;
+  size: number;
+  entryPrice: number;
+  collateral: number;
+  cross: boolean;
+  /** First input row, for naming. */
+  row: number;
 }
 
-/** Explicit cross-margin positions of one account share its wallet; one-way mode only. */
-function mergeCrossAccounts(
-  positions: readonly PositionSpec[],
-  defaultCross: boolean,
-): PositionSpec[] {
-  const merged: PositionSpec[] = [];
-  const crossIndex = new Map<string, number>();
-  for (const position of positions) {
-    const cross = (position.marginMode ?? (defaultCross ? "cross" : "isolated")) === "cross";
-    if (!cross) {
-      merged.push(position);
-      continue;
-    }
-    const existing = crossIndex.get(position.account);
-    if (existing === undefined) {
-      crossIndex.set(position.account, merged.length);
-      merged.push({ ...position, marginMode: "cross" });
-      continue;
-    }
-    const held = merged[existing];
-    if (held.side !== position.side) {
-      // The scenario layer rejects this with the position's location; reaching it is a bug.
-      throw new Error(`account ${position.account}: long and short on one cross wallet`);
-    }
-    const size = held.size + position.size;
-    merged[existing] = {
-      ...held,
-      size,
-      entryPrice: (held.size * held.entryPrice + position.size * position.entryPrice) / size,
-      collateral: held.collateral + position.collateral,
+/**
+ * Explicit positions as the store takes them: cross lots of one account in one market merged into
+ * one position (one-way mode), accounts left with cross positions in several markets numbered as
+ * cross accounts. Returns the positions in input order of their first lot.
+ */
+function mergeExplicit(explicit: ExplicitPositions): {
+  positions: MergedPosition[];
+  crossAccountOf: Int32Array;
+  crossAccountCount: number;
+} {
+  const positions: MergedPosition[] = [];
+  const crossLot = new Map<number, number>();
+  const marketsOfAccount = new Int32Array(explicit.accountCount);
+  for (let row = 0; row < explicit.count; row++) {
+    const account = explicit.account[row];
+    const market = explicit.market[row];
+    const cross = explicit.cross[row] === 1;
+    const lot = {
+      account,
+      market,
+      side: explicit.side[row],
+      size: explicit.size[row],
+      entryPrice: explicit.entryPrice[row],
+      collateral: explicit.collateral[row],
+      cross,
+      row,
     };
+    if (!cross) {
+      positions.push(lot);
+      continue;
+    }
+    const key = account * 65_536 + market;
+    const existing = crossLot.get(key);
+    if (existing === undefined) {
+      crossLot.set(key, positions.length);
+      marketsOfAccount[account]++;
+      positions.push(lot);
+      continue;
+    }
+    const held = positions[existing];
+    if (held.side !== lot.side) {
+      // The scenario layer rejects this with the position's location; reaching it is a bug.
+      throw new Error(
+        `account ${accountName(explicit, account)}: long and short on one cross wallet`,
+      );
+    }
+    const size = held.size + lot.size;
+    held.entryPrice = (held.size * held.entryPrice + lot.size * lot.entryPrice) / size;
+    held.size = size;
+    held.collateral += lot.collateral;
   }
-  return merged;
+  const crossAccountOf = new Int32Array(explicit.accountCount).fill(-1);
+  let crossAccountCount = 0;
+  for (let account = 0; account < explicit.accountCount; account++) {
+    if (marketsOfAccount[account] > 1) crossAccountOf[account] = crossAccountCount++;
+  }
+  return { positions, crossAccountOf, crossAccountCount };
 }
 
 export class Simulation {
   readonly store: PositionStore;
-  readonly tiers: MarginTiers;
-  readonly market: Market;
+  readonly markets: PerpMarket[];
+  /** Cross accounts holding several markets (empty on a one-market exchange). */
+  readonly accounts: CrossAccounts;
+  private readonly triggers: CrossTriggers | null;
   private readonly scenario: EngineScenario;
   private readonly events: EventRecorder;
   private readonly fill = emptyFill();
-  /** Longs by liquidation price, shorts by its inverse (see TriggerIndex). */
-  private readonly longIndex: TriggerIndex;
-  private readonly shortIndex: TriggerIndex;
+  /** Marks and brackets in force of every market, by market index (kept in step with `markets`). */
+  private readonly marks: Float64Array;
+  private readonly tiersInForce: MarginTiers[];
   private readonly takeLong = (id: number, value: number): void => {
-    if (this.store.size[id] > 0 && this.store.liquidationPrice[id] === value) this.addToBatch(id);
+    if (this.store.size[id] > 0 && this.store.liquidationPrice[id] === value) this.addTriggered(id);
   };
   private readonly takeShort = (id: number, value: number): void => {
     if (this.store.size[id] > 0 && 1 / this.store.liquidationPrice[id] === value)
-      this.addToBatch(id);
+      this.addTriggered(id);
   };
-  private readonly indexPath: Float64Array;
-  private readonly adlQueues: { long: AdlQueue; short: AdlQueue } | null;
+  private readonly indexIntoMarket = (id: number): void => this.indexPosition(id);
+  private readonly visitWatched = (account: number): void => {
+    if (this.accountLiquidatable(account)) this.addAccountToBatch(account);
+  };
+  private readonly marginOfPosition = (id: number): number => this.adlMarginOf(id);
   private readonly batch: number[] = [];
+  private readonly accountBatch: number[] = [];
   /** Positions still liquidatable when capacity ran out or the book was empty: first next step. */
   private pending: number[] = [];
   private carried: number[] = [];
+  private pendingAccounts: number[] = [];
+  private carriedAccounts: number[] = [];
   /** Round stamp per position, so duplicate index entries never liquidate a position twice a round. */
   private readonly batchStamp: Int32Array;
+  private readonly accountStamp: Int32Array;
   private readonly liquidatedOnce: Uint8Array;
+  private readonly accountLiquidatedOnce: Uint8Array;
   private readonly reindexStamp: Int32Array;
   private readonly toReindex: number[] = [];
+  private readonly accountReindexStamp: Int32Array;
+  private readonly accountsToReindex: number[] = [];
   private roundStamp = 0;
+  /** Liquidated notional by (loss-source market, market), row-major. */
+  private readonly contagion: Float64Array;
+  /** Each market's start mark, for an account's loss source. */
+  private readonly startMarks: Float64Array;
 
-  // Cash of the holders other than traders.
-  insuranceFund: number;
-  /** The book's liquidity providers: they take the other side of every fill. */
-  private readonly makers = new Holder(0);
+  /** Insurance funds: one shared, or one per market (exchange.insuranceFundScope). */
+  private readonly funds: Float64Array;
   private readonly vault: BackstopVault;
-  /** Pro-rata ADL volume of the round, by the bankrupt side it came from (see settleProRata). */
-  private readonly proRataPools = { long: new Holder(0), short: new Holder(0) };
   private exchangeCash = 0;
-  /** Deficits paid to bankrupt positions this round, collected from winners at round end. */
-  private socialPool = 0;
 
   private step = 0;
   private round = 0;
-  private mark: number;
-  private index: number;
   private capacityLeft = Number.POSITIVE_INFINITY;
-  private longSize = 0;
-  private shortSize = 0;
-  private premiumSum = 0;
-  private premiumSteps = 0;
 
-  // The leverage-cycle layers; each is null when its scenario section is absent.
+  // The leverage-cycle layers, on the lead market; each is null when its scenario section is absent.
   private readonly policy: VenuePolicy | null;
   private readonly liquidityMakers: MarketMakers | null;
   private readonly stops: StopLossBook | null;
   private readonly agents: AccumulationAgents | null;
-  /** Maintenance brackets in force: the scenario's, or scaled by the policy's multiplier. */
-  private marginTiers: MarginTiers;
   private haircut = 0;
   /** Stops only partly filled, tried again at the start of the next step. */
   private stopCarry: number[] = [];
   private readonly stopFiredOnce: Uint8Array;
-  private lastFundingRate = Number.NaN;
   private stepStopNotional = 0;
   private stepStopCount = 0;
   /** The circuit breaker halted trading in this step. */
   private stepHalted = false;
 
-  // Per-step accumulators (reset each step) and run totals.
-  private stepLiquidated = 0;
-  private stepCount = 0;
-  private stepBadDebt = 0;
-  private stepAdl = 0;
-  private stepSocialized = 0;
+  // Exchange-wide run totals (per-market ones are in each PerpMarket).
   private readonly totals = {
     liquidatedNotional: 0,
     liquidationCount: 0,
@@ -224,15 +273,39 @@ export class Simulation {
     agentBoughtNotional: 0,
     agentSoldNotional: 0,
   };
+  private crossAccountLiquidations = 0;
+  private stepLiquidatedTotal = 0;
 
   constructor(scenario: EngineScenario, options: RunOptions) {
     this.scenario = scenario;
+    const marketCount = scenario.markets.length;
+    if (marketCount === 0) throw new Error("markets: an exchange needs at least one market");
+    const hasLayers =
+      scenario.policy !== undefined ||
+      scenario.marketMakers !== undefined ||
+      scenario.stopLosses !== undefined ||
+      scenario.accumulation !== undefined;
+    if (hasLayers && marketCount > 1) {
+      // The scenario layer refuses this with the field's location; reaching it is a bug.
+      throw new Error("policy, marketMakers, stopLosses and accumulation need a single market");
+    }
     const streams = runStreams(options.seed, options.runIndex ?? 0);
     const exchange = scenario.exchange;
-    this.tiers = new MarginTiers(exchange.maintenanceMarginTiers);
-    this.marginTiers = this.tiers;
+    const paths = marketPaths(scenario, streams);
+    const population = scenario.positions.population;
+    const explicit = mergeExplicit(scenario.positions.explicit);
+    const agentCount = scenario.accumulation
+      ? scenario.accumulation.agents.reduce((total, agent) => total + agent.count, 0)
+      : 0;
+    const capacity =
+      explicit.positions.length + (population?.count ?? 0) + marketCount + agentCount;
+    this.markets = scenario.markets.map(
+      (spec, index) =>
+        new PerpMarket(index, spec, paths[index], exchange.adl.ranking, capacity / marketCount),
+    );
+    const lead = this.markets[0];
     this.policy = scenario.policy
-      ? new VenuePolicy(scenario.policy, exchange.maintenanceMarginTiers, scenario.dt)
+      ? new VenuePolicy(scenario.policy, lead.spec.maintenanceMarginTiers, scenario.dt)
       : null;
     this.liquidityMakers = scenario.marketMakers
       ? new MarketMakers(scenario.marketMakers, scenario.dt)
@@ -240,86 +313,106 @@ export class Simulation {
     this.agents = scenario.accumulation
       ? new AccumulationAgents(scenario.accumulation, scenario.dt)
       : null;
-    const explicit = mergeCrossAccounts(
-      scenario.positions.explicit,
-      exchange.marginMode === "cross",
-    );
-    const capacity =
-      explicit.length + (scenario.positions.population?.count ?? 0) + 1 + (this.agents?.count ?? 0);
-    this.store = new PositionStore(capacity);
-    for (const position of explicit) {
-      this.store.add(
-        position.side === "long" ? 1 : -1,
+    this.store = new PositionStore(capacity, marketCount);
+    const store = this.store;
+    for (const position of explicit.positions) {
+      const id = store.add(
+        position.side,
         position.size,
         position.entryPrice,
         position.collateral,
-        (position.marginMode ?? exchange.marginMode) === "cross",
+        position.cross,
+        position.market,
       );
-      this.store.explicitNames.push(position.account);
+      if (position.cross) store.account[id] = explicit.crossAccountOf[position.account];
     }
-    if (scenario.positions.population) {
-      const generatedFrom = this.store.count;
-      generatePopulation(
-        scenario.positions.population,
-        scenario.asset.price,
-        this.tiers,
-        this.store,
+    const names = scenario.positions.explicit;
+    const explicitRows = explicit.positions.map((position) => position.account);
+    store.nameRange(0, explicitRows.length, (offset) => accountName(names, explicitRows[offset]));
+    let crossAccountCount = explicit.crossAccountCount;
+    if (population) {
+      const generatedFrom = store.count;
+      const generated = generatePopulation(
+        population,
+        this.populationMarkets(population),
+        store,
         streams.population,
       );
-      orderForLocality(this.store, generatedFrom, scenario.asset.price);
+      for (let id = generatedFrom; id < store.count; id++) {
+        if (store.account[id] >= 0) store.account[id] += crossAccountCount;
+      }
+      crossAccountCount += generated;
+      orderForLocality(
+        store,
+        generatedFrom,
+        this.markets.map((market) => market.spec.price),
+      );
     }
-    this.addCounterparty();
+    for (const market of this.markets) this.addCounterparty(market);
     this.addAgents();
+    this.indexMarketPositions();
 
-    this.market = createMarket(scenario);
-    if (this.liquidityMakers && !(this.market instanceof OrderBookMarket)) {
+    if (this.liquidityMakers && !(lead.liquidity instanceof OrderBookMarket)) {
       throw new Error("marketMakers: needs market.orderBook; an impact function has no quotes");
     }
-    this.indexPath = exogenousPath(
-      scenario.shock,
-      scenario.asset.price,
-      scenario.steps,
-      scenario.dt,
-      streams.shock,
-    );
-    if (this.indexPath[0] !== scenario.asset.price) {
-      this.market.shift(this.indexPath[0] / scenario.asset.price);
-    }
-    this.index = this.indexPath[0];
-    this.insuranceFund = exchange.insuranceFund;
-    this.vault = new BackstopVault(exchange.backstop);
-    const ranking = exchange.adl.ranking;
-    this.adlQueues =
-      ranking === "none"
-        ? null
-        : { long: new AdlQueue(ranking, 1), short: new AdlQueue(ranking, -1) };
-    this.events = new EventRecorder(2 * this.store.count);
-    this.batchStamp = new Int32Array(this.store.count);
-    this.liquidatedOnce = new Uint8Array(this.store.count);
-    this.reindexStamp = new Int32Array(this.store.count);
-    this.longIndex = new TriggerIndex(scenario.asset.price, this.store.count);
-    this.shortIndex = new TriggerIndex(1 / scenario.asset.price, this.store.count);
+    const fundScope = exchange.insuranceFundScope;
+    this.funds =
+      fundScope === "market"
+        ? Float64Array.from(scenario.markets, (market) => market.insuranceFund)
+        : Float64Array.of(exchange.insuranceFund);
+    this.vault = new BackstopVault(exchange.backstop, marketCount);
+    this.events = new EventRecorder(2 * store.count);
+    this.batchStamp = new Int32Array(store.count);
+    this.liquidatedOnce = new Uint8Array(store.count);
+    this.reindexStamp = new Int32Array(store.count);
+    this.accounts = new CrossAccounts(store, crossAccountCount, marketCount);
+    this.accountStamp = new Int32Array(crossAccountCount);
+    this.accountLiquidatedOnce = new Uint8Array(crossAccountCount);
+    this.accountReindexStamp = new Int32Array(crossAccountCount);
+    this.marks = new Float64Array(marketCount);
+    this.tiersInForce = this.markets.map((market) => market.marginTiers);
+    this.contagion = new Float64Array(marketCount * marketCount);
+    for (const market of this.markets) market.mark = market.computeMark();
+    this.syncMarks();
+    this.startMarks = this.marks.slice();
+    this.triggers =
+      crossAccountCount > 0
+        ? new CrossTriggers(this.accounts, exchange.crossMarginBand, this.marks)
+        : null;
     this.rebuildIndex();
-    this.mark = this.computeMark();
-    this.stopFiredOnce = new Uint8Array(scenario.stopLosses ? this.store.count : 0);
+    this.stopFiredOnce = new Uint8Array(scenario.stopLosses ? store.count : 0);
     if (scenario.stopLosses) {
-      this.stops = new StopLossBook(this.store.count, scenario.asset.price);
-      this.stops.place(
-        this.store,
-        scenario.stopLosses,
-        streams.stopLoss,
-        this.store.counterpartyId,
-      );
+      this.stops = new StopLossBook(store.count, lead.spec.price);
+      this.stops.place(store, scenario.stopLosses, streams.stopLoss, store.counterpartyIds[0]);
     } else {
       this.stops = null;
     }
   }
 
-  /** Each accumulation agent: a long with no size yet and its capital as wallet. */
+  /** The population spec of each market with the population's own fields as defaults. */
+  private populationMarkets(
+    population: NonNullable<EngineScenario["positions"]["population"]>,
+  ): PopulationMarket[] {
+    return this.markets.map((market, index) => {
+      const own = population.markets?.[index];
+      return {
+        price: market.spec.price,
+        tiers: market.tiers,
+        share: own?.share ?? (index === 0 ? 1 : 0),
+        openInterest: own?.openInterest,
+        longShare: own?.longShare ?? population.longShare,
+        leverage: own?.leverage ?? population.leverage,
+        entryPrice: own?.entryPrice ?? population.entryPrice,
+        notional: own?.notional ?? population.notional,
+      };
+    });
+  }
+
+  /** Each accumulation agent: a long in the lead market with no size yet and its capital as wallet. */
   private addAgents(): void {
     const agents = this.agents;
     if (!agents) return;
-    const price = this.scenario.asset.price;
+    const price = this.markets[0].spec.price;
     agents.firstId = this.store.count;
     for (let agent = 0; agent < agents.count; agent++) {
       this.store.add(1, 0, price, agents.capitalOf(agent), false);
@@ -327,11 +420,51 @@ export class Simulation {
     this.store.nameRange(agents.firstId, agents.count, (offset) => agents.nameOf(offset));
   }
 
+  /** Every market's list of its positions, in id order. */
+  private indexMarketPositions(): void {
+    const store = this.store;
+    const counts = new Int32Array(this.markets.length);
+    for (let id = 0; id < store.count; id++) counts[store.market[id]]++;
+    const lists = this.markets.map((market) => {
+      market.positions = new Int32Array(counts[market.id]);
+      return market.positions;
+    });
+    counts.fill(0);
+    for (let id = 0; id < store.count; id++) {
+      const market = store.market[id];
+      lists[market][counts[market]++] = id;
+    }
+  }
+
+  private syncMarks(): void {
+    for (const market of this.markets) this.marks[market.id] = market.mark;
+  }
+
+  private marketOf(id: number): PerpMarket {
+    return this.markets[this.store.market[id]];
+  }
+
+  /** Balance of the fund that pays market `market`'s bad debt. */
+  private fundIndex(market: number): number {
+    return this.funds.length === 1 ? 0 : market;
+  }
+
+  private totalFunds(): number {
+    let total = 0;
+    for (let index = 0; index < this.funds.length; index++) total += this.funds[index];
+    return total;
+  }
+
+  /** The shared insurance fund, or the sum of the markets' funds. */
+  get insuranceFund(): number {
+    return this.totalFunds();
+  }
+
   /** Liquidation price under the policy in force (scaled brackets, haircut wallet). */
   private liquidationPriceOf(id: number): number {
     const store = this.store;
     const wallet = store.collateral[id];
-    return this.marginTiers.liquidationPrice(
+    return this.marketOf(id).marginTiers.liquidationPrice(
       store.side[id],
       store.size[id],
       store.entryPrice[id],
@@ -340,48 +473,82 @@ export class Simulation {
   }
 
   /**
-   * Whoever holds the other side of the traders' net position (other market participants on the
-   * venue), at 1x leverage and the start price, so open interest balances and the ledger is
-   * closed. It is an ordinary position: it can be deleveraged and pays funding.
+   * Whoever holds the other side of the traders' net position in a market (other market
+   * participants on the venue), at 1x leverage and the start price, so open interest balances and
+   * the ledger is closed. It is an ordinary position: it can be deleveraged and pays funding.
    */
-  private addCounterparty(): void {
+  private addCounterparty(market: PerpMarket): void {
     const store = this.store;
     let net = 0;
-    for (let id = 0; id < store.count; id++) net += store.side[id] * store.size[id];
-    const scale = Math.max(1, this.totalSize());
-    if (Math.abs(net) <= 1e-12 * scale) return;
-    const price = this.scenario.asset.price;
-    const size = Math.abs(net);
-    store.counterpartyId = store.add(net > 0 ? -1 : 1, size, price, size * price, false);
-  }
-
-  private totalSize(): number {
     let total = 0;
-    for (let id = 0; id < this.store.count; id++) total += this.store.size[id];
-    return total;
+    for (let id = 0; id < store.count; id++) {
+      if (store.market[id] !== market.id) continue;
+      net += store.side[id] * store.size[id];
+    }
+    for (let id = 0; id < store.count; id++) {
+      if (store.market[id] === market.id) total += store.size[id];
+    }
+    const scale = Math.max(1, total);
+    if (Math.abs(net) <= 1e-12 * scale) return;
+    const price = market.spec.price;
+    const size = Math.abs(net);
+    store.counterpartyIds[market.id] = store.add(
+      net > 0 ? -1 : 1,
+      size,
+      price,
+      size * price,
+      false,
+      market.id,
+    );
   }
 
-  /** Recompute every liquidation price and reload both indexes: O(n), at start and after funding. */
+  /**
+   * Recompute every liquidation price and reload every index: O(n), at start and after funding
+   * or a policy change.
+   */
   private rebuildIndex(): void {
     const store = this.store;
-    this.longIndex.clear();
-    this.shortIndex.clear();
-    this.longSize = 0;
-    this.shortSize = 0;
+    for (const market of this.markets) {
+      market.longIndex.clear();
+      market.shortIndex.clear();
+      market.longSize = 0;
+      market.shortSize = 0;
+    }
     for (let id = 0; id < store.count; id++) {
       const size = store.size[id];
       if (size === 0) continue;
-      const side = store.side[id];
+      const market = this.marketOf(id);
+      if (store.side[id] > 0) market.longSize += size;
+      else market.shortSize += size;
+      if (store.account[id] >= 0) continue;
       const price = this.liquidationPriceOf(id);
       store.liquidationPrice[id] = price;
-      if (side > 0) {
-        this.longIndex.add(price, id);
-        this.longSize += size;
-      } else {
-        this.shortIndex.add(1 / price, id);
-        this.shortSize += size;
-      }
+      if (store.side[id] > 0) market.longIndex.add(price, id);
+      else market.shortIndex.add(1 / price, id);
     }
+    const triggers = this.triggers;
+    if (triggers === null) return;
+    triggers.resetReferences(this.marks);
+    for (let account = 0; account < this.accounts.count; account++) this.priceAccount(account);
+  }
+
+  /** A multi-market cross account's triggers from the current references (CrossTriggers.price). */
+  private priceAccount(account: number): void {
+    (this.triggers as CrossTriggers).price(
+      account,
+      this.store,
+      this.marks,
+      this.tiersInForce,
+      this.indexIntoMarket,
+    );
+  }
+
+  /** Adds a position at its current `liquidationPrice` to its market's index. */
+  private indexPosition(id: number): void {
+    const store = this.store;
+    const market = this.marketOf(id);
+    if (store.side[id] > 0) market.longIndex.add(store.liquidationPrice[id], id);
+    else market.shortIndex.add(1 / store.liquidationPrice[id], id);
   }
 
   /**
@@ -389,9 +556,20 @@ export class Simulation {
    * per change: the top-ranked winner may be deleveraged thousands of times in one round.
    */
   private markForReindex(id: number): void {
+    const account = this.store.account[id];
+    if (account >= 0) {
+      this.markAccountForReindex(account);
+      return;
+    }
     if (this.reindexStamp[id] === this.roundStamp) return;
     this.reindexStamp[id] = this.roundStamp;
     this.toReindex.push(id);
+  }
+
+  private markAccountForReindex(account: number): void {
+    if (this.accountReindexStamp[account] === this.roundStamp) return;
+    this.accountReindexStamp[account] = this.roundStamp;
+    this.accountsToReindex.push(account);
   }
 
   private reindexMarked(): void {
@@ -400,55 +578,78 @@ export class Simulation {
       if (this.store.size[marked[index]] > 0) this.reindex(marked[index]);
     }
     marked.length = 0;
+    const accounts = this.accountsToReindex;
+    for (let index = 0; index < accounts.length; index++) this.priceAccount(accounts[index]);
+    accounts.length = 0;
   }
 
   private reindex(id: number): void {
     const store = this.store;
-    const price = this.liquidationPriceOf(id);
-    store.liquidationPrice[id] = price;
-    if (store.side[id] > 0) this.longIndex.add(price, id);
-    else this.shortIndex.add(1 / price, id);
+    if (store.account[id] >= 0) {
+      this.priceAccount(store.account[id]);
+      return;
+    }
+    store.liquidationPrice[id] = this.liquidationPriceOf(id);
+    this.indexPosition(id);
   }
 
   private isLiquidatable(id: number): boolean {
     const store = this.store;
     if (store.size[id] === 0) return false;
+    const mark = this.marketOf(id).mark;
     return store.side[id] > 0
-      ? this.mark <= store.liquidationPrice[id]
-      : this.mark >= store.liquidationPrice[id];
+      ? mark <= store.liquidationPrice[id]
+      : mark >= store.liquidationPrice[id];
   }
 
-  private computeMark(): number {
-    return markPrice(
-      this.scenario.exchange.markPrice,
-      this.index,
-      this.market.mid(),
-      this.market.lastPrice(),
+  /** The exact cross-margin condition: account equity at or below its maintenance margin. */
+  private accountLiquidatable(account: number): boolean {
+    const accounts = this.accounts;
+    if (accounts.openCount(account, this.store) === 0) return false;
+    return (
+      accounts.equity(account, this.store, this.marks) <=
+      accounts.maintenance(account, this.store, this.marks, this.tiersInForce)
     );
   }
 
-  /** Liquidation notional by price level at the start, before any step has run. */
+  /** Liquidation notional by price level at the start, before any step has run, per market. */
+  private preShockHeatmaps(): HeatmapBucket[][] {
+    return this.markets.map((market) =>
+      liquidationHeatmap(this.store, market.mark, undefined, market.positions),
+    );
+  }
+
+  /** The lead market's pre-shock heatmap. */
   preShockHeatmap(): HeatmapBucket[] {
-    return liquidationHeatmap(this.store, this.mark);
+    const lead = this.markets[0];
+    return liquidationHeatmap(
+      this.store,
+      lead.mark,
+      undefined,
+      this.markets.length === 1 ? undefined : lead.positions,
+    );
   }
 
   run(onStep?: RunOptions["onStep"]): RunResult {
     const steps = this.scenario.steps;
     this.begin();
     for (let step = 1; step <= steps; step++) {
-      this.advance(this.indexPath[step]);
+      this.advanceMarkets(null);
       onStep?.(step, steps);
     }
     return this.finish();
   }
 
   private series: Record<TimeseriesColumn, Float64Array> | null = null;
+  private marketSeries: Record<MarketSeriesColumn, Float64Array> | null = null;
   private opening: {
-    heatmap: HeatmapBucket[];
+    heatmaps: HeatmapBucket[][];
     valueStart: number;
     insuranceFundStart: number;
+    fundsStart: Float64Array;
     backstopStart: number;
     openInterestStart: number;
+    marketOpenInterestStart: Float64Array;
   } | null = null;
 
   /**
@@ -456,98 +657,139 @@ export class Simulation {
    * a multi-venue world calls them itself so it can feed this venue an index it computed.
    */
   begin(): void {
+    const rows = this.scenario.steps + 1;
     const series = {} as Record<TimeseriesColumn, Float64Array>;
-    for (const column of timeseriesColumns) {
-      series[column] = new Float64Array(this.scenario.steps + 1);
-    }
+    for (const column of timeseriesColumns) series[column] = new Float64Array(rows);
     this.series = series;
+    const marketSeries = {} as Record<MarketSeriesColumn, Float64Array>;
+    for (const column of marketSeriesColumns) {
+      marketSeries[column] = new Float64Array(rows * this.markets.length);
+    }
+    this.marketSeries = marketSeries;
     this.opening = {
-      heatmap: this.preShockHeatmap(),
+      heatmaps: this.preShockHeatmaps(),
       valueStart: this.ledgerValue(),
-      insuranceFundStart: this.insuranceFund,
-      backstopStart: this.vault.equity(this.mark),
-      openInterestStart: this.longSize * this.mark,
+      insuranceFundStart: this.totalFunds(),
+      fundsStart: this.funds.slice(),
+      backstopStart: this.vault.equity(this.marks),
+      openInterestStart: this.traderLongNotional(),
+      marketOpenInterestStart: Float64Array.from(
+        this.markets,
+        (market) => market.longSize * market.mark,
+      ),
     };
-    this.recordRow(series, 0);
+    this.recordRow(0);
   }
 
-  /** One step with `nextIndex` as the new index price (the scenario's own path in `run`). */
+  /** Σ over markets of the traders' long units × mark. */
+  private traderLongNotional(): number {
+    let total = 0;
+    for (const market of this.markets) total += market.longSize * market.mark;
+    return total;
+  }
+
+  /** One step of a one-market exchange with `nextIndex` as the new index price. */
   advance(nextIndex: number): void {
-    const series = this.series;
-    if (series === null) throw new Error("advance() before begin()");
+    if (this.markets.length !== 1) throw new Error("advance(index) needs a single market");
+    this.advanceMarkets(Float64Array.of(nextIndex));
+  }
+
+  /** One step; `nextIndexes` overrides the scenario's index paths (null = the scenario's own). */
+  advanceMarkets(nextIndexes: Float64Array | null): void {
+    if (this.series === null) throw new Error("advance() before begin()");
     const step = this.step + 1;
     if (step > this.scenario.steps) throw new Error(`advance() past step ${this.scenario.steps}`);
     this.step = step;
     this.resetStepTotals();
-    if (!(nextIndex > 0 && Number.isFinite(nextIndex))) {
-      throw new EngineNumericError(this.step, "index path", "index price", nextIndex);
+    for (const market of this.markets) {
+      const nextIndex = nextIndexes === null ? market.indexPath[step] : nextIndexes[market.id];
+      if (!(nextIndex > 0 && Number.isFinite(nextIndex))) {
+        throw new EngineNumericError(
+          this.step,
+          this.subject("index path", market),
+          "index price",
+          nextIndex,
+        );
+      }
+      market.indexPath[step] = nextIndex;
     }
-    this.indexPath[step] = nextIndex;
     this.stepHalted = this.policy?.halted ?? false;
-    this.market.shift(nextIndex / this.index);
-    this.index = nextIndex;
+    for (const market of this.markets) {
+      market.liquidity.shift(market.indexPath[step] / market.index);
+      market.index = market.indexPath[step];
+    }
     this.unwindBackstop();
     this.runLiquidations();
     this.rebalanceAgents();
-    this.checkFinite(this.mark, "market", "mark price");
-    this.checkFinite(this.index, "market", "index price");
+    for (const market of this.markets) {
+      this.checkFinite(market.mark, this.subject("market", market), "mark price");
+      this.checkFinite(market.index, this.subject("market", market), "index price");
+    }
     this.observeLayers();
-    this.recordRow(series, step);
-    this.market.advance(this.scenario.dt);
+    this.recordRow(step);
+    for (const market of this.markets) market.liquidity.advance(this.scenario.dt);
     this.payFunding();
-    this.mark = this.computeMark();
+    this.updateMarks();
+  }
+
+  private updateMarks(): void {
+    for (const market of this.markets) market.mark = market.computeMark();
+    this.syncMarks();
   }
 
   /** Notional liquidated in the last step `advance` ran (what a world samples per step). */
   get stepLiquidatedNotional(): number {
-    return this.stepLiquidated;
+    return this.stepLiquidatedTotal;
   }
 
-  /** The index path the scenario's shock produced (read-only; `advance` takes any index). */
+  /** The lead market's index path as the scenario's shock produced it. */
   scheduledIndex(step: number): number {
-    return this.indexPath[step];
+    return this.markets[0].indexPath[step];
   }
 
   finish(): RunResult {
     const series = this.series;
+    const marketSeries = this.marketSeries;
     const opening = this.opening;
-    if (series === null || opening === null) throw new Error("finish() before begin()");
+    if (series === null || marketSeries === null || opening === null) {
+      throw new Error("finish() before begin()");
+    }
     const steps = this.step;
-    const { valueStart, insuranceFundStart, backstopStart, openInterestStart, heatmap } = opening;
+    const { valueStart, insuranceFundStart, backstopStart, openInterestStart } = opening;
     const valueEnd = this.ledgerValue();
-    const marks = series.markPrice;
-    let minPrice = marks[0];
-    for (let step = 1; step <= steps; step++) minPrice = Math.min(minPrice, marks[step]);
-    let minIndex = this.indexPath[0];
-    for (let step = 1; step <= steps; step++) minIndex = Math.min(minIndex, this.indexPath[step]);
-    const startPrice = marks[0];
-    const exogenousMove = 1 - minIndex / this.indexPath[0];
-    const totalMove = 1 - minPrice / startPrice;
+    const marketSummaries = this.markets.map((market) =>
+      this.marketSummary(market, marketSeries, steps, opening),
+    );
+    const lead = marketSummaries[0];
+    const symbols = this.markets.map((market) => market.symbol);
     return {
       summary: {
         name: this.scenario.name,
-        symbol: this.scenario.asset.symbol,
+        symbol: lead.symbol,
         steps,
         dt: this.scenario.dt,
         positionCount: this.store.count,
         ...this.totals,
         insuranceFundStart,
-        insuranceFundEnd: this.insuranceFund,
+        insuranceFundEnd: this.totalFunds(),
         insuranceFundUsed: Math.max(
           0,
-          insuranceFundStart + this.totals.liquidationFees - this.insuranceFund,
+          insuranceFundStart + this.totals.liquidationFees - this.totalFunds(),
         ),
         backstopCapitalStart: backstopStart,
-        backstopCapitalEnd: this.vault.equity(this.mark),
-        startPrice,
-        minPrice,
-        endPrice: marks[steps],
-        minIndexPrice: minIndex,
-        exogenousMove,
-        totalMove,
-        amplification: exogenousMove > 0 ? totalMove / exogenousMove : Number.NaN,
+        backstopCapitalEnd: this.vault.equity(this.marks),
+        startPrice: lead.startPrice,
+        minPrice: lead.minPrice,
+        endPrice: lead.endPrice,
+        minIndexPrice: lead.minIndexPrice,
+        exogenousMove: lead.exogenousMove,
+        totalMove: lead.totalMove,
+        amplification: lead.amplification,
         openInterestStart,
-        openInterestEnd: this.longSize * marks[steps],
+        openInterestEnd: marketSummaries.reduce(
+          (total, market) => total + market.openInterestEnd,
+          0,
+        ),
         stopsPlaced: this.stops?.placed ?? 0,
         peakOpenInterest: seriesMax(series.openInterest, steps),
         peakAggregateLeverage: seriesMax(series.aggregateLeverage, steps),
@@ -557,50 +799,126 @@ export class Simulation {
           series.depthMultiplier.map((value) => -value),
           steps,
         ),
+        crossAccountCount: this.accounts.count,
+        crossAccountLiquidations: this.crossAccountLiquidations,
+        markets: marketSummaries,
+        contagion: this.contagionTable(symbols),
         ledger: { valueStart, valueEnd, drift: valueEnd - valueStart },
       },
       timeseries: series,
-      events: this.events.finish((id) => (id < 0 ? "" : this.store.accountName(id))),
-      heatmap,
+      marketSeries,
+      events: this.events.finish((id) => (id < 0 ? "" : this.store.accountName(id)), symbols),
+      heatmap: opening.heatmaps[0],
+      marketHeatmaps: opening.heatmaps,
     };
+  }
+
+  private marketSummary(
+    market: PerpMarket,
+    marketSeries: Record<MarketSeriesColumn, Float64Array>,
+    steps: number,
+    opening: NonNullable<Simulation["opening"]>,
+  ): MarketSummary {
+    const rows = this.scenario.steps + 1;
+    const offset = market.id * rows;
+    const marks = marketSeries.markPrice;
+    const indexes = market.indexPath;
+    let minPrice = marks[offset];
+    for (let step = 1; step <= steps; step++) minPrice = Math.min(minPrice, marks[offset + step]);
+    let minIndex = indexes[0];
+    for (let step = 1; step <= steps; step++) minIndex = Math.min(minIndex, indexes[step]);
+    const startPrice = marks[offset];
+    const exogenousMove = 1 - minIndex / indexes[0];
+    const totalMove = 1 - minPrice / startPrice;
+    const totals = market.totals;
+    const ownFund = this.funds.length > 1;
+    return {
+      symbol: market.symbol,
+      startPrice,
+      minPrice,
+      endPrice: marks[offset + steps],
+      minIndexPrice: minIndex,
+      exogenousMove,
+      totalMove,
+      amplification: exogenousMove > 0 ? totalMove / exogenousMove : Number.NaN,
+      liquidatedNotional: totals.liquidatedNotional,
+      liquidationCount: totals.liquidationCount,
+      adlNotional: totals.adlNotional,
+      adlCount: totals.adlCount,
+      badDebt: totals.badDebt,
+      socializedLoss: totals.socializedLoss,
+      unfilledNotional: totals.unfilledNotional,
+      fundingPaid: totals.fundingPaid,
+      openInterestStart: opening.marketOpenInterestStart[market.id],
+      openInterestEnd: market.longSize * marks[offset + steps],
+      firstLiquidationStep: totals.firstLiquidationStep < 0 ? null : totals.firstLiquidationStep,
+      firstAdlStep: totals.firstAdlStep < 0 ? null : totals.firstAdlStep,
+      insuranceFundStart: ownFund ? opening.fundsStart[market.id] : null,
+      insuranceFundEnd: ownFund ? this.funds[market.id] : null,
+    };
+  }
+
+  private contagionTable(symbols: string[]): Contagion {
+    const count = symbols.length;
+    const rows: number[][] = [];
+    for (let source = 0; source < count; source++) {
+      rows.push(Array.from(this.contagion.subarray(source * count, (source + 1) * count)));
+    }
+    return { markets: symbols, liquidatedNotional: rows };
   }
 
   private resetStepTotals(): void {
     this.stepStopNotional = 0;
     this.stepStopCount = 0;
-    this.stepLiquidated = 0;
-    this.stepCount = 0;
-    this.stepBadDebt = 0;
-    this.stepAdl = 0;
-    this.stepSocialized = 0;
+    this.stepLiquidatedTotal = 0;
+    for (const market of this.markets) market.resetStep();
   }
 
-  private recordRow(series: Record<TimeseriesColumn, Float64Array>, step: number): void {
-    const market = this.market;
-    const mid = market.mid();
+  private recordRow(step: number): void {
+    const series = this.series as Record<TimeseriesColumn, Float64Array>;
+    const lead = this.markets[0];
+    const leadBook = lead.liquidity;
+    const mid = leadBook.mid();
+    let liquidated = 0;
+    let count = 0;
+    let badDebt = 0;
+    let adl = 0;
+    let socialized = 0;
+    let openInterest = 0;
+    let longOpenInterest = 0;
+    let shortOpenInterest = 0;
+    for (const market of this.markets) {
+      liquidated += market.stepLiquidated;
+      count += market.stepCount;
+      badDebt += market.stepBadDebt;
+      adl += market.stepAdl;
+      socialized += market.stepSocialized;
+      // Long units held by everyone equal short units held by everyone: that is the open interest.
+      openInterest += market.longUnits(this.vault.sizes[market.id]) * market.mark;
+      longOpenInterest += market.longSize * market.mark;
+      shortOpenInterest += market.shortSize * market.mark;
+    }
     series.step[step] = step;
     series.time[step] = step * this.scenario.dt;
-    series.indexPrice[step] = this.index;
-    series.markPrice[step] = this.mark;
+    series.indexPrice[step] = lead.index;
+    series.markPrice[step] = lead.mark;
     series.midPrice[step] = mid;
-    series.bestBid[step] = market.bestBid();
-    series.bestAsk[step] = market.bestAsk();
-    series.lastPrice[step] = market.lastPrice();
-    series.liquidatedNotional[step] = this.stepLiquidated;
-    series.liquidationCount[step] = this.stepCount;
+    series.bestBid[step] = leadBook.bestBid();
+    series.bestAsk[step] = leadBook.bestAsk();
+    series.lastPrice[step] = leadBook.lastPrice();
+    series.liquidatedNotional[step] = liquidated;
+    series.liquidationCount[step] = count;
     series.cascadeRounds[step] = step === 0 ? 0 : this.roundsInStep;
-    series.badDebt[step] = this.stepBadDebt;
-    series.insuranceFund[step] = this.insuranceFund;
-    series.backstopCapital[step] = this.vault.equity(this.mark);
-    series.adlNotional[step] = this.stepAdl;
-    series.socializedLoss[step] = this.stepSocialized;
-    // Long units held by everyone equal short units held by everyone: that is the open interest.
-    const longUnits = this.longSize + Math.max(0, this.makers.size) + Math.max(0, this.vault.size);
-    series.openInterest[step] = longUnits * this.mark;
-    series.longOpenInterest[step] = this.longSize * this.mark;
-    series.shortOpenInterest[step] = this.shortSize * this.mark;
-    series.bidDepth1pct[step] = market.depthWithin(-1, 0.01) * mid;
-    series.askDepth1pct[step] = market.depthWithin(1, 0.01) * mid;
+    series.badDebt[step] = badDebt;
+    series.insuranceFund[step] = this.totalFunds();
+    series.backstopCapital[step] = this.vault.equity(this.marks);
+    series.adlNotional[step] = adl;
+    series.socializedLoss[step] = socialized;
+    series.openInterest[step] = openInterest;
+    series.longOpenInterest[step] = longOpenInterest;
+    series.shortOpenInterest[step] = shortOpenInterest;
+    series.bidDepth1pct[step] = leadBook.depthWithin(-1, 0.01) * mid;
+    series.askDepth1pct[step] = leadBook.depthWithin(1, 0.01) * mid;
     const depthSum = series.bidDepth1pct[step] + series.askDepth1pct[step];
     series.orderBookImbalance[step] =
       depthSum > 0 ? (series.bidDepth1pct[step] - series.askDepth1pct[step]) / depthSum : 0;
@@ -614,6 +932,23 @@ export class Simulation {
     series.haltActive[step] = this.stepHalted ? 1 : 0;
     series.depthMultiplier[step] = this.liquidityMakers?.depth ?? 1;
     series.spreadWidening[step] = this.liquidityMakers?.widening ?? 0;
+
+    const perMarket = this.marketSeries as Record<MarketSeriesColumn, Float64Array>;
+    const rows = this.scenario.steps + 1;
+    for (const market of this.markets) {
+      const row = market.id * rows + step;
+      const book = market.liquidity;
+      perMarket.indexPrice[row] = market.index;
+      perMarket.markPrice[row] = market.mark;
+      perMarket.liquidatedNotional[row] = market.stepLiquidated;
+      perMarket.liquidationCount[row] = market.stepCount;
+      perMarket.adlNotional[row] = market.stepAdl;
+      perMarket.badDebt[row] = market.stepBadDebt;
+      perMarket.socializedLoss[row] = market.stepSocialized;
+      perMarket.openInterest[row] = market.longUnits(this.vault.sizes[market.id]) * market.mark;
+      perMarket.insuranceFund[row] = this.funds[this.fundIndex(market.id)];
+      perMarket.bidDepth1pct[row] = book.depthWithin(-1, 0.01) * book.mid();
+    }
   }
 
   private roundsInStep = 0;
@@ -623,7 +958,7 @@ export class Simulation {
     const exchange = this.scenario.exchange;
     this.capacityLeft = exchange.liquidation.maxNotionalPerStep ?? Number.POSITIVE_INFINITY;
     this.roundsInStep = 0;
-    this.mark = this.computeMark();
+    this.updateMarks();
     // A halt that covers liquidations leaves everything where it is, pending positions included.
     if (this.policy?.liquidationsHalted) return;
     this.restoreCarriedStops();
@@ -631,9 +966,15 @@ export class Simulation {
     this.pending = this.carried;
     this.pending.length = 0;
     this.carried = carried;
+    const carriedAccounts = this.pendingAccounts;
+    this.pendingAccounts = this.carriedAccounts;
+    this.pendingAccounts.length = 0;
+    this.carriedAccounts = carriedAccounts;
     while (this.roundsInStep < exchange.liquidation.maxRoundsPerStep) {
       const batch = this.batch;
+      const accountBatch = this.accountBatch;
       batch.length = 0;
+      accountBatch.length = 0;
       this.roundStamp++;
       if (this.roundsInStep === 0) {
         for (const id of carried) {
@@ -641,28 +982,46 @@ export class Simulation {
           else if (this.store.size[id] > 0) this.reindex(id);
         }
         carried.length = 0;
+        for (const account of carriedAccounts) {
+          if (this.accountLiquidatable(account)) this.addAccountToBatch(account);
+          else this.priceAccount(account);
+        }
+        carriedAccounts.length = 0;
       }
       // Resting stops are on the book before the liquidation engine looks: they fire first.
       const stopsFired = this.fireStops();
       this.collectTriggered();
-      if (batch.length === 0 && stopsFired === 0) break;
+      if (batch.length === 0 && accountBatch.length === 0 && stopsFired === 0) break;
       this.roundsInStep++;
       this.round = this.roundsInStep;
-      this.adlQueues?.long.invalidate();
-      this.adlQueues?.short.invalidate();
+      for (const market of this.markets) {
+        market.adlQueues?.long.invalidate();
+        market.adlQueues?.short.invalidate();
+      }
       for (let index = 0; index < batch.length; index++) {
         const id = batch[index];
         if (this.capacityLeft <= 0) {
           this.pending.push(id);
           continue;
         }
-        if (this.isLiquidatable(id)) this.liquidate(id);
+        if (this.isLiquidatable(id)) this.liquidateStandalone(id);
         else if (this.store.size[id] > 0) this.reindex(id);
       }
-      this.settleProRata();
-      this.collectSocializedLoss();
+      for (let index = 0; index < accountBatch.length; index++) {
+        const account = accountBatch[index];
+        if (this.capacityLeft <= 0) {
+          this.pendingAccounts.push(account);
+          continue;
+        }
+        if (this.accountLiquidatable(account)) this.liquidateAccount(account);
+        else this.priceAccount(account);
+      }
+      for (const market of this.markets) {
+        this.settleProRata(market);
+        this.collectSocializedLoss(market);
+      }
       this.reindexMarked();
-      this.mark = this.computeMark();
+      this.updateMarks();
       if (this.capacityLeft <= 0) break;
     }
     // Events outside the cascade (backstop unwind, funding) carry round 0.
@@ -675,6 +1034,24 @@ export class Simulation {
     if (this.batchStamp[id] === this.roundStamp) return;
     this.batchStamp[id] = this.roundStamp;
     this.batch.push(id);
+  }
+
+  private addAccountToBatch(account: number): void {
+    if (this.accountStamp[account] === this.roundStamp) return;
+    this.accountStamp[account] = this.roundStamp;
+    this.accountBatch.push(account);
+  }
+
+  /** A crossed index entry: a standalone position joins the batch, an account is checked exactly. */
+  private addTriggered(id: number): void {
+    const account = this.store.account[id];
+    if (account < 0) {
+      this.addToBatch(id);
+      return;
+    }
+    if (this.accountStamp[account] === this.roundStamp) return;
+    if (this.accountLiquidatable(account)) this.addAccountToBatch(account);
+    else (this.triggers as CrossTriggers).watch(account);
   }
 
   private restoreCarriedStops(): void {
@@ -696,7 +1073,8 @@ export class Simulation {
     const stops = this.stops;
     if (!stops || this.policy?.halted) return 0;
     const store = this.store;
-    const triggered = stops.take(this.mark);
+    const lead = this.markets[0];
+    const triggered = stops.take(lead.mark);
     let fired = 0;
     for (let index = 0; index < triggered.length; index++) {
       const id = triggered[index];
@@ -713,7 +1091,10 @@ export class Simulation {
         this.stopCarry.push(id);
       }
     }
-    if (fired > 0) this.mark = this.computeMark();
+    if (fired > 0) {
+      lead.mark = lead.computeMark();
+      this.syncMarks();
+    }
     return fired;
   }
 
@@ -722,7 +1103,7 @@ export class Simulation {
     const side = store.side[id];
     const fill = this.fill;
     const bankrupt = this.bankruptcyPriceOf(id);
-    this.market.execute(side > 0 ? -1 : 1, quantity, bankrupt, fill);
+    this.marketOf(id).liquidity.execute(side > 0 ? -1 : 1, quantity, bankrupt, fill);
     const filled = fill.filled;
     if (filled <= 0) return 0;
     const collateralBefore = store.collateral[id];
@@ -755,12 +1136,13 @@ export class Simulation {
     const agents = this.agents;
     if (!agents || this.policy?.halted || this.step % agents.rebalanceSteps !== 0) return;
     const store = this.store;
-    const funding = Number.isNaN(this.lastFundingRate)
-      ? (this.mark - this.index) / this.index
-      : this.lastFundingRate;
+    const lead = this.markets[0];
+    const funding = Number.isNaN(lead.lastFundingRate)
+      ? (lead.mark - lead.index) / lead.index
+      : lead.lastFundingRate;
     for (let agent = 0; agent < agents.count; agent++) {
       const id = agents.firstId + agent;
-      const mark = this.mark;
+      const mark = lead.mark;
       const equity = store.equity(id, mark);
       const target = agents.targetNotional(agent, equity, mark, funding);
       const gap = (target - store.size[id] * mark) * agents.speedOf(agent);
@@ -768,30 +1150,31 @@ export class Simulation {
       if (gap > 0) this.agentBuys(id, gap / mark, equity);
       else this.agentSells(id, Math.min(store.size[id], -gap / mark));
     }
-    this.mark = this.computeMark();
+    lead.mark = lead.computeMark();
+    this.syncMarks();
   }
 
   private agentBuys(id: number, wanted: number, equity: number): void {
     const store = this.store;
-    const mark = this.mark;
+    const lead = this.markets[0];
+    const mark = lead.mark;
     let quantity = wanted;
-    if (this.policy) {
-      const longUnits =
-        this.longSize + Math.max(0, this.makers.size) + Math.max(0, this.vault.size);
-      quantity = Math.min(quantity, this.policy.openRoom(longUnits * mark) / mark);
-    }
+    const openInterest = lead.longUnits(this.vault.sizes[0]) * mark;
+    if (this.policy) quantity = Math.min(quantity, this.policy.openRoom(openInterest) / mark);
+    const cap = lead.spec.openInterestCap;
+    if (cap !== undefined) quantity = Math.min(quantity, Math.max(0, cap - openInterest) / mark);
     // Initial margin (Binance brackets): notional ≤ equity × the bracket's max leverage.
     const notional = (store.size[id] + quantity) * mark;
-    const allowed = equity * this.marginTiers.maxLeverageFor(notional);
+    const allowed = equity * lead.marginTiers.maxLeverageFor(notional);
     if (notional > allowed) quantity = allowed / mark - store.size[id];
     if (!(quantity > 0)) return;
     const fill = this.fill;
-    this.market.execute(1, quantity, mark * (1 + agentSlippageLimit), fill);
+    lead.liquidity.execute(1, quantity, mark * (1 + agentSlippageLimit), fill);
     if (fill.filled <= 0) return;
     const size = store.size[id];
     store.entryPrice[id] = (size * store.entryPrice[id] + fill.notional) / (size + fill.filled);
     this.changeSize(id, fill.filled);
-    this.makers.trade(-1, fill.filled, fill.notional);
+    lead.makers.trade(-1, fill.filled, fill.notional);
     this.totals.agentBoughtNotional += fill.notional;
     this.checkFinite(store.entryPrice[id], store.accountName(id), "entryPrice");
     this.reindex(id);
@@ -801,7 +1184,8 @@ export class Simulation {
     if (!(quantity > 0)) return;
     const store = this.store;
     const fill = this.fill;
-    this.market.execute(-1, quantity, this.mark * (1 - agentSlippageLimit), fill);
+    const lead = this.markets[0];
+    lead.liquidity.execute(-1, quantity, lead.mark * (1 - agentSlippageLimit), fill);
     if (fill.filled <= 0) return;
     const size = store.size[id];
     this.transferToMakers(id, fill.filled, fill.notional);
@@ -811,24 +1195,27 @@ export class Simulation {
   }
 
   /**
-   * End of step: the layers read the mark. A new margin multiplier or haircut re-prices every
-   * position (O(n), only when the rounded rule output changes); makers re-quote the book.
+   * End of step: the layers read the lead market's mark. A new margin multiplier or haircut
+   * re-prices every position (O(n), only when the rounded rule output changes); makers re-quote
+   * the book.
    */
   private observeLayers(): void {
-    const mark = this.mark;
+    const lead = this.markets[0];
+    const mark = lead.mark;
     const scenario = this.scenario;
     const priceFor = (source: VolatilityPrice | undefined) =>
-      source === "index" ? this.index : mark;
+      source === "index" ? lead.index : mark;
     if (this.policy?.observe(priceFor(scenario.policy?.volatilityPrice), mark)) {
-      this.marginTiers = this.policy.tiers();
+      lead.marginTiers = this.policy.tiers();
+      this.tiersInForce[0] = lead.marginTiers;
       this.haircut = this.policy.haircut;
       this.rebuildIndex();
     }
     const makers = this.liquidityMakers;
     if (
-      makers?.observe(priceFor(scenario.marketMakers?.volatilityPrice), this.makers.size * mark)
+      makers?.observe(priceFor(scenario.marketMakers?.volatilityPrice), lead.makers.size * mark)
     ) {
-      (this.market as OrderBookMarket).setLiquidity(makers.depth, makers.widening);
+      (lead.liquidity as OrderBookMarket).setLiquidity(makers.depth, makers.widening);
     }
     this.agents?.observe(priceFor(scenario.accumulation?.volatilityPrice), mark);
   }
@@ -843,26 +1230,31 @@ export class Simulation {
     );
   }
 
-  /** Traders' gross notional over their equity; equity from the ledger, so O(1) per step. */
+  /** Traders' gross notional over their equity; equity from the ledger, so O(markets) per step. */
   private aggregateLeverage(valueStart: number): number {
     const store = this.store;
-    const mark = this.mark;
-    const counterparty = store.counterpartyId;
-    let others =
-      this.insuranceFund +
-      this.makers.equity(mark) +
-      this.vault.equity(mark) +
-      this.proRataPools.long.equity(mark) +
-      this.proRataPools.short.equity(mark) +
-      this.exchangeCash +
-      this.socialPool;
-    let gross = this.longSize + this.shortSize;
-    if (counterparty >= 0) {
-      others += store.equity(counterparty, mark);
-      gross -= store.size[counterparty];
+    // Summed in the order the one-market engine always summed, so its figures keep their bits.
+    let others = this.totalFunds();
+    for (const market of this.markets) others += market.makers.equity(market.mark);
+    others += this.vault.equity(this.marks);
+    for (const market of this.markets) {
+      others += market.proRataPools.long.equity(market.mark);
+      others += market.proRataPools.short.equity(market.mark);
+    }
+    others += this.exchangeCash;
+    for (const market of this.markets) others += market.socialPool;
+    let gross = 0;
+    for (const market of this.markets) {
+      let units = market.longSize + market.shortSize;
+      const counterparty = store.counterpartyIds[market.id];
+      if (counterparty >= 0) {
+        others += store.equity(counterparty, market.mark);
+        units -= store.size[counterparty];
+      }
+      gross += units * market.mark;
     }
     const equity = valueStart - others;
-    return equity > 0 ? (gross * mark) / equity : 0;
+    return equity > 0 ? gross / equity : 0;
   }
 
   private agentNotional(): number {
@@ -871,33 +1263,146 @@ export class Simulation {
     let units = 0;
     for (let agent = 0; agent < agents.count; agent++)
       units += this.store.size[agents.firstId + agent];
-    return units * this.mark;
+    return units * this.markets[0].mark;
   }
 
-  /** Take every position the current mark has crossed; stale index entries are dropped. */
+  /**
+   * Take every position the current marks have crossed; stale index entries are dropped. Markets
+   * whose mark left its band first re-price the cross accounts that hold them, and watched
+   * accounts are checked exactly.
+   */
   private collectTriggered(): void {
-    this.longIndex.takeAtOrAbove(this.mark, this.takeLong);
-    this.shortIndex.takeAtOrAbove(1 / this.mark, this.takeShort);
+    const triggers = this.triggers;
+    if (triggers !== null) {
+      const moved = triggers.movedAccounts(this.marks);
+      for (let index = 0; index < moved.length; index++) this.priceAccount(moved[index]);
+    }
+    for (const market of this.markets) {
+      market.longIndex.takeAtOrAbove(market.mark, this.takeLong);
+      market.shortIndex.takeAtOrAbove(1 / market.mark, this.takeShort);
+    }
+    triggers?.forEachWatched(this.visitWatched);
   }
 
-  private liquidate(id: number): void {
+  /** An isolated position, or the only position of its cross account, is liquidated on its own. */
+  private liquidateStandalone(id: number): void {
+    const status = this.liquidate(id, this.partialQuantity(id));
+    if (this.store.size[id] === 0) return;
+    if (status === "done") {
+      this.reindex(id);
+      return;
+    }
+    this.pending.push(id);
+    this.reindexQuietly(id);
+  }
+
+  /**
+   * A multi-market cross account: its wallet is pooled onto its open positions (CrossAccounts
+   * .pool), then its positions are liquidated largest maintenance margin first, each against its
+   * own market. Hyperliquid ("Liquidations") sends market orders for the full size of every
+   * position when the account equity falls below its maintenance margin, so full mode closes every
+   * position; partial mode (Binance's reduction until the margin ratio is restored) reduces them
+   * in the same order and stops once the account is no longer liquidatable.
+   */
+  private liquidateAccount(account: number): void {
+    const accounts = this.accounts;
+    const store = this.store;
+    this.accounts.pool(account, store, this.marks, this.tiersInForce);
+    if (this.accountLiquidatedOnce[account] === 0) {
+      this.accountLiquidatedOnce[account] = 1;
+      this.crossAccountLiquidations++;
+    }
+    const source = this.lossSource(account);
+    const order = this.byMaintenanceDescending(account);
+    const partial = this.scenario.exchange.liquidation.mode === "partial";
+    let leftOpen = false;
+    for (let index = 0; index < order.length; index++) {
+      const id = order[index];
+      if (store.size[id] === 0) continue;
+      if (partial && index > 0 && !this.accountLiquidatable(account)) break;
+      const before = this.marketOf(id).totals.liquidatedNotional;
+      const status = this.liquidate(id, this.partialQuantity(id));
+      const market = store.market[id];
+      this.contagion[source * this.markets.length + market] +=
+        this.marketOf(id).totals.liquidatedNotional - before;
+      if (status !== "done") leftOpen = true;
+    }
+    if (accounts.openCount(account, store) === 0) {
+      this.triggers?.unwatch(account);
+      return;
+    }
+    if (leftOpen) this.pendingAccounts.push(account);
+    else this.markAccountForReindex(account);
+  }
+
+  /** The account's open positions, largest maintenance margin first (ties by id). */
+  private byMaintenanceDescending(account: number): number[] {
+    const accounts = this.accounts;
+    const store = this.store;
+    const ids: number[] = [];
+    for (let index = accounts.start[account]; index < accounts.start[account + 1]; index++) {
+      const id = accounts.members[index];
+      if (store.size[id] > 0) ids.push(id);
+    }
+    const margin = (id: number) =>
+      this.tiersInForce[store.market[id]].maintenanceMargin(
+        store.size[id] * this.marks[store.market[id]],
+      );
+    return ids.sort((left, right) => margin(right) - margin(left) || left - right);
+  }
+
+  /** The market where the account's positions lost the most since the start (its loss source). */
+  private lossSource(account: number): number {
+    const accounts = this.accounts;
+    const store = this.store;
+    let source = -1;
+    let worst = Number.POSITIVE_INFINITY;
+    for (let index = accounts.start[account]; index < accounts.start[account + 1]; index++) {
+      const id = accounts.members[index];
+      if (store.size[id] === 0) continue;
+      const market = store.market[id];
+      const change =
+        store.side[id] * store.size[id] * (this.marks[market] - this.startMarks[market]);
+      if (change < worst) {
+        worst = change;
+        source = market;
+      }
+    }
+    return source;
+  }
+
+  /** Quantity to close now: all of it, or in partial mode what restores the margin target. */
+  private partialQuantity(id: number): number {
     const store = this.store;
     const exchange = this.scenario.exchange;
+    const size = store.size[id];
+    if (exchange.liquidation.mode !== "partial") return size;
+    const market = this.marketOf(id);
+    const mark = market.mark;
+    const equity = store.equity(id, mark);
+    const keep =
+      market.marginTiers.notionalRestoringMargin(
+        size * mark,
+        equity,
+        exchange.liquidationFeeRate,
+        exchange.liquidation.partialTargetRatio,
+      ) / mark;
+    return keep > 0 && keep < size ? size - keep : size;
+  }
+
+  /**
+   * Liquidates up to `wanted` of position `id` down the waterfall: book (within what the funds
+   * and the vault can absorb), backstop takeover, ADL, then the book at any price. Returns
+   * "capacity" when the engine's capacity cut it short, "unfilled" when something is left that
+   * nothing would take, "done" otherwise.
+   */
+  private liquidate(id: number, wanted: number): "done" | "capacity" | "unfilled" {
+    const store = this.store;
     const side = store.side[id];
     const size = store.size[id];
-    const mark = this.mark;
-    let quantity = size;
-    if (exchange.liquidation.mode === "partial") {
-      const equity = store.equity(id, mark);
-      const keep =
-        this.marginTiers.notionalRestoringMargin(
-          size * mark,
-          equity,
-          exchange.liquidationFeeRate,
-          exchange.liquidation.partialTargetRatio,
-        ) / mark;
-      if (keep > 0 && keep < size) quantity = size - keep;
-    }
+    const market = this.marketOf(id);
+    const mark = market.mark;
+    let quantity = wanted;
     let capacityLimited = false;
     if (quantity * mark > this.capacityLeft) {
       quantity = this.capacityLeft / mark;
@@ -907,7 +1412,8 @@ export class Simulation {
     if (this.liquidatedOnce[id] === 0) {
       // Counted once per position, however many steps or rounds its liquidation takes.
       this.liquidatedOnce[id] = 1;
-      this.stepCount++;
+      market.stepCount++;
+      market.totals.liquidationCount++;
       this.totals.liquidationCount++;
     }
     if (quantity < size) this.totals.partialLiquidationCount++;
@@ -915,7 +1421,7 @@ export class Simulation {
     // The worst price the order may fill at: the loss beyond bankruptcy must stay within what
     // the insurance fund and the backstop can still pay (Binance: the liquidation engine takes
     // over at the bankruptcy price and the fund absorbs fills beyond it; past that, ADL).
-    const absorb = this.insuranceFund + this.vault.spare(this.mark);
+    const absorb = this.funds[this.fundIndex(market.id)] + this.vault.spare(this.marks);
     const bankrupt = bankruptcyPrice(side, size, store.entryPrice[id], store.collateral[id]);
     const limit =
       side > 0 ? Math.max(0, bankrupt - absorb / quantity) : bankrupt + absorb / quantity;
@@ -924,7 +1430,7 @@ export class Simulation {
     if (remaining > dustFraction * size) {
       remaining -= this.backstopTakeover(id, remaining);
     }
-    if (remaining > dustFraction * size && this.adlQueues) {
+    if (remaining > dustFraction * size && market.adlQueues) {
       remaining -= this.autoDeleverage(id, remaining);
     }
     if (remaining > dustFraction * size) {
@@ -932,23 +1438,20 @@ export class Simulation {
       const unlimited = side > 0 ? 0 : Number.POSITIVE_INFINITY;
       remaining -= this.closeInMarket(id, remaining, unlimited, true);
     }
-    if (remaining > dustFraction * size) {
+    const unfilled = remaining > dustFraction * size;
+    if (unfilled) {
       this.log(code.unfilled, id, side, remaining, mark, 0);
       this.totals.unfilledNotional += remaining * mark;
+      market.totals.unfilledNotional += remaining * mark;
     }
     if (store.size[id] <= dustFraction * size) this.closeDust(id);
     if (!Number.isFinite(store.collateral[id]) || !Number.isFinite(store.size[id])) {
       const field = Number.isFinite(store.size[id]) ? "collateral" : "size";
       throw new EngineNumericError(this.step, store.accountName(id), field, store[field][id]);
     }
-    if (store.size[id] > 0) {
-      if (capacityLimited || remaining > dustFraction * size) {
-        this.pending.push(id);
-        this.reindexQuietly(id);
-      } else {
-        this.reindex(id);
-      }
-    }
+    if (store.size[id] === 0) return "done";
+    if (capacityLimited) return "capacity";
+    return unfilled ? "unfilled" : "done";
   }
 
   /** Liquidation price kept current without an index entry: the position waits in `pending`. */
@@ -961,10 +1464,10 @@ export class Simulation {
     const dust = store.size[id];
     if (dust === 0) return;
     // Rounding leftovers are closed at the mark against the makers so sizes stay balanced.
-    this.transferToMakers(id, dust, dust * this.mark);
+    this.transferToMakers(id, dust, dust * this.marketOf(id).mark);
   }
 
-  /** Records an event at the current step and round, with the fund balance after it. */
+  /** Records an event at the current step and round, with the paying fund's balance after it. */
   private log(
     type: number,
     position: number,
@@ -972,6 +1475,7 @@ export class Simulation {
     quantity: number,
     price: number,
     amount: number,
+    market = position >= 0 ? this.store.market[position] : 0,
   ): void {
     this.events.record(
       this.step,
@@ -982,21 +1486,24 @@ export class Simulation {
       quantity,
       price,
       amount,
-      this.insuranceFund,
+      this.funds[this.fundIndex(market)],
+      market,
     );
   }
 
   /** Notional the liquidation engine closed, whichever way: book, backstop or ADL. */
-  private addLiquidated(notional: number): void {
-    this.stepLiquidated += notional;
+  private addLiquidated(market: PerpMarket, notional: number): void {
+    market.addLiquidated(notional, this.step);
+    this.stepLiquidatedTotal += notional;
     this.totals.liquidatedNotional += notional;
   }
 
   private changeSize(id: number, delta: number): void {
     const store = this.store;
     store.size[id] += delta;
-    if (store.side[id] > 0) this.longSize += delta;
-    else this.shortSize += delta;
+    const market = this.marketOf(id);
+    if (store.side[id] > 0) market.longSize += delta;
+    else market.shortSize += delta;
   }
 
   /** The price at which position `id`'s equity is zero, from its current size and collateral. */
@@ -1016,21 +1523,22 @@ export class Simulation {
     const side = store.side[id];
     store.collateral[id] += side * (notional - quantity * store.entryPrice[id]);
     this.changeSize(id, -quantity);
-    this.makers.trade(side, quantity, notional);
+    this.marketOf(id).makers.trade(side, quantity, notional);
   }
 
   /**
-   * Sends a closing order for `quantity` to the market, settles the fill, charges the
+   * Sends a closing order for `quantity` to the position's market, settles the fill, charges the
    * liquidation fee and covers any loss beyond bankruptcy. Returns the quantity filled.
    */
   private closeInMarket(id: number, quantity: number, limit: number, partial: boolean): number {
     const store = this.store;
     const side = store.side[id];
+    const market = this.marketOf(id);
     const fill = this.fill;
     const bankrupt = this.bankruptcyPriceOf(id);
     if (this.scenario.counterfactual?.liquidationsWithoutImpact)
-      this.fillAtMark(side, quantity, limit);
-    else this.market.execute(side > 0 ? -1 : 1, quantity, limit, fill);
+      this.fillAtMark(market, side, quantity, limit);
+    else market.liquidity.execute(side > 0 ? -1 : 1, quantity, limit, fill);
     const filled = fill.filled;
     if (filled <= 0) return 0;
     const collateralBefore = store.collateral[id];
@@ -1044,18 +1552,18 @@ export class Simulation {
       fill.averagePrice,
       store.collateral[id] - collateralBefore,
     );
-    this.addLiquidated(fill.notional);
+    this.addLiquidated(market, fill.notional);
 
     // Loss beyond the bankruptcy price on the filled units is bad debt.
     const deficit = side * filled * (bankrupt - fill.averagePrice);
     if (deficit > 0) this.coverDeficit(id, deficit);
     const fee = Math.min(
       this.scenario.exchange.liquidationFeeRate * fill.notional,
-      Math.max(0, store.equity(id, this.mark)),
+      Math.max(0, store.equity(id, market.mark)),
     );
     if (fee > 0) {
       store.collateral[id] -= fee;
-      this.insuranceFund += fee;
+      this.funds[this.fundIndex(market.id)] += fee;
       this.totals.liquidationFees += fee;
       this.log(code.fee, id, side, 0, 0, fee);
     }
@@ -1066,9 +1574,9 @@ export class Simulation {
    * Counterfactual only: the closing order of a `side` position fills in full at the mark, as
    * against an infinitely deep book, if the mark is within its limit; the book is not touched.
    */
-  private fillAtMark(side: number, quantity: number, limit: number): void {
+  private fillAtMark(market: PerpMarket, side: number, quantity: number, limit: number): void {
     const fill = this.fill;
-    const mark = this.mark;
+    const mark = market.mark;
     const within = side > 0 ? mark >= limit : mark <= limit;
     fill.filled = within ? quantity : 0;
     fill.notional = within ? quantity * mark : 0;
@@ -1080,18 +1588,21 @@ export class Simulation {
   private coverDeficit(id: number, deficit: number): void {
     const store = this.store;
     const side = store.side[id];
+    const market = this.marketOf(id);
+    const fund = this.fundIndex(market.id);
     this.totals.badDebt += deficit;
-    this.stepBadDebt += deficit;
+    market.totals.badDebt += deficit;
+    market.stepBadDebt += deficit;
     this.log(code.badDebt, id, side, 0, 0, deficit);
     let rest = deficit;
-    const fromFund = Math.min(rest, this.insuranceFund);
+    const fromFund = Math.min(rest, this.funds[fund]);
     if (fromFund > 0) {
-      this.insuranceFund -= fromFund;
+      this.funds[fund] -= fromFund;
       store.collateral[id] += fromFund;
       rest -= fromFund;
       this.log(code.fundCover, id, side, 0, 0, fromFund);
     }
-    const fromVault = Math.min(rest, this.vault.spare(this.mark));
+    const fromVault = Math.min(rest, this.vault.spare(this.marks));
     if (fromVault > 0) {
       this.vault.cash -= fromVault;
       store.collateral[id] += fromVault;
@@ -1099,31 +1610,34 @@ export class Simulation {
       this.log(code.backstopCover, id, side, 0, 0, fromVault);
     }
     if (rest > 0) {
-      this.socialPool -= rest;
+      market.socialPool -= rest;
       store.collateral[id] += rest;
     }
   }
 
   /**
-   * Socialised loss (the BitMEX-era "clawback"): what the round's waterfall could not pay is taken
-   * from positions in profit, pro rata to their unrealised profit, capped at it; anything beyond
-   * all profits is the exchange's own loss. Once per round, so it is one scan however many
-   * deficits the round produced.
+   * Socialised loss (the BitMEX-era "clawback"): what the round's waterfall could not pay in a
+   * market is taken from that market's positions in profit, pro rata to their unrealised profit,
+   * capped at it; anything beyond all profits is the exchange's own loss. Once per round, so it is
+   * one scan of the market however many deficits the round produced.
    */
-  private collectSocializedLoss(): void {
-    const owed = -this.socialPool;
+  private collectSocializedLoss(market: PerpMarket): void {
+    const owed = -market.socialPool;
     if (owed <= 0) return;
     const store = this.store;
-    const mark = this.mark;
+    const mark = market.mark;
+    const positions = market.positions;
     let totalProfit = 0;
-    for (let id = 0; id < store.count; id++) {
+    for (let index = 0; index < positions.length; index++) {
+      const id = positions[index];
       const profit = store.side[id] * store.size[id] * (mark - store.entryPrice[id]);
       if (store.size[id] > 0 && profit > 0) totalProfit += profit;
     }
     const share = totalProfit > 0 ? Math.min(1, owed / totalProfit) : 0;
     let collected = 0;
     if (share > 0) {
-      for (let id = 0; id < store.count; id++) {
+      for (let index = 0; index < positions.length; index++) {
+        const id = positions[index];
         const profit = store.side[id] * store.size[id] * (mark - store.entryPrice[id]);
         if (store.size[id] === 0 || profit <= 0) continue;
         const haircut = profit * share;
@@ -1131,17 +1645,18 @@ export class Simulation {
         collected += haircut;
         this.markForReindex(id);
       }
-      this.log(code.socialized, -1, 0, 0, 0, collected);
+      this.log(code.socialized, -1, 0, 0, 0, collected, market.id);
     }
     this.totals.socializedLoss += collected;
-    this.stepSocialized += collected;
+    market.totals.socializedLoss += collected;
+    market.stepSocialized += collected;
     const uncovered = owed - collected;
     if (uncovered > 0) {
       this.exchangeCash -= uncovered;
       this.totals.exchangeLoss += uncovered;
-      this.log(code.exchangeLoss, -1, 0, 0, 0, uncovered);
+      this.log(code.exchangeLoss, -1, 0, 0, 0, uncovered, market.id);
     }
-    this.socialPool = 0;
+    market.socialPool = 0;
   }
 
   /**
@@ -1152,43 +1667,63 @@ export class Simulation {
   private backstopTakeover(id: number, quantity: number): number {
     const store = this.store;
     const side = store.side[id];
+    const market = this.marketOf(id);
     const price = this.bankruptcyPriceOf(id);
-    const taken = this.vault.capacity(side, quantity, price, this.mark);
+    const taken = this.vault.capacity(market.id, side, quantity, price, this.marks);
     if (taken === 0) return 0;
     store.collateral[id] += side * taken * (price - store.entryPrice[id]);
     this.changeSize(id, -taken);
-    this.vault.trade(side, taken, taken * price);
+    this.vault.trade(market.id, side, taken, taken * price);
     this.totals.backstopTakeoverNotional += taken * price;
-    this.addLiquidated(taken * price);
+    this.addLiquidated(market, taken * price);
     this.log(code.takeover, id, side, taken, price, 0);
     return taken;
   }
 
-  /** The vault sells down what it took over, at any price, a fixed notional per step. */
+  /** The vault sells down what it took over in each market, at any price, a fixed notional per step. */
   private unwindBackstop(): void {
-    const quantity = this.vault.unwindQuantity(this.computeMark());
-    if (quantity === 0) return;
-    const direction = this.vault.size > 0 ? -1 : 1;
-    this.market.execute(
-      direction,
-      quantity,
-      direction < 0 ? 0 : Number.POSITIVE_INFINITY,
-      this.fill,
-    );
-    if (this.fill.filled <= 0) return;
-    this.vault.trade(direction, this.fill.filled, this.fill.notional);
-    this.makers.trade(-direction, this.fill.filled, this.fill.notional);
-    this.log(code.unwind, -1, -direction, this.fill.filled, this.fill.averagePrice, 0);
+    for (const market of this.markets) {
+      const quantity = this.vault.unwindQuantity(market.id, market.computeMark());
+      if (quantity === 0) continue;
+      const direction = this.vault.sizes[market.id] > 0 ? -1 : 1;
+      market.liquidity.execute(
+        direction,
+        quantity,
+        direction < 0 ? 0 : Number.POSITIVE_INFINITY,
+        this.fill,
+      );
+      if (this.fill.filled <= 0) continue;
+      this.vault.trade(market.id, direction, this.fill.filled, this.fill.notional);
+      market.makers.trade(-direction, this.fill.filled, this.fill.notional);
+      this.log(code.unwind, -1, -direction, this.fill.filled, this.fill.averagePrice, 0, market.id);
+    }
   }
 
   /**
-   * ADL: close `quantity` of the bankrupt position against ranked winners on the other side at
-   * the bankruptcy price (Binance "Auto-Deleveraging"; Hyperliquid "Auto-deleveraging").
+   * The wallet backing a position as the ADL rankings read it: its own collateral, or for a
+   * position of a multi-market cross account the account's wallet plus the other positions'
+   * unrealised PnL (the equity left to back this one).
+   */
+  private adlMarginOf(id: number): number {
+    const store = this.store;
+    const account = store.account[id];
+    if (account < 0) return store.collateral[id];
+    const market = store.market[id];
+    return (
+      this.accounts.equity(account, store, this.marks) - store.unrealised(id, this.marks[market])
+    );
+  }
+
+  /**
+   * ADL: close `quantity` of the bankrupt position against ranked winners on the other side of
+   * the same market at the bankruptcy price (Binance "Auto-Deleveraging"; Hyperliquid
+   * "Auto-deleveraging").
    */
   private autoDeleverage(id: number, quantity: number): number {
     const store = this.store;
     const side = store.side[id];
-    const queues = this.adlQueues;
+    const market = this.marketOf(id);
+    const queues = market.adlQueues;
     if (!queues) return 0;
     const queue = side > 0 ? queues.short : queues.long;
     const price = this.bankruptcyPriceOf(id);
@@ -1197,74 +1732,99 @@ export class Simulation {
       // Pro rata hits every winner: closing against each one per liquidation would cost
       // winners × liquidations. The round's ADL volume is pooled here at each bankruptcy price
       // and handed out once, at the round's end (settleProRata).
-      const pool = side > 0 ? this.proRataPools.long : this.proRataPools.short;
-      const available = queue.totalWinnerSize(store, this.mark) - Math.abs(pool.size);
+      const pool = side > 0 ? market.proRataPools.long : market.proRataPools.short;
+      const available =
+        queue.totalWinnerSize(store, market.positions, market.mark, this.marginOfPosition) -
+        Math.abs(pool.size);
       const taken = Math.min(quantity, available);
       if (!(taken > 0)) return 0;
-      this.adlLoserCloses(id, taken, price);
+      this.logAdlLiquidation(id, taken, price, this.adlLoserCloses(id, taken, price));
       pool.trade(side, taken, taken * price);
       return taken;
     }
+    let realised = 0;
     while (remaining > 0) {
-      const winner = queue.nextWinner(store, this.mark, id);
+      const winner = queue.nextWinner(
+        store,
+        market.positions,
+        market.mark,
+        this.marginOfPosition,
+        id,
+      );
       if (winner < 0) break;
-      remaining -= this.deleverageOne(id, winner, Math.min(store.size[winner], remaining), price);
+      const closed = Math.min(store.size[winner], remaining);
+      if (!(closed > 0)) break;
+      realised += this.adlLoserCloses(id, closed, price);
+      this.adlWinnerCloses(winner, closed, price);
+      remaining -= closed;
     }
+    if (remaining < quantity) this.logAdlLiquidation(id, quantity - remaining, price, realised);
     return quantity - remaining;
   }
 
-  private deleverageOne(id: number, winner: number, quantity: number, price: number): number {
-    if (!(quantity > 0)) return 0;
-    this.adlLoserCloses(id, quantity, price);
-    this.adlWinnerCloses(winner, quantity, price);
-    return quantity;
-  }
-
-  /** The bankrupt side of an ADL close: position `id` closes `quantity` at `price`. */
-  private adlLoserCloses(id: number, quantity: number, price: number): void {
+  /**
+   * The bankrupt side of an ADL close: position `id` closes `quantity` at `price`. Returns the
+   * realised PnL; the caller logs one `adl_liquidation` per deleveraging, however many winners
+   * took part (the winners' side is one `adl` row each).
+   */
+  private adlLoserCloses(id: number, quantity: number, price: number): number {
     const store = this.store;
-    store.collateral[id] += store.side[id] * quantity * (price - store.entryPrice[id]);
+    const market = this.marketOf(id);
+    const realised = store.side[id] * quantity * (price - store.entryPrice[id]);
+    store.collateral[id] += realised;
     this.changeSize(id, -quantity);
     this.totals.adlNotional += quantity * price;
-    this.addLiquidated(quantity * price);
-    this.stepAdl += quantity * price;
+    market.totals.adlNotional += quantity * price;
+    this.addLiquidated(market, quantity * price);
+    market.stepAdl += quantity * price;
+    if (market.totals.firstAdlStep < 0) market.totals.firstAdlStep = this.step;
+    return realised;
+  }
+
+  private logAdlLiquidation(id: number, quantity: number, price: number, realised: number): void {
+    this.log(code.adlLiquidation, id, this.store.side[id], quantity, price, realised);
   }
 
   /** The winning side of an ADL close: `winner` closes `quantity` at `price`, realising profit. */
   private adlWinnerCloses(winner: number, quantity: number, price: number): void {
     const store = this.store;
     const side = store.side[winner];
+    const market = this.marketOf(winner);
     const profit = side * quantity * (price - store.entryPrice[winner]);
     // The ADL ranking inputs (Binance, "What is Auto-Deleveraging (ADL)") at the close price,
     // from the wallet as funding and socialised-loss haircuts left it; the report buckets them.
     const size = store.size[winner];
-    const wallet = store.collateral[winner];
+    const wallet = this.adlMarginOf(winner);
     const unrealised = side * size * (price - store.entryPrice[winner]);
     const effectiveLeverage = (size * price) / (wallet + unrealised);
     const pnlPercent = (100 * unrealised) / wallet;
     store.collateral[winner] += profit;
     this.changeSize(winner, -quantity);
     if (store.size[winner] <= dustFraction * quantity) this.closeDust(winner);
-    if (store.size[winner] > 0) this.markForReindex(winner);
+    if (store.size[winner] > 0 || store.account[winner] >= 0) this.markForReindex(winner);
     this.totals.adlCount++;
+    market.totals.adlCount++;
     this.log(code.adl, winner, side, quantity, price, profit);
     this.events.recordAdlStanding(effectiveLeverage, pnlPercent);
   }
 
   /**
-   * Pro-rata ADL, end of round: each pool (the bankrupt longs' or shorts' ADL volume, bought at
-   * their bankruptcy prices) goes to every winner on the other side in proportion to its size,
-   * at the pool's average price, so the winners pay exactly what the bankrupt positions got.
+   * Pro-rata ADL, end of round: each pool (the bankrupt longs' or shorts' ADL volume of a market,
+   * bought at their bankruptcy prices) goes to every winner on the other side of that market in
+   * proportion to its size, at the pool's average price, so the winners pay exactly what the
+   * bankrupt positions got.
    */
-  private settleProRata(): void {
-    const queues = this.adlQueues;
+  private settleProRata(market: PerpMarket): void {
+    const queues = market.adlQueues;
     if (!queues) return;
-    for (const pool of [this.proRataPools.long, this.proRataPools.short]) {
+    for (const pool of [market.proRataPools.long, market.proRataPools.short]) {
       if (pool.size === 0) continue;
       const winnerSide = pool.size > 0 ? -1 : 1;
       const winners = (winnerSide > 0 ? queues.long : queues.short).allWinners(
         this.store,
-        this.mark,
+        market.positions,
+        market.mark,
+        this.marginOfPosition,
       );
       const averagePrice = -pool.cash / pool.size;
       const poolSize = Math.abs(pool.size);
@@ -1288,63 +1848,83 @@ export class Simulation {
   }
 
   /**
-   * Funding at each interval boundary (rate: see `fundingRate`), with the premium index
+   * Funding at each market's interval boundary (rate: see `fundingRate`), with the premium index
    * (mark − index) / index averaged over the interval's steps. Every holder pays or receives,
-   * so the payments sum to zero.
+   * so the payments sum to zero. Positions are re-priced once, whichever markets paid.
    */
   private payFunding(): void {
-    const funding = this.scenario.exchange.funding;
-    if (!funding) return;
-    this.premiumSum += (this.mark - this.index) / this.index;
-    this.premiumSteps++;
+    let paid = false;
+    for (const market of this.markets) {
+      if (this.payMarketFunding(market)) paid = true;
+    }
+    if (paid) this.rebuildIndex();
+  }
+
+  private payMarketFunding(market: PerpMarket): boolean {
+    const funding = market.spec.funding;
+    if (!funding) return false;
+    market.premiumSum += (market.mark - market.index) / market.index;
+    market.premiumSteps++;
     const time = this.step * this.scenario.dt;
     const previous = time - this.scenario.dt;
     if (
       Math.floor(time / funding.intervalSeconds) === Math.floor(previous / funding.intervalSeconds)
     ) {
-      return;
+      return false;
     }
-    const premium = this.premiumSum / this.premiumSteps;
-    this.premiumSum = 0;
-    this.premiumSteps = 0;
+    const premium = market.premiumSum / market.premiumSteps;
+    market.premiumSum = 0;
+    market.premiumSteps = 0;
     const rate = fundingRate(funding, premium);
-    this.lastFundingRate = rate;
-    const mark = this.mark;
+    market.lastFundingRate = rate;
+    const mark = market.mark;
     const store = this.store;
+    const positions = market.positions;
     let paidByLongs = 0;
-    for (let id = 0; id < store.count; id++) {
+    for (let index = 0; index < positions.length; index++) {
+      const id = positions[index];
       const payment = store.side[id] * store.size[id] * mark * rate;
       store.collateral[id] -= payment;
       if (store.side[id] > 0) paidByLongs += payment;
     }
-    this.makers.payFunding(mark, rate);
-    this.vault.payFunding(mark, rate);
+    market.makers.payFunding(mark, rate);
+    this.vault.payFunding(market.id, mark, rate);
     this.totals.fundingPaid += Math.abs(paidByLongs);
-    this.log(code.funding, -1, 0, 0, rate, paidByLongs);
-    this.rebuildIndex();
+    market.totals.fundingPaid += Math.abs(paidByLongs);
+    this.log(code.funding, -1, 0, 0, rate, paidByLongs, market.id);
+    return true;
   }
 
-  /** All money in the system at the current mark, summed from the state itself. */
+  /** All money in the system at the current marks, summed from the state itself. */
   ledgerValue(): number {
     const store = this.store;
-    const mark = this.mark;
     const sum = new CompensatedSum();
     for (let id = 0; id < store.count; id++) {
+      const mark = this.markets[store.market[id]].mark;
       sum.add(store.collateral[id]);
       sum.add(store.side[id] * store.size[id] * (mark - store.entryPrice[id]));
     }
-    sum.add(this.insuranceFund);
-    sum.add(this.makers.cash);
-    sum.add(this.makers.size * mark);
+    for (let index = 0; index < this.funds.length; index++) sum.add(this.funds[index]);
+    for (const market of this.markets) {
+      sum.add(market.makers.cash);
+      sum.add(market.makers.size * market.mark);
+    }
     sum.add(this.vault.cash);
-    sum.add(this.vault.size * mark);
-    for (const pool of [this.proRataPools.long, this.proRataPools.short]) {
-      sum.add(pool.cash);
-      sum.add(pool.size * mark);
+    for (const market of this.markets) sum.add(this.vault.sizes[market.id] * market.mark);
+    for (const market of this.markets) {
+      for (const pool of [market.proRataPools.long, market.proRataPools.short]) {
+        sum.add(pool.cash);
+        sum.add(pool.size * market.mark);
+      }
     }
     sum.add(this.exchangeCash);
-    sum.add(this.socialPool);
+    for (const market of this.markets) sum.add(market.socialPool);
     return sum.value;
+  }
+
+  /** What an error names: the thing, and which market when there are several. */
+  private subject(thing: string, market: PerpMarket): string {
+    return this.markets.length === 1 ? thing : `${thing} of ${market.symbol}`;
   }
 
   private checkFinite(value: number, subject: string, field: string): void {

@@ -2,7 +2,12 @@
  * `timeseries.csv` and `events.csv`. A big cascade logs hundreds of thousands of events, so rows
  * are built as strings straight from the typed columns, with no object per row.
  */
-import { eventTypes, type RunResult, timeseriesColumns } from "../engine/result.ts";
+import {
+  eventTypes,
+  marketSeriesColumns,
+  type RunResult,
+  timeseriesColumns,
+} from "../engine/result.ts";
 import { formatNumber } from "./format.ts";
 
 export const eventColumns = [
@@ -16,6 +21,7 @@ export const eventColumns = [
   "notional",
   "amount",
   "insuranceFund",
+  "market",
 ] as const;
 
 /** RFC 4180 quoting, applied only where needed so ordinary names stay readable. */
@@ -86,6 +92,7 @@ export function eventsCsv(result: RunResult): string {
     }
     return field;
   };
+  const marketFields = events.markets.map(csvField);
   const writer = new RowWriter();
   writer.add(eventColumns.join(","));
   for (let index = 0; index < events.length; index++) {
@@ -94,8 +101,26 @@ export function eventsCsv(result: RunResult): string {
         `${accountField(events.account[index])},${sideName(events.side[index])},` +
         `${formatNumber(events.quantity[index])},${formatNumber(events.price[index])},` +
         `${formatNumber(events.notional[index])},${formatNumber(events.amount[index])},` +
-        `${formatNumber(events.insuranceFund[index])}`,
+        `${formatNumber(events.insuranceFund[index])},${marketFields[events.market[index]]}`,
     );
   }
+  return writer.text();
+}
+
+/** One row per market and recorded step (market by market), trailing newline. */
+export function marketTimeseriesCsv(result: RunResult): string {
+  const rows = result.timeseries.step.length;
+  const columns = marketSeriesColumns.map((name) => result.marketSeries[name]);
+  const writer = new RowWriter();
+  writer.add(["market", "step", "time", ...marketSeriesColumns].join(","));
+  result.events.markets.forEach((symbol, market) => {
+    const field = csvField(symbol);
+    for (let step = 0; step < rows; step++) {
+      const row = market * rows + step;
+      let line = `${field},${step},${formatNumber(result.timeseries.time[step])}`;
+      for (const column of columns) line += `,${formatNumber(column[row])}`;
+      writer.add(line);
+    }
+  });
   return writer.text();
 }

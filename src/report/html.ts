@@ -82,6 +82,7 @@ function eventsTableHtml(result: RunResult): string {
       formatReadable(events.notional[index]),
       formatReadable(events.amount[index]),
       formatReadable(events.insuranceFund[index]),
+      events.markets[events.market[index]],
     ];
     rows.push(`<tr>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`);
   }

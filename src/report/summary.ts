@@ -62,11 +62,15 @@ const summaryKeyOrder: Record<keyof Summary, null> = {
   maxMarginMultiplier: null,
   haltCount: null,
   minDepthMultiplier: null,
+  crossAccountCount: null,
+  crossAccountLiquidations: null,
   priceFallDecomposition: null,
   ledger: null,
   seed: null,
   scenarioHash: null,
   version: null,
+  markets: null,
+  contagion: null,
 };
 
 const ledgerKeyOrder: Record<keyof Ledger, null> = {

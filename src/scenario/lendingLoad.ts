@@ -10,7 +10,9 @@ import type { EngineVenueSpec, LendingEngineScenario } from "../engine/lending/r
 import type { OracleEventSpec, WorldMarketSpec, WorldOracleSpec } from "../engine/lending/world.ts";
 import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { AaveReserveSpec } from "../engine/venue/aave.ts";
+import { engineExchange } from "./engineExchange.ts";
 import type { ScenarioIssue } from "./errors.ts";
+import { ExplicitPositionsBuilder } from "./explicitPositions.ts";
 import { coinApiPath, parseCoinApi } from "./importers/coinApi.ts";
 import { gasPath, parseGasSeries } from "./importers/gasSeries.ts";
 import { parseUniswapReserves } from "./importers/uniswapReserves.ts";
@@ -79,18 +81,40 @@ function perpEngine(
     throw new Error("the schema lets no perp market through without a model");
   }
   const population = venue.positions.population;
+  const exchange = venue.exchange ?? exchangeSchema.parse({});
+  const explicit = new ExplicitPositionsBuilder(exchange.marginMode);
+  for (const position of venue.positions.inline) explicit.add(position, 0);
   return {
     name: venue.name,
     steps,
     dt,
-    asset: { symbol, price },
-    market,
-    exchange: venue.exchange ?? exchangeSchema.parse({}),
+    markets: [
+      {
+        symbol,
+        price,
+        liquidity: market,
+        maintenanceMarginTiers: exchange.maintenanceMarginTiers,
+        markPrice: exchange.markPrice,
+        ...(exchange.funding === undefined ? {} : { funding: exchange.funding }),
+        insuranceFund: 0,
+        exogenous: { kind: "own", shock: { kind: "none" } },
+      },
+    ],
+    exchange: engineExchange(exchange),
     positions:
       population === undefined
-        ? { explicit: venue.positions.inline }
-        : { explicit: venue.positions.inline, population },
-    shock: { kind: "none" },
+        ? { explicit: explicit.build() }
+        : {
+            explicit: explicit.build(),
+            population: {
+              count: population.count,
+              longShare: population.longShare,
+              crossShare: population.crossShare,
+              leverage: population.leverage,
+              entryPrice: population.entryPrice,
+              notional: population.notional,
+            },
+          },
   };
 }
 

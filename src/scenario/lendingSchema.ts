@@ -279,7 +279,9 @@ export const perpVenueSchema = z.strictObject({
     ),
   positions: z.strictObject({
     inline: z.array(z.lazy(() => inlinePositionSchema)).default([]),
-    population: z.lazy(() => populationSchema).optional(),
+    population: z
+      .lazy(() => populationSchema.omit({ markets: true, crossAccounts: true }))
+      .optional(),
   }),
 });
 

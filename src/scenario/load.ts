@@ -22,9 +22,14 @@ import {
   YAMLSeq,
 } from "yaml";
 import { z } from "zod";
+import { expectedNotional } from "../engine/agents/population.ts";
 import type {
   EngineScenario,
+  ExogenousPriceSpec,
+  ExplicitPositions,
   MarketSpec,
+  PerpMarketSpec,
+  PopulationSpec,
   PositionSpec,
   PriceLevel,
   ShockSpec,
@@ -32,7 +37,9 @@ import type {
 import type { LendingEngineScenario } from "../engine/lending/run.ts";
 import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { TfgParameters } from "../engine/models/tfg.ts";
+import { cholesky } from "../engine/prices.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
+import { engineExchange } from "./engineExchange.ts";
 import {
   closestMatch,
   describeValue,
@@ -43,6 +50,7 @@ import {
   type ScenarioIssue,
   scenarioErrorMap,
 } from "./errors.ts";
+import { ExplicitPositionsBuilder } from "./explicitPositions.ts";
 import {
   levelsFromBookDepth,
   parseBookDepthCsv,
@@ -53,7 +61,17 @@ import { parseKlinesCsv, resampleToSteps, selectKlines } from "./importers/kline
 import { parsePositionsCsv } from "./importers/positionsCsv.ts";
 import { toLendingEngine } from "./lendingLoad.ts";
 import type { LendingScenario } from "./lendingSchema.ts";
-import { type AnyScenario, type Scenario, scenarioFileSchema, type TfgScenario } from "./schema.ts";
+import {
+  type AnyScenario,
+  type FundingConfig,
+  type MarketConfig,
+  type MarkPriceConfig,
+  type Scenario,
+  type ShockConfig,
+  scenarioFileSchema,
+  type TfgScenario,
+  type TierConfig,
+} from "./schema.ts";
 
 export interface LoadedScenario {
   model: "perp";
@@ -601,32 +619,145 @@ function collectIssues<T>(
   }
 }
 
+/** A market as the scenario declares it, before its files are read. */
+interface DeclaredMarket {
+  symbol: string;
+  price: number;
+  liquidity: Pick<MarketConfig, "orderBook" | "impact">;
+  /** Where the market's fields are: `market` (one market) or `markets.i`. */
+  liquidityPath: FieldPath;
+  tiers: TierConfig[];
+  tiersPath: FieldPath;
+  markPrice: MarkPriceConfig;
+  funding?: FundingConfig;
+  openInterestCap?: number;
+  insuranceFund: number;
+  /** Its own exogenous path, or undefined to follow the scenario's shock with a beta. */
+  shock?: ShockConfig;
+  shockPath: FieldPath;
+  beta: number;
+  idiosyncraticVolatility: number;
+}
+
+/** The markets a scenario declares: `asset` + `market`, or each of `markets` with the exchange's rules as defaults. */
+function declaredMarkets(scenario: Scenario): DeclaredMarket[] {
+  const exchange = scenario.exchange;
+  if (scenario.markets === undefined) {
+    const asset = scenario.asset as NonNullable<Scenario["asset"]>;
+    return [
+      {
+        symbol: asset.symbol,
+        price: asset.price,
+        liquidity: scenario.market as MarketConfig,
+        liquidityPath: ["market"],
+        tiers: exchange.maintenanceMarginTiers,
+        tiersPath: ["exchange", "maintenanceMarginTiers"],
+        markPrice: exchange.markPrice,
+        funding: exchange.funding,
+        insuranceFund: 0,
+        shock: scenario.shock,
+        shockPath: ["shock"],
+        beta: 1,
+        idiosyncraticVolatility: 0,
+      },
+    ];
+  }
+  return scenario.markets.map((market, index) => {
+    const here = ["markets", index];
+    // Hyperliquid "Margining": maintenance margin is half the initial margin at max leverage.
+    const tiers =
+      market.maintenanceMarginTiers ??
+      (market.maxLeverage !== undefined
+        ? [{ maxNotional: null, maxLeverage: market.maxLeverage }]
+        : exchange.maintenanceMarginTiers);
+    return {
+      symbol: market.symbol,
+      price: market.price,
+      liquidity: market,
+      liquidityPath: here,
+      tiers,
+      tiersPath:
+        market.maintenanceMarginTiers !== undefined
+          ? [...here, "maintenanceMarginTiers"]
+          : market.maxLeverage !== undefined
+            ? [...here, "maxLeverage"]
+            : ["exchange", "maintenanceMarginTiers"],
+      markPrice: market.markPrice ?? exchange.markPrice,
+      funding: market.funding ?? exchange.funding,
+      openInterestCap: market.openInterestCap,
+      insuranceFund: market.insuranceFund,
+      shock: market.shock,
+      shockPath: [...here, "shock"],
+      beta: market.beta,
+      idiosyncraticVolatility: market.idiosyncraticVolatility,
+    };
+  });
+}
+
 async function toEngineScenario(
   scenario: Scenario,
   document: ScenarioDocument,
   dataFiles: DataFiles,
 ): Promise<EngineScenario> {
   const issues: ScenarioIssue[] = [];
-  const market = await marketSpec(scenario, document, dataFiles, issues);
-  const explicit = await explicitPositions(scenario, document, dataFiles, issues);
-  checkPopulationLeverage(scenario, document, issues);
-  const shock = await shockSpec(scenario, document, dataFiles, issues);
-  if (issues.length > 0 || market === undefined || shock === undefined) {
+  const declared = declaredMarkets(scenario);
+  const markets: PerpMarketSpec[] = [];
+  for (const market of declared) {
+    const liquidity = await liquiditySpec(market, document, dataFiles, issues);
+    let exogenous: ExogenousPriceSpec | undefined;
+    if (market.shock !== undefined) {
+      const shock = await shockSpec(
+        market.shock,
+        market.shockPath,
+        market.price,
+        scenario,
+        document,
+        dataFiles,
+        issues,
+      );
+      if (shock !== undefined) exogenous = { kind: "own", shock };
+    } else {
+      exogenous = {
+        kind: "factor",
+        beta: market.beta,
+        idiosyncraticVolatility: market.idiosyncraticVolatility,
+      };
+    }
+    if (liquidity === undefined || exogenous === undefined) continue;
+    markets.push({
+      symbol: market.symbol,
+      price: market.price,
+      liquidity,
+      maintenanceMarginTiers: market.tiers,
+      markPrice: market.markPrice,
+      ...(market.funding === undefined ? {} : { funding: market.funding }),
+      ...(market.openInterestCap === undefined ? {} : { openInterestCap: market.openInterestCap }),
+      insuranceFund: market.insuranceFund,
+      exogenous,
+    });
+  }
+  const factorDriven = declared.some((market) => market.shock === undefined);
+  const factor = factorDriven
+    ? await shockSpec(scenario.shock, ["shock"], 1, scenario, document, dataFiles, issues)
+    : undefined;
+  const explicit = await explicitPositions(scenario, declared, document, dataFiles, issues);
+  const population = populationSpec(scenario, declared, document, issues);
+  checkCorrelation(scenario, document, issues);
+  if (issues.length > 0 || markets.length !== declared.length || (factorDriven && !factor)) {
     throw new ScenarioError(issues);
   }
-  const population = scenario.positions.population;
   const engine: EngineScenario = {
     name: scenario.name,
     steps: scenario.steps,
     dt: scenario.dt,
-    asset: scenario.asset,
-    market,
-    exchange: scenario.exchange,
+    markets,
+    exchange: engineExchange(scenario.exchange),
     positions: population === undefined ? { explicit } : { explicit, population },
-    shock,
+    ...(factor === undefined ? {} : { factor }),
+    ...(scenario.correlation === undefined ? {} : { correlation: scenario.correlation }),
   };
   // The leverage-cycle sections are copied only when present, so other scenarios are unchanged.
-  if (scenario.marketMakers !== undefined && scenario.market.orderBook === undefined) {
+  if (scenario.marketMakers !== undefined && scenario.market?.orderBook === undefined) {
     throw new ScenarioError([
       document.issue(
         ["marketMakers"],
@@ -647,29 +778,69 @@ async function toEngineScenario(
   return engine;
 }
 
-async function marketSpec(
+/** A correlation matrix: markets × markets, symmetric, unit diagonal, positive definite. */
+function checkCorrelation(
   scenario: Scenario,
+  document: ScenarioDocument,
+  issues: ScenarioIssue[],
+): void {
+  const matrix = scenario.correlation;
+  const count = scenario.markets?.length ?? 1;
+  if (matrix === undefined) return;
+  if (matrix.length !== count || matrix.some((row) => row.length !== count)) {
+    issues.push(
+      document.issue(
+        ["correlation"],
+        `must be ${count} × ${count} (one row and one column per market, in markets order); got ${matrix.length} rows of ${matrix.map((row) => row.length).join(", ")}`,
+      ),
+    );
+    return;
+  }
+  for (let row = 0; row < count; row++) {
+    for (let column = 0; column < count; column++) {
+      const value = matrix[row][column];
+      const wrong =
+        row === column
+          ? value !== 1 && "the diagonal must be 1"
+          : Math.abs(value) > 1
+            ? "must be between -1 and 1"
+            : value !== matrix[column][row] &&
+              `must equal correlation.${column}.${row} (${matrix[column][row]}): the matrix is symmetric`;
+      if (wrong) {
+        issues.push(
+          document.issue(["correlation", row, column], `${value} is not allowed; ${wrong}`),
+        );
+        return;
+      }
+    }
+  }
+  collectIssues(issues, document, [], undefined, () => cholesky(matrix));
+}
+
+async function liquiditySpec(
+  market: DeclaredMarket,
   document: ScenarioDocument,
   dataFiles: DataFiles,
   issues: ScenarioIssue[],
 ): Promise<MarketSpec | undefined> {
-  if (scenario.market.impact !== undefined) return scenario.market.impact;
-  const book = scenario.market.orderBook;
+  if (market.liquidity.impact !== undefined) return market.liquidity.impact;
+  const book = market.liquidity.orderBook;
   if (book === undefined) throw new Error("the schema lets no market through without a model");
+  const bookPath = [...market.liquidityPath, "orderBook"];
   let levels: { bids: PriceLevel[]; asks: PriceLevel[] } | undefined;
   let sourcePath: FieldPath;
   if (book.levels !== undefined) {
-    sourcePath = ["market", "orderBook", "levels"];
+    sourcePath = [...bookPath, "levels"];
     levels = { bids: [...book.levels.bids], asks: [...book.levels.asks] };
   } else if (book.shape !== undefined) {
     const shape = book.shape;
-    sourcePath = ["market", "orderBook", "shape"];
-    levels = collectIssues(issues, document, ["market", "orderBook"], undefined, () =>
-      levelsFromShape(scenario.asset.price, shape),
+    sourcePath = [...bookPath, "shape"];
+    levels = collectIssues(issues, document, bookPath, undefined, () =>
+      levelsFromShape(market.price, shape),
     );
   } else if (book.depthCsv !== undefined) {
     const depthCsv = book.depthCsv;
-    sourcePath = ["market", "orderBook", "depthCsv"];
+    sourcePath = [...bookPath, "depthCsv"];
     const file = await dataFiles.read([...sourcePath, "file"], depthCsv.file);
     if ("location" in file) {
       issues.push(file);
@@ -684,7 +855,7 @@ async function marketSpec(
     );
     if (snapshot === undefined) return undefined;
     levels = collectIssues(issues, document, sourcePath, undefined, () =>
-      levelsFromBookDepth(snapshot, scenario.asset.price, depthCsv.levelsPerPercent),
+      levelsFromBookDepth(snapshot, market.price, depthCsv.levelsPerPercent),
     );
   } else {
     throw new Error("the schema lets no order book through without levels, shape or depthCsv");
@@ -721,49 +892,65 @@ async function marketSpec(
 
 async function explicitPositions(
   scenario: Scenario,
+  markets: readonly DeclaredMarket[],
   document: ScenarioDocument,
   dataFiles: DataFiles,
   issues: ScenarioIssue[],
-): Promise<PositionSpec[]> {
-  const tiers = new MarginTiers(scenario.exchange.maintenanceMarginTiers);
-  /** Side of each account's cross-margin position: one-way mode allows only one per account. */
+): Promise<ExplicitPositions> {
+  const tiers = markets.map((market) => new MarginTiers(market.tiers));
+  const symbols = markets.map((market) => market.symbol);
+  /** Side of each account's cross-margin position per market: one-way mode allows only one. */
   const crossSides = new Map<string, PositionSpec["side"]>();
+  const positions = new ExplicitPositionsBuilder(scenario.exchange.marginMode);
   /**
-   * Adds an issue when the position's initial leverage exceeds its bracket's limit ("beyond the
-   * tiers"), or when a cross-margin account would hold both a long and a short.
+   * Adds the position, or an issue when its market is unknown, when its initial leverage exceeds
+   * its bracket's limit ("beyond the tiers"), or when a cross-margin account would hold both a
+   * long and a short in one market.
    */
-  const checkPosition = (
-    position: PositionSpec,
+  const addPosition = (
+    position: PositionSpec & { market?: string },
     issueWith: (message: string) => ScenarioIssue,
   ): void => {
+    let market = 0;
+    if (position.market !== undefined || markets.length > 1) {
+      market = position.market === undefined ? -1 : symbols.indexOf(position.market);
+      if (market < 0) {
+        issues.push(
+          issueWith(
+            `account ${describeValue(position.account)}: ${position.market === undefined ? "market is required with several markets" : `market ${describeValue(position.market)} is not one of the scenario's markets`}; allowed: ${listOptions(symbols)}`,
+          ),
+        );
+        return;
+      }
+    }
     if ((position.marginMode ?? scenario.exchange.marginMode) === "cross") {
-      const held = crossSides.get(position.account);
+      const key = `${symbols[market]}\u0000${position.account}`;
+      const held = crossSides.get(key);
       if (held !== undefined && held !== position.side) {
         issues.push(
           issueWith(
-            `account ${describeValue(position.account)}: a ${position.side} on cross margin next to its ${held}; one cross account holds one position per symbol (one-way mode), so use isolated margin or separate accounts`,
+            `account ${describeValue(position.account)}: a ${position.side} on cross margin next to its ${held} in ${symbols[market]}; one cross account holds one position per market (one-way mode), so use isolated margin or separate accounts`,
           ),
         );
       }
-      crossSides.set(position.account, position.side);
+      crossSides.set(key, position.side);
     }
     const notional = position.size * position.entryPrice;
     const leverage = notional / position.collateral;
-    const allowed = tiers.maxLeverageFor(notional);
+    const allowed = tiers[market].maxLeverageFor(notional);
     // A relative tolerance so that collateral written as notional / maxLeverage passes exactly.
     if (leverage > allowed * (1 + 1e-9)) {
       issues.push(
         issueWith(
-          `account ${describeValue(position.account)}: leverage ${round(leverage)}x (size ${position.size} x entryPrice ${position.entryPrice} / collateral ${position.collateral}) is beyond the tiers; a notional of ${round(notional)} allows at most ${allowed}x (exchange.maintenanceMarginTiers), so collateral must be at least ${round(notional / allowed)}`,
+          `account ${describeValue(position.account)}: leverage ${round(leverage)}x (size ${position.size} x entryPrice ${position.entryPrice} / collateral ${position.collateral}) is beyond the tiers; a notional of ${round(notional)} allows at most ${allowed}x (${formatPath(markets[market].tiersPath)}), so collateral must be at least ${round(notional / allowed)}`,
         ),
       );
     }
+    positions.add(position, market);
   };
 
-  const explicit: PositionSpec[] = [];
   scenario.positions.inline?.forEach((position, index) => {
-    checkPosition(position, (message) => document.issue(["positions", "inline", index], message));
-    explicit.push(position);
+    addPosition(position, (message) => document.issue(["positions", "inline", index], message));
   });
   const csvPath = scenario.positions.csv;
   if (csvPath !== undefined) {
@@ -775,56 +962,181 @@ async function explicitPositions(
         parsePositionsCsv(file.text, file.fileName),
       );
       imported?.positions.forEach((position, index) => {
-        checkPosition(position, (message) => ({
+        addPosition(position, (message) => ({
           location: `${file.fileName}:${imported.lines[index]}:1`,
           path: "positions.csv",
           message,
         }));
-        explicit.push(position);
       });
     }
   }
-  return explicit;
+  return positions.build();
 }
 
 function round(value: number): number {
   return Number(value.toPrecision(6));
 }
 
-function checkPopulationLeverage(
+/**
+ * The population as the engine draws it: per-market shares (given, derived from open-interest
+ * targets, or even), each market's mix with the population's own fields as defaults, and the
+ * leverages checked against each market's first bracket.
+ */
+function populationSpec(
   scenario: Scenario,
+  markets: readonly DeclaredMarket[],
   document: ScenarioDocument,
   issues: ScenarioIssue[],
-): void {
+): PopulationSpec | undefined {
   const population = scenario.positions.population;
-  if (population === undefined) return;
-  const firstTier = scenario.exchange.maintenanceMarginTiers[0];
-  for (const key of Object.keys(population.leverage)) {
-    if (Number(key) > firstTier.maxLeverage) {
+  if (population === undefined) return undefined;
+  const base = ["positions", "population"];
+  const symbols = markets.map((market) => market.symbol);
+  const checkLeverage = (mix: Record<string, number>, mixPath: FieldPath, market: number): void => {
+    const firstTier = markets[market].tiers[0];
+    for (const key of Object.keys(mix)) {
+      if (Number(key) > firstTier.maxLeverage) {
+        issues.push(
+          document.issue(
+            [...mixPath, key],
+            `leverage ${key} is beyond the tiers${markets.length > 1 ? ` of ${symbols[market]}` : ""}; the first tier (${formatPath(markets[market].tiersPath)}${markets[market].tiersPath.at(-1) === "maxLeverage" ? "" : ".0"}) allows at most ${firstTier.maxLeverage}`,
+            "key",
+          ),
+        );
+      }
+    }
+  };
+  const own = population.markets;
+  const ownKeys = own === undefined ? [] : Object.keys(own);
+  for (const key of ownKeys) {
+    if (!symbols.includes(key)) {
       issues.push(
         document.issue(
-          ["positions", "population", "leverage", key],
-          `leverage ${key} is beyond the tiers; the first tier (exchange.maintenanceMarginTiers.0) allows at most ${firstTier.maxLeverage}`,
+          [...base, "markets", key],
+          `${describeValue(key)} is not one of the scenario's markets; allowed: ${listOptions(symbols)}`,
           "key",
         ),
       );
     }
   }
+  const crossAccounts = population.crossAccounts;
+  if (crossAccounts !== undefined) {
+    for (const key of Object.keys(crossAccounts.marketsPerAccount)) {
+      if (Number(key) > markets.length) {
+        issues.push(
+          document.issue(
+            [...base, "crossAccounts", "marketsPerAccount", key],
+            `${key} markets per account is not allowed; the scenario has ${markets.length}`,
+            "key",
+          ),
+        );
+      }
+    }
+  }
+  const entries = markets.map((market, index) => {
+    const entry = own?.[market.symbol];
+    const mixPath =
+      entry?.leverage !== undefined
+        ? [...base, "markets", market.symbol, "leverage"]
+        : [...base, "leverage"];
+    const leverage = entry?.leverage ?? population.leverage;
+    if (own === undefined || entry !== undefined) checkLeverage(leverage, mixPath, index);
+    return {
+      share: entry?.share,
+      openInterest: entry?.openInterest,
+      longShare: entry?.longShare ?? population.longShare,
+      leverage,
+      entryPrice: entry?.entryPrice ?? population.entryPrice,
+      notional: entry?.notional ?? population.notional,
+      listed: own === undefined || entry !== undefined,
+    };
+  });
+  const listed = entries.filter((entry) => entry.listed);
+  let shares: number[];
+  if (own === undefined) {
+    shares = entries.map(() => 1 / entries.length);
+  } else if (listed.every((entry) => entry.share !== undefined)) {
+    shares = entries.map((entry) => entry.share ?? 0);
+    const total = shares.reduce((sum, share) => sum + share, 0);
+    if (Math.abs(total - 1) > 1e-9) {
+      issues.push(
+        document.issue(
+          [...base, "markets"],
+          `shares add up to ${round(total)}; they must add up to 1 (or give every market an openInterest instead)`,
+        ),
+      );
+    }
+  } else {
+    // Positions per market ∝ its open interest over the mean notional of its larger side.
+    const weights = entries.map((entry, index) => {
+      if (!entry.listed) return 0;
+      if (entry.openInterest === undefined) {
+        issues.push(
+          document.issue(
+            [...base, "markets", symbols[index]],
+            "needs share or openInterest; without a share on every market, shares follow the open-interest targets",
+          ),
+        );
+        return 0;
+      }
+      const mean = expectedNotional(entry.notional);
+      if (!Number.isFinite(mean)) {
+        issues.push(
+          document.issue(
+            [...base, "markets", symbols[index], "openInterest"],
+            "cannot be turned into a share: the notional distribution has no mean (give notional.max or alpha > 1, or a share)",
+          ),
+        );
+        return 0;
+      }
+      return entry.openInterest / (mean * Math.max(entry.longShare, 1 - entry.longShare));
+    });
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    shares = weights.map((weight) => (total > 0 ? weight / total : 0));
+  }
+  const single = markets.length === 1 && own === undefined && crossAccounts === undefined;
+  return {
+    count: population.count,
+    longShare: population.longShare,
+    crossShare: population.crossShare,
+    leverage: population.leverage,
+    entryPrice: population.entryPrice,
+    notional: population.notional,
+    ...(single
+      ? {}
+      : {
+          markets: entries.map((entry, index) => ({
+            share: shares[index],
+            ...(entry.openInterest === undefined ? {} : { openInterest: entry.openInterest }),
+            longShare: entry.longShare,
+            leverage: entry.leverage,
+            entryPrice: entry.entryPrice,
+            notional: entry.notional,
+          })),
+        }),
+    ...(crossAccounts === undefined ? {} : { crossAccounts }),
+  };
 }
 
+/**
+ * The exogenous path spec of `shock` (the scenario's, or one market's own at `shockPath`); a
+ * `path` is read, resampled to the steps and rebased to `price` if asked.
+ */
 async function shockSpec(
+  shock: ShockConfig,
+  shockPath: FieldPath,
+  price: number,
   scenario: Scenario,
   document: ScenarioDocument,
   dataFiles: DataFiles,
   issues: ScenarioIssue[],
 ): Promise<ShockSpec | undefined> {
-  const shock = scenario.shock;
   const steps = scenario.steps;
-  const checkStep = (fieldPath: FieldPath, step: number): void => {
+  const checkStep = (field: string, step: number): void => {
     if (step >= steps) {
       issues.push(
         document.issue(
-          fieldPath,
+          [...shockPath, field],
           `${step} is not allowed; must be below steps (${steps}), or it never happens`,
         ),
       );
@@ -832,15 +1144,15 @@ async function shockSpec(
   };
   switch (shock.kind) {
     case "instant":
-      checkStep(["shock", "at"], shock.at);
+      checkStep("at", shock.at);
       return shock;
     case "linear":
-      checkStep(["shock", "from"], shock.from);
-      checkStep(["shock", "to"], shock.to);
+      checkStep("from", shock.from);
+      checkStep("to", shock.to);
       if (shock.to <= shock.from) {
         issues.push(
           document.issue(
-            ["shock", "to"],
+            [...shockPath, "to"],
             `${shock.to} is not allowed; must be after from (${shock.from}); use kind: instant for a one-step drop`,
           ),
         );
@@ -848,19 +1160,28 @@ async function shockSpec(
       return shock;
     case "steps":
       shock.points.forEach((point, index) => {
-        checkStep(["shock", "points", index, "at"], point.at);
+        const at = point.at;
+        if (at >= steps) {
+          issues.push(
+            document.issue(
+              [...shockPath, "points", index, "at"],
+              `${at} is not allowed; must be below steps (${steps}), or it never happens`,
+            ),
+          );
+        }
       });
       return shock;
     case "path": {
-      const file = await dataFiles.read(["shock", "csv"], shock.csv);
+      const file = await dataFiles.read([...shockPath, "csv"], shock.csv);
       if ("location" in file) {
         issues.push(file);
         return undefined;
       }
-      const klines = collectIssues(issues, document, ["shock", "csv"], file.fileName, () =>
+      const klines = collectIssues(issues, document, [...shockPath, "csv"], file.fileName, () =>
         parseKlinesCsv(file.text, file.fileName),
       );
       const bounds: Record<"from" | "to", number | undefined> = { from: undefined, to: undefined };
+      const before = issues.length;
       for (const bound of ["from", "to"] as const) {
         const text = shock[bound];
         if (text === undefined) continue;
@@ -868,20 +1189,20 @@ async function shockSpec(
         if (bounds[bound] === undefined) {
           issues.push(
             document.issue(
-              ["shock", bound],
+              [...shockPath, bound],
               `${describeValue(text)} is not allowed; must be an ISO time in UTC such as 2025-10-10T21:00:00Z or 2025-10-10`,
             ),
           );
         }
       }
-      if (klines === undefined || issues.length > 0) return undefined;
+      if (klines === undefined || issues.length > before) return undefined;
       const selected = selectKlines(klines, bounds.from, bounds.to);
       if (selected.openTime.length === 0) {
         const first = new Date(klines.openTime[0]).toISOString();
         const last = new Date(klines.openTime[klines.openTime.length - 1]).toISOString();
         issues.push(
           document.issue(
-            shock.from === undefined ? ["shock", "to"] : ["shock", "from"],
+            [...shockPath, shock.from === undefined ? "to" : "from"],
             `no bars between ${shock.from ?? "the start"} and ${shock.to ?? "the end"}; ${file.fileName} covers ${first} to ${last}`,
           ),
         );
@@ -889,7 +1210,7 @@ async function shockSpec(
       }
       const prices = resampleToSteps(selected.openTime, selected[shock.column], scenario.dt, steps);
       if (shock.rebase) {
-        const factor = scenario.asset.price / prices[0];
+        const factor = price / prices[0];
         for (let step = 0; step < prices.length; step++) prices[step] *= factor;
       }
       return { kind: "path", prices };

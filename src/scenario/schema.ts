@@ -147,56 +147,66 @@ export const markPriceSchema = z.strictObject({
   weight: fraction.default(0.5),
 });
 
-export const exchangeSchema = z.strictObject({
-  marginMode: marginModeSchema.default("isolated").describe("For positions that name none."),
-  maintenanceMarginTiers: z
-    .array(tierSchema)
-    .min(1)
-    .default(defaultTiers)
-    .superRefine((tiers, context) => {
-      for (let index = 0; index < tiers.length; index++) {
-        const tier = tiers[index];
-        const last = index === tiers.length - 1;
-        if (!last && tier.maxNotional === null) {
+/** Margin brackets, lowest notional first: bounds increasing, rates not falling, each below 1/maxLeverage. */
+export const tiersSchema = z
+  .array(tierSchema)
+  .min(1)
+  .superRefine((tiers, context) => {
+    for (let index = 0; index < tiers.length; index++) {
+      const tier = tiers[index];
+      const last = index === tiers.length - 1;
+      if (!last && tier.maxNotional === null) {
+        context.addIssue({
+          code: "custom",
+          path: [index, "maxNotional"],
+          message: "only the last tier may be unbounded (null)",
+        });
+      }
+      if (index > 0) {
+        const previous = tiers[index - 1];
+        if (
+          tier.maxNotional !== null &&
+          previous.maxNotional !== null &&
+          tier.maxNotional <= previous.maxNotional
+        ) {
           context.addIssue({
             code: "custom",
             path: [index, "maxNotional"],
-            message: "only the last tier may be unbounded (null)",
+            message: `must be above the previous tier's ${previous.maxNotional}`,
           });
         }
-        if (index > 0) {
-          const previous = tiers[index - 1];
-          if (
-            tier.maxNotional !== null &&
-            previous.maxNotional !== null &&
-            tier.maxNotional <= previous.maxNotional
-          ) {
-            context.addIssue({
-              code: "custom",
-              path: [index, "maxNotional"],
-              message: `must be above the previous tier's ${previous.maxNotional}`,
-            });
-          }
-          const rate = tier.rate ?? 1 / (2 * tier.maxLeverage);
-          const previousRate = previous.rate ?? 1 / (2 * previous.maxLeverage);
-          if (rate < previousRate) {
-            context.addIssue({
-              code: "custom",
-              path: [index, "rate"],
-              message: `must not fall below the previous tier's ${previousRate}`,
-            });
-          }
-        }
         const rate = tier.rate ?? 1 / (2 * tier.maxLeverage);
-        if (rate >= 1 / tier.maxLeverage) {
+        const previousRate = previous.rate ?? 1 / (2 * previous.maxLeverage);
+        if (rate < previousRate) {
           context.addIssue({
             code: "custom",
             path: [index, "rate"],
-            message: `maintenance rate ${rate} must be below the initial margin 1/maxLeverage = ${1 / tier.maxLeverage}`,
+            message: `must not fall below the previous tier's ${previousRate}`,
           });
         }
       }
-    }),
+      const rate = tier.rate ?? 1 / (2 * tier.maxLeverage);
+      if (rate >= 1 / tier.maxLeverage) {
+        context.addIssue({
+          code: "custom",
+          path: [index, "rate"],
+          message: `maintenance rate ${rate} must be below the initial margin 1/maxLeverage = ${1 / tier.maxLeverage}`,
+        });
+      }
+    }
+  });
+
+export const fundingSchema = z.strictObject({
+  intervalSeconds: positive.default(28_800),
+  kind: z.enum(["fixed", "premium"]).default("premium"),
+  rate: finite.default(0.0001).describe("Rate per interval when kind is fixed."),
+  interestRate: finite.default(0.0001),
+  cap: positive.default(0.0075),
+});
+
+export const exchangeSchema = z.strictObject({
+  marginMode: marginModeSchema.default("isolated").describe("For positions that name none."),
+  maintenanceMarginTiers: tiersSchema.default(defaultTiers),
   liquidationFeeRate: fraction.default(0.005),
   liquidation: z
     .strictObject({
@@ -212,7 +222,20 @@ export const exchangeSchema = z.strictObject({
       maxRoundsPerStep: positiveInteger.default(1000),
     })
     .default({ mode: "full", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 }),
-  insuranceFund: nonNegative.default(0),
+  insuranceFund: nonNegative
+    .default(0)
+    .describe("The shared insurance fund (insuranceFundScope: shared)."),
+  insuranceFundScope: z
+    .enum(["shared", "market"])
+    .default("shared")
+    .describe(
+      "shared: one fund pays every market's bad debt; market: each market's own markets[].insuranceFund pays its own.",
+    ),
+  crossMarginBand: openFraction
+    .default(0.02)
+    .describe(
+      "Multi-market cross accounts are indexed by conservative trigger prices valid while every other market stays within ± this band; a tuning knob for speed that never changes results.",
+    ),
   backstop: z
     .strictObject({
       capital: positive,
@@ -225,19 +248,16 @@ export const exchangeSchema = z.strictObject({
     .strictObject({ ranking: z.enum(["binance", "hyperliquid", "proRata", "none"]) })
     .default({ ranking: "binance" }),
   markPrice: markPriceSchema.default({ kind: "book", weight: 0.5 }),
-  funding: z
-    .strictObject({
-      intervalSeconds: positive.default(28_800),
-      kind: z.enum(["fixed", "premium"]).default("premium"),
-      rate: finite.default(0.0001).describe("Rate per interval when kind is fixed."),
-      interestRate: finite.default(0.0001),
-      cap: positive.default(0.0075),
-    })
-    .optional(),
+  funding: fundingSchema.optional(),
 });
 
 export const inlinePositionSchema = z.strictObject({
   account: z.string().min(1),
+  market: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Symbol of the position's market; required when the scenario has several markets."),
   side: sideSchema,
   size: positive,
   entryPrice: positive,
@@ -269,17 +289,32 @@ const distributionSchema = {
   ]),
 };
 
+const leverageMixSchema = z
+  .record(z.string().regex(/^\d+(\.\d+)?$/, "leverage keys are numbers such as 10"), fraction)
+  .refine((mix) => Object.keys(mix).length > 0, { message: "needs at least one leverage" })
+  .refine((mix) => Math.abs(Object.values(mix).reduce((sum, share) => sum + share, 0) - 1) < 1e-9, {
+    message: "shares must add up to 1",
+  });
+
+/** One market's part of a generated population; absent fields take the population's own. */
+export const populationMarketSchema = z.strictObject({
+  share: fraction
+    .optional()
+    .describe("Share of generated positions in this market; derived from openInterest if absent."),
+  openInterest: positive
+    .optional()
+    .describe("Target open interest in USD at the start price (the larger side), e.g. 5e9."),
+  longShare: fraction.optional(),
+  leverage: leverageMixSchema.optional(),
+  entryPrice: distributionSchema.entryPrice.optional(),
+  notional: distributionSchema.notional.optional(),
+});
+
 export const populationSchema = z.strictObject({
   count: positiveInteger,
   longShare: fraction.default(0.5),
   crossShare: fraction.default(0).describe("Share of generated positions on cross margin."),
-  leverage: z
-    .record(z.string().regex(/^\d+(\.\d+)?$/, "leverage keys are numbers such as 10"), fraction)
-    .refine((mix) => Object.keys(mix).length > 0, { message: "needs at least one leverage" })
-    .refine(
-      (mix) => Math.abs(Object.values(mix).reduce((sum, share) => sum + share, 0) - 1) < 1e-9,
-      { message: "shares must add up to 1" },
-    ),
+  leverage: leverageMixSchema,
   entryPrice: distributionSchema.entryPrice.default({ distribution: "lognormal", sigma: 0.03 }),
   notional: distributionSchema.notional.default({
     distribution: "pareto",
@@ -287,6 +322,29 @@ export const populationSchema = z.strictObject({
     alpha: 1.5,
     max: 5_000_000,
   }),
+  markets: z
+    .record(z.string().min(1), populationMarketSchema)
+    .optional()
+    .describe(
+      "Per market (by symbol): share or open-interest target and mix; even shares if absent.",
+    ),
+  crossAccounts: z
+    .strictObject({
+      marketsPerAccount: z
+        .record(z.string().regex(/^[1-9]\d*$/, "keys are market counts such as 2"), fraction)
+        .refine(
+          (mix) => Math.abs(Object.values(mix).reduce((sum, share) => sum + share, 0) - 1) < 1e-9,
+          { message: "shares must add up to 1" },
+        )
+        .describe(
+          "Share of cross accounts by how many markets they hold, e.g. { 1: 0.5, 2: 0.3, 3: 0.2 }.",
+        ),
+      holdingCorrelation: fraction
+        .default(0.5)
+        .describe("Gaussian-copula correlation of an account's sides across its markets."),
+    })
+    .optional()
+    .describe("Cross accounts holding several markets at once (multi-market scenarios)."),
 });
 
 export const positionsSchema = z
@@ -353,30 +411,150 @@ export const shockSchema = z.discriminatedUnion("kind", [
   regimesShockSchema,
 ]);
 
-export const scenarioSchema = z.strictObject({
-  model: z
-    .literal("perp")
-    .default("perp")
-    .describe(
-      "perp: a perpetual-futures venue (the default); model: tfg files follow the TFG schema.",
-    ),
-  name: z.string().min(1),
-  description: z.string().optional(),
-  seed: nonNegativeInteger.default(42),
-  steps: positiveInteger.default(600),
-  dt: positive.default(1).describe("Seconds per step."),
-  asset: z.strictObject({ symbol: z.string().min(1), price: positive }),
-  market: marketSchema,
-  exchange: exchangeSchema.default(exchangeSchema.parse({})),
-  positions: positionsSchema,
-  shock: shockSchema.default({ kind: "none" }),
-  policy: policySchema.optional(),
-  marketMakers: marketMakersSchema.optional(),
-  stopLosses: stopLossesSchema.optional(),
-  accumulation: accumulationSchema.optional(),
-  decomposition: decompositionSchema.optional(),
-  sweep: sweepSchema.optional(),
-});
+/** One perpetual market of a multi-market exchange; absent rules take the exchange's. */
+export const perpMarketSchema = z
+  .strictObject({
+    symbol: z.string().min(1),
+    price: positive.describe("Index price at the start."),
+    orderBook: orderBookSchema.optional(),
+    impact: impactSchema.optional(),
+    maintenanceMarginTiers: tiersSchema
+      .optional()
+      .describe("This market's brackets; exchange.maintenanceMarginTiers if absent."),
+    maxLeverage: positive
+      .optional()
+      .describe(
+        "Hyperliquid-style single tier instead of brackets: maintenance = half the initial margin at max leverage (1 / (2 × maxLeverage)).",
+      ),
+    markPrice: markPriceSchema.optional(),
+    funding: fundingSchema.optional(),
+    openInterestCap: positive
+      .optional()
+      .describe("Open interest (USD at the mark) above which no position may be opened or grown."),
+    insuranceFund: nonNegative
+      .default(0)
+      .describe("This market's own fund when exchange.insuranceFundScope is market."),
+    shock: shockSchema
+      .optional()
+      .describe("This market's own exogenous path; absent = the scenario's shock scaled by beta."),
+    beta: finite.default(1).describe("Loading on the scenario's shock (the common factor)."),
+    idiosyncraticVolatility: nonNegative
+      .default(0)
+      .describe("Daily volatility of this market's own driftless GBM on top of the factor."),
+  })
+  .superRefine((market, context) => {
+    if ((market.orderBook === undefined) === (market.impact === undefined)) {
+      context.addIssue({ code: "custom", message: "exactly one of orderBook, impact is required" });
+    }
+    if (market.maxLeverage !== undefined && market.maintenanceMarginTiers !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["maxLeverage"],
+        message: "give maxLeverage or maintenanceMarginTiers, not both",
+      });
+    }
+  });
+
+export const scenarioSchema = z
+  .strictObject({
+    model: z
+      .literal("perp")
+      .default("perp")
+      .describe(
+        "perp: a perpetual-futures venue (the default); model: tfg files follow the TFG schema.",
+      ),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    seed: nonNegativeInteger.default(42),
+    steps: positiveInteger.default(600),
+    dt: positive.default(1).describe("Seconds per step."),
+    asset: z
+      .strictObject({ symbol: z.string().min(1), price: positive })
+      .optional()
+      .describe("The one market's asset (with `market`); use `markets` for several."),
+    market: marketSchema.optional().describe("The one market's book or impact model."),
+    markets: z
+      .array(perpMarketSchema)
+      .min(1)
+      .optional()
+      .describe("Several perpetual markets on one exchange, instead of asset + market."),
+    correlation: z
+      .array(z.array(finite))
+      .optional()
+      .describe(
+        "markets × markets correlation of the markets' normal innovations (own diffusions and idiosyncratic terms).",
+      ),
+    exchange: exchangeSchema.default(exchangeSchema.parse({})),
+    positions: positionsSchema,
+    shock: shockSchema.default({ kind: "none" }),
+    policy: policySchema.optional(),
+    marketMakers: marketMakersSchema.optional(),
+    stopLosses: stopLossesSchema.optional(),
+    accumulation: accumulationSchema.optional(),
+    decomposition: decompositionSchema.optional(),
+    sweep: sweepSchema.optional(),
+  })
+  .superRefine((scenario, context) => {
+    if (scenario.markets === undefined) {
+      for (const field of ["asset", "market"] as const) {
+        if (scenario[field] === undefined) {
+          context.addIssue({
+            code: "custom",
+            path: [field],
+            message: `is required (or list several markets in \`markets\` instead of asset + market)`,
+          });
+        }
+      }
+      if (scenario.correlation !== undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["correlation"],
+          message: "is only allowed with `markets` (a correlation between several markets)",
+        });
+      }
+      return;
+    }
+    for (const field of ["asset", "market"] as const) {
+      if (scenario[field] !== undefined) {
+        context.addIssue({
+          code: "custom",
+          path: [field],
+          message:
+            "is not allowed with `markets`; each market gives its own symbol, price and book",
+        });
+      }
+    }
+    const seen = new Map<string, number>();
+    scenario.markets.forEach((market, index) => {
+      const first = seen.get(market.symbol);
+      if (first !== undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["markets", index, "symbol"],
+          message: `"${market.symbol}" is already markets.${first}; symbols must be unique`,
+        });
+      }
+      seen.set(market.symbol, index);
+    });
+    const layers = [
+      "policy",
+      "marketMakers",
+      "stopLosses",
+      "accumulation",
+      "decomposition",
+    ] as const;
+    if (scenario.markets.length > 1) {
+      for (const layer of layers) {
+        if (scenario[layer] !== undefined) {
+          context.addIssue({
+            code: "custom",
+            path: [layer],
+            message: `is not allowed with ${scenario.markets.length} markets; the leverage-cycle layers act on a single-market exchange (use asset + market)`,
+          });
+        }
+      }
+    }
+  });
 
 /**
  * Thurner, Farmer & Geanakoplos (2012), src/engine/models/tfg.ts. Defaults are the paper's values
@@ -493,3 +671,6 @@ export type PopulationConfig = z.infer<typeof populationSchema>;
 export type ShockConfig = z.infer<typeof shockSchema>;
 export type InlinePosition = z.infer<typeof inlinePositionSchema>;
 export type MarkPriceConfig = z.infer<typeof markPriceSchema>;
+export type MarketConfig = z.infer<typeof marketSchema>;
+export type FundingConfig = z.infer<typeof fundingSchema>;
+export type PerpMarketConfig = z.infer<typeof perpMarketSchema>;

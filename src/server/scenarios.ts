@@ -78,7 +78,7 @@ function parameterValues(loaded: LoadedScenario): ParameterValues {
   const scenario = loaded.scenario;
   const shock = scenario.shock;
   const leverage = scenario.positions.population?.leverage;
-  const depth = scenario.market.orderBook?.shape?.depthPerPercent;
+  const depth = (scenario.market ?? scenario.markets?.[0])?.orderBook?.shape?.depthPerPercent;
   return {
     shockDrop: shock.kind === "instant" || shock.kind === "linear" ? String(shock.drop) : null,
     leverage:

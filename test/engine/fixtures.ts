@@ -1,5 +1,16 @@
-import type { EngineScenario, PopulationSpec } from "../../src/engine/config.ts";
+import type {
+  EngineScenario,
+  ExchangeSpec,
+  FundingSpec,
+  MarketSpec,
+  MarkPriceSpec,
+  PopulationSpec,
+  PositionSpec,
+  ShockSpec,
+  TierSpec,
+} from "../../src/engine/config.ts";
 import { levelsFromShape } from "../../src/engine/market/orderBook.ts";
+import { ExplicitPositionsBuilder } from "../../src/scenario/explicitPositions.ts";
 import { defaultTiers } from "../../src/scenario/schema.ts";
 
 export const standardMix = { "5": 0.15, "10": 0.3, "25": 0.25, "50": 0.2, "100": 0.1 };
@@ -20,7 +31,7 @@ export function bookMarket(
   price: number,
   depthPerPercent: number,
   options: { levels?: number; tick?: number; halfLife?: number | null } = {},
-): EngineScenario["market"] {
+): MarketSpec {
   const levels = levelsFromShape(price, {
     depthPerPercent,
     levels: options.levels ?? 1_000,
@@ -30,10 +41,58 @@ export function bookMarket(
   return { kind: "orderBook", ...levels, resilienceHalfLife: options.halfLife ?? 30 };
 }
 
-/** A small perp venue: 2,000 generated positions, 10 % instant drop at step 5. */
-export function scenario(overrides: Partial<EngineScenario> = {}): EngineScenario {
-  const price = 100_000;
+/** The exchange of a one-market venue: the engine's rules plus that market's brackets, mark and funding. */
+export type VenueExchange = ExchangeSpec & {
+  maintenanceMarginTiers: TierSpec[];
+  markPrice: MarkPriceSpec;
+  funding?: FundingSpec;
+};
+
+/** A one-market venue written flat, the way a single-market scenario file reads. */
+export type Venue = Omit<EngineScenario, "markets" | "exchange" | "positions" | "factor"> & {
+  asset: { symbol: string; price: number };
+  market: MarketSpec;
+  exchange: VenueExchange;
+  positions: { explicit: PositionSpec[]; population?: PopulationSpec };
+  shock: ShockSpec;
+};
+
+export type VenueOverrides = Partial<Omit<Venue, "exchange">> & {
+  exchange?: Partial<VenueExchange>;
+};
+
+/** The engine's scenario of a one-market venue (what the scenario loader makes of such a file). */
+export function engineScenario(venue: Venue): EngineScenario {
+  const { asset, market, exchange, positions, shock, ...rest } = venue;
+  const { maintenanceMarginTiers, markPrice, funding, ...rules } = exchange;
+  const explicit = new ExplicitPositionsBuilder(rules.marginMode);
+  for (const position of positions.explicit) explicit.add(position, 0);
   return {
+    ...rest,
+    markets: [
+      {
+        symbol: asset.symbol,
+        price: asset.price,
+        liquidity: market,
+        maintenanceMarginTiers,
+        markPrice,
+        ...(funding === undefined ? {} : { funding }),
+        insuranceFund: 0,
+        exogenous: { kind: "own", shock },
+      },
+    ],
+    exchange: rules,
+    positions:
+      positions.population === undefined
+        ? { explicit: explicit.build() }
+        : { explicit: explicit.build(), population: positions.population },
+  };
+}
+
+/** A small perp venue: 2,000 generated positions, 10 % instant drop at step 5. */
+export function venue(overrides: VenueOverrides = {}): Venue {
+  const price = 100_000;
+  const base: Venue = {
     name: "test",
     steps: 60,
     dt: 1,
@@ -45,11 +104,18 @@ export function scenario(overrides: Partial<EngineScenario> = {}): EngineScenari
       liquidationFeeRate: 0.005,
       liquidation: { mode: "full", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
       insuranceFund: 100_000,
+      insuranceFundScope: "shared",
       adl: { ranking: "binance" },
       markPrice: { kind: "book", weight: 0.5 },
+      crossMarginBand: 0.02,
     },
     positions: { explicit: [], population: population() },
     shock: { kind: "instant", drop: 0.1, at: 5 },
-    ...overrides,
   };
+  return { ...base, ...overrides, exchange: { ...base.exchange, ...overrides.exchange } };
+}
+
+/** `venue(overrides)` as the engine runs it. */
+export function scenario(overrides: VenueOverrides = {}): EngineScenario {
+  return engineScenario(venue(overrides));
 }

@@ -9,7 +9,7 @@ import { defaultTiers } from "../../src/scenario/schema.ts";
 import { bookMarket, population, scenario } from "./fixtures.ts";
 
 /** sha256 of every output column for the golden scenario; update only for an intended change. */
-const golden = "711a95afe2e09247573914277d01c183e0bbbcfa3bce1fba659ed88df8bc6f8c";
+const golden = "f2c8b936aa783fe944ec033feae5c43a6a1de01fbda39ce6ab9ad819dce333fa";
 
 function digest(result: RunResult): string {
   const hash = createHash("sha256");
@@ -17,7 +17,14 @@ function digest(result: RunResult): string {
   for (const column of timeseriesColumns)
     hash.update(new Uint8Array(result.timeseries[column].buffer));
   const events = result.events;
-  for (const column of [events.step, events.round, events.type, events.account, events.side]) {
+  for (const column of [
+    events.step,
+    events.round,
+    events.type,
+    events.account,
+    events.side,
+    events.market,
+  ]) {
     hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
   }
   for (const column of [events.quantity, events.price, events.amount, events.insuranceFund]) {

@@ -61,14 +61,14 @@ describe("eventsCsv", () => {
   it("writes the documented columns and every event with names, sides and quoting", () => {
     expect(eventsCsv(makeRunResult()).split("\n")).toEqual([
       eventColumns.join(","),
-      "1,1,liquidation,alice,long,2,95.5,191,-3.25,1000000",
-      '1,2,partial_liquidation,"bob, the whale",short,0.1,0.2,0.020000000000000004,0,999999.5',
-      "2,1,insurance_fund_cover,,,0,,,800000,200000",
-      '3,1,adl,"say ""hi""",long,1,80,80,12,200000',
+      "1,1,liquidation,alice,long,2,95.5,191,-3.25,1000000,BTC-PERP",
+      '1,2,partial_liquidation,"bob, the whale",short,0.1,0.2,0.020000000000000004,0,999999.5,BTC-PERP',
+      "2,1,insurance_fund_cover,,,0,,,800000,200000,BTC-PERP",
+      '3,1,adl,"say ""hi""",long,1,80,80,12,200000,BTC-PERP',
       "",
     ]);
     expect(eventColumns.join(",")).toBe(
-      "step,round,type,account,side,quantity,price,notional,amount,insuranceFund",
+      "step,round,type,account,side,quantity,price,notional,amount,insuranceFund,market",
     );
   });
 

@@ -3,6 +3,7 @@ import {
   type EventType,
   eventTypes,
   type HeatmapBucket,
+  marketSeriesColumns,
   type RunResult,
   timeseriesColumns,
 } from "../../src/engine/result.ts";
@@ -54,10 +55,39 @@ export function makeSummary(overrides: Partial<Summary> = {}): Summary {
     maxMarginMultiplier: 1,
     haltCount: 0,
     minDepthMultiplier: 1,
+    crossAccountCount: 0,
+    crossAccountLiquidations: 0,
     ledger: { valueStart: 1e10, valueEnd: 1e10 + 1.2e-9, drift: 1.2e-9 },
     seed: 42,
     scenarioHash: "abc123",
     version: "0.1.0",
+    markets: [
+      {
+        symbol: "BTC-PERP",
+        startPrice: 100,
+        minPrice: 76.6,
+        endPrice: 80,
+        minIndexPrice: 90,
+        exogenousMove: 0.1,
+        totalMove: 0.234,
+        amplification: 2.34,
+        liquidatedNotional: 1.23e9,
+        liquidationCount: 1234,
+        adlNotional: 0,
+        adlCount: 0,
+        badDebt: 800_000,
+        socializedLoss: 0,
+        unfilledNotional: 0,
+        fundingPaid: 0,
+        openInterestStart: 5e9,
+        openInterestEnd: 3.5e9,
+        firstLiquidationStep: 1,
+        firstAdlStep: null,
+        insuranceFundStart: null,
+        insuranceFundEnd: null,
+      },
+    ],
+    contagion: { markets: ["BTC-PERP"], liquidatedNotional: [[1.23e9]] },
     ...overrides,
   };
 }
@@ -90,7 +120,9 @@ export function makeEventLog(
     notional: Float64Array.from(events, (event) => event.quantity * event.price),
     amount: Float64Array.from(events, (event) => event.amount),
     insuranceFund: Float64Array.from(events, (event) => event.insuranceFund),
+    market: new Uint16Array(events.length),
     accountName: (position) => accounts[position],
+    markets: ["BTC-PERP"],
   };
 }
 
@@ -195,10 +227,19 @@ export function makeRunResult(
   );
   timeseries.markPrice = Float64Array.from({ length: steps + 1 }, (_, row) => 100 - row * 5.85);
   if (steps >= 3) timeseries.bestAsk[3] = Number.NaN;
+  const marketSeries = {} as RunResult["marketSeries"];
+  for (const column of marketSeriesColumns) {
+    marketSeries[column] =
+      column in timeseries
+        ? timeseries[column as keyof typeof timeseries].slice()
+        : new Float64Array(steps + 1);
+  }
   return {
     summary: makeSummary({ steps }),
     timeseries,
+    marketSeries,
     events: makeEventLog(options.events ?? fixtureEvents, fixtureAccounts),
     heatmap: fixtureHeatmap,
+    marketHeatmaps: [fixtureHeatmap],
   };
 }

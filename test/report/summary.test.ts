@@ -98,7 +98,15 @@ describe("summaryJson", () => {
     expect(json.split("\n")[1]).toBe('  "name": "worked example",');
     const keys = Object.keys(JSON.parse(json));
     expect(keys.slice(0, 3)).toEqual(["name", "symbol", "steps"]);
-    expect(keys.slice(-4)).toEqual(["ledger", "seed", "scenarioHash", "version"]);
+    // Per-market figures come last: with 160 markets they would bury everything else.
+    expect(keys.slice(-6)).toEqual([
+      "ledger",
+      "seed",
+      "scenarioHash",
+      "version",
+      "markets",
+      "contagion",
+    ]);
     expect(Object.keys(JSON.parse(json).ledger)).toEqual(["valueStart", "valueEnd", "drift"]);
   });
 

@@ -43,7 +43,7 @@ describe("simulateRun", () => {
     const { scenario, seed } = await smallStress();
     const broken = {
       ...scenario,
-      exchange: { ...scenario.exchange, maintenanceMarginTiers: [] },
+      markets: [{ ...scenario.markets[0], maintenanceMarginTiers: [] }],
     };
     const record = simulateRun(broken, seed, 3);
     expect(record).toEqual({

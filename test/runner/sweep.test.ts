@@ -307,7 +307,7 @@ describe("a sweep: section in a scenario file", () => {
     const points = await loadSweepPoints(file, {}, definition, expandSweep(definition));
     expect(points).toHaveLength(4);
     for (const point of points) {
-      const depth = point.loaded.scenario.market.orderBook?.shape?.depthPerPercent ?? 0;
+      const depth = point.loaded.scenario.market?.orderBook?.shape?.depthPerPercent ?? 0;
       expect(depth).toBeGreaterThanOrEqual(1e5);
       expect(depth).toBeLessThanOrEqual(1e6);
     }

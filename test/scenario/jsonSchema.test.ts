@@ -30,9 +30,19 @@ describe("scenarioJsonSchema", () => {
   });
 
   it("describes input: fields with defaults are optional, the rest required", () => {
-    expect(schema.required.sort()).toEqual(["asset", "market", "name", "positions"]);
+    // asset + market or markets: one of the two is required, which the loader checks.
+    expect(schema.required.sort()).toEqual(["name", "positions"]);
     expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(["seed", "steps", "dt", "exchange", "shock"]),
+      expect.arrayContaining([
+        "seed",
+        "steps",
+        "dt",
+        "exchange",
+        "shock",
+        "asset",
+        "market",
+        "markets",
+      ]),
     );
   });
 

@@ -1,7 +1,13 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { OrderBookSpec } from "../../src/engine/config.ts";
+import { accountName } from "../../src/engine/accountNames.ts";
+import type {
+  EngineScenario,
+  ExplicitPositions,
+  OrderBookSpec,
+  ShockSpec,
+} from "../../src/engine/config.ts";
 import { ScenarioError } from "../../src/scenario/errors.ts";
 import { listPresets, loadScenario } from "../../src/scenario/load.ts";
 
@@ -22,6 +28,26 @@ async function issuesOf(source: string, overrides: string[] = []): Promise<strin
   return (await errorOf(source, overrides)).message.split("\n");
 }
 
+/** Explicit positions as one object per row, for comparing with what a file says. */
+function explicitRows(explicit: ExplicitPositions) {
+  return Array.from({ length: explicit.count }, (_, row) => ({
+    account: accountName(explicit, explicit.account[row]),
+    market: explicit.market[row],
+    side: explicit.side[row],
+    size: explicit.size[row],
+    entryPrice: explicit.entryPrice[row],
+    collateral: explicit.collateral[row],
+    cross: explicit.cross[row],
+  }));
+}
+
+/** The one market's own exogenous path spec. */
+function ownShock(engine: EngineScenario): ShockSpec {
+  const exogenous = engine.markets[0].exogenous;
+  if (exogenous.kind !== "own") throw new Error("expected the market's own shock");
+  return exogenous.shock;
+}
+
 describe("loadScenario: valid files", () => {
   it("reads YAML, fills defaults, reads the positions CSV and sorts book levels best first", async () => {
     const loaded = await loadScenario("valid.yaml", { cwd: fixtures });
@@ -29,7 +55,7 @@ describe("loadScenario: valid files", () => {
     expect(loaded.scenario.seed).toBe(7);
     expect(loaded.scenario.dt).toBe(1);
     expect(loaded.scenario.exchange.adl.ranking).toBe("binance");
-    expect(loaded.engine.market).toEqual({
+    expect(loaded.engine.markets[0].liquidity).toEqual({
       kind: "orderBook",
       bids: [
         { price: 99995, size: 1 },
@@ -41,41 +67,57 @@ describe("loadScenario: valid files", () => {
       ],
       resilienceHalfLife: null,
     });
-    expect(loaded.engine.positions).toEqual({
-      explicit: [
-        { account: "a1", side: "long", size: 2, entryPrice: 100000, collateral: 10000 },
-        { account: "b1", side: "short", size: 1, entryPrice: 100500, collateral: 5000 },
-        {
-          account: "b2",
-          side: "long",
-          size: 0.5,
-          entryPrice: 99000,
-          collateral: 2000,
-          marginMode: "cross",
-        },
-      ],
-    });
-    expect(loaded.engine.shock).toEqual({ kind: "instant", drop: 0.1, at: 10 });
+    expect(loaded.engine.positions.population).toBeUndefined();
+    expect(explicitRows(loaded.engine.positions.explicit)).toEqual([
+      {
+        account: "a1",
+        market: 0,
+        side: 1,
+        size: 2,
+        entryPrice: 100000,
+        collateral: 10000,
+        cross: 0,
+      },
+      {
+        account: "b1",
+        market: 0,
+        side: -1,
+        size: 1,
+        entryPrice: 100500,
+        collateral: 5000,
+        cross: 0,
+      },
+      {
+        account: "b2",
+        market: 0,
+        side: 1,
+        size: 0.5,
+        entryPrice: 99000,
+        collateral: 2000,
+        cross: 1,
+      },
+    ]);
+    expect(ownShock(loaded.engine)).toEqual({ kind: "instant", drop: 0.1, at: 10 });
     expect(loaded.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("reads JSON and passes an impact market and a population through", async () => {
     const loaded = await loadScenario("valid.json", { cwd: fixtures });
-    expect(loaded.engine.market).toEqual({
+    expect(loaded.engine.markets[0].liquidity).toEqual({
       kind: "sqrt",
       y: 0.7,
       dailyVolume: 1e9,
       dailyVolatility: 0.04,
       decayHalfLife: 300,
     });
-    expect(loaded.engine.positions.explicit).toEqual([]);
+    expect(loaded.engine.positions.explicit.count).toBe(0);
     expect(loaded.engine.positions.population?.leverage).toEqual({ 5: 0.5, 20: 0.5 });
-    expect(loaded.engine.shock).toEqual({ kind: "linear", drop: 0.2, from: 5, to: 50 });
+    expect(ownShock(loaded.engine)).toEqual({ kind: "linear", drop: 0.2, from: 5, to: 50 });
   });
 
   it("builds a book from a shape and a kline path sampled every dt, rebased to asset.price", async () => {
     const loaded = await loadScenario("path-shock.yaml", { cwd: fixtures });
-    const book = loaded.engine.market as OrderBookSpec;
+    const book = loaded.engine.markets[0].liquidity as OrderBookSpec;
     expect(book.bids).toHaveLength(100);
     expect(book.asks).toHaveLength(100);
     expect(book.bids[0].price).toBeLessThan(50000);
@@ -84,7 +126,7 @@ describe("loadScenario: valid files", () => {
     // Bars 21:01..21:03 close at 108000, 104000, 106000; dt = 30 s halves each minute.
     const scale = 50000 / 108000;
     const expected = [108000, 106000, 104000, 105000, 106000].map((price) => price * scale);
-    const shock = loaded.engine.shock;
+    const shock = ownShock(loaded.engine);
     expect(shock.kind).toBe("path");
     if (shock.kind !== "path") return;
     expect(Array.from(shock.prices)).toHaveLength(5);
@@ -95,7 +137,7 @@ describe("loadScenario: valid files", () => {
 
   it("builds a book from a bookDepth snapshot chosen by `at`, around asset.price", async () => {
     const loaded = await loadScenario("depth-book.yaml", { cwd: fixtures });
-    const book = loaded.engine.market as OrderBookSpec;
+    const book = loaded.engine.markets[0].liquidity as OrderBookSpec;
     // The 00:00:40 snapshot: 50 BTC within 1 % below, 60 above, two levels per percent.
     expect(book.bids).toHaveLength(10);
     expect(book.asks).toHaveLength(10);
@@ -152,16 +194,17 @@ describe("loadScenario: --set", () => {
     expect(exchange.insuranceFund).toBe(5_000_000);
     expect(exchange.marginMode).toBe("cross");
     // Setting one field of the default tiers keeps the other nine.
-    expect(exchange.maintenanceMarginTiers).toHaveLength(10);
-    expect(exchange.maintenanceMarginTiers[0].rate).toBe(0.001);
-    expect(exchange.maintenanceMarginTiers[1].rate).toBe(0.005);
+    const tiers = loaded.engine.markets[0].maintenanceMarginTiers;
+    expect(tiers).toHaveLength(10);
+    expect(tiers[0].rate).toBe(0.001);
+    expect(tiers[1].rate).toBe(0.005);
     expect(exchange.liquidation).toEqual({
       mode: "partial",
       partialTargetRatio: 0.9,
       maxNotionalPerStep: 1e6,
       maxRoundsPerStep: 1000,
     });
-    expect(loaded.engine.positions.explicit.map((position) => position.account)).toEqual([
+    expect(explicitRows(loaded.engine.positions.explicit).map((row) => row.account)).toEqual([
       "a1",
       "new",
       "b1",
@@ -179,7 +222,7 @@ describe("loadScenario: --set", () => {
     ).toEqual([
       "--set exchange.insuranceFund: -5 is not allowed; must be >= 0",
       "--set exchange.backstop.maxLeverage: exchange.backstop.capital: required field is missing; expected a number",
-      '--set exchange.insuranceFnd: unknown field "insuranceFnd" (did you mean "insuranceFund"?); allowed fields: marginMode, maintenanceMarginTiers, liquidationFeeRate, liquidation, insuranceFund, backstop, adl, markPrice, funding',
+      '--set exchange.insuranceFnd: unknown field "insuranceFnd" (did you mean "insuranceFund"?); allowed fields: marginMode, maintenanceMarginTiers, liquidationFeeRate, liquidation, insuranceFund, insuranceFundScope, crossMarginBand, backstop, adl, markPrice, funding',
     ]);
   });
 
@@ -214,7 +257,7 @@ describe("loadScenario: errors point at file:line:col, name the field, the value
         location: "unknown-field.yaml:6:3",
         path: "exchange.insurnceFund",
         message:
-          'unknown field "insurnceFund" (did you mean "insuranceFund"?); allowed fields: marginMode, maintenanceMarginTiers, liquidationFeeRate, liquidation, insuranceFund, backstop, adl, markPrice, funding',
+          'unknown field "insurnceFund" (did you mean "insuranceFund"?); allowed fields: marginMode, maintenanceMarginTiers, liquidationFeeRate, liquidation, insuranceFund, insuranceFundScope, crossMarginBand, backstop, adl, markPrice, funding',
       },
     ]);
   });

@@ -65,7 +65,9 @@ export class PerpVenue implements LendingVenue {
     this.name = spec.name;
     this.simulation = new Simulation(spec.engine, { seed, runIndex });
     this.hedger =
-      spec.basis === undefined ? undefined : new BasisHedger(spec.basis, spec.engine.asset.price);
+      spec.basis === undefined
+        ? undefined
+        : new BasisHedger(spec.basis, spec.engine.markets[0].price);
     this.timeseriesColumns = [
       "index",
       "mark",
@@ -98,7 +100,7 @@ export class PerpVenue implements LendingVenue {
       this.context = context;
       this.hedger.step(
         this.simulation.stepLiquidatedNotional,
-        this.simulation.market.lastPrice(),
+        this.simulation.markets[0].liquidity.lastPrice(),
         this.spot,
       );
       this.context = undefined;
@@ -112,7 +114,7 @@ export class PerpVenue implements LendingVenue {
     for (let id = 0; id < store.count; id++) {
       if (store.side[id] === 1) longSize += store.size[id];
     }
-    return longSize * this.simulation.market.mid();
+    return longSize * this.simulation.markets[0].liquidity.mid();
   }
 
   netHoldings(asset: number): number {
@@ -129,7 +131,7 @@ export class PerpVenue implements LendingVenue {
 
   sample(context: VenueContext, out: Float64Array, offset: number): void {
     out[offset] = this.indexPrice(context);
-    out[offset + 1] = this.simulation.market.mid();
+    out[offset + 1] = this.simulation.markets[0].liquidity.mid();
     out[offset + 2] = this.openInterest();
     out[offset + 3] = this.simulation.insuranceFund;
     out[offset + 4] = context.step === 0 ? 0 : this.simulation.stepLiquidatedNotional;

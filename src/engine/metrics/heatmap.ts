@@ -13,10 +13,16 @@ export interface HeatmapOptions {
 
 export const defaultHeatmapOptions: HeatmapOptions = { range: 0.3, bucketCount: 120 };
 
+/**
+ * `positions`: the ids to count (one market's), every position when absent. A position of a
+ * multi-market cross account counts at its liquidation price in its own market with the other
+ * markets held (CrossTriggers' conservative price).
+ */
 export function liquidationHeatmap(
   store: PositionStore,
   price: number,
   options: HeatmapOptions = defaultHeatmapOptions,
+  positions?: Int32Array,
 ): HeatmapBucket[] {
   const low = price * (1 - options.range);
   const width = (2 * options.range * price) / options.bucketCount;
@@ -31,7 +37,9 @@ export function liquidationHeatmap(
       shortCount: 0,
     });
   }
-  for (let id = 0; id < store.count; id++) {
+  const count = positions === undefined ? store.count : positions.length;
+  for (let entry = 0; entry < count; entry++) {
+    const id = positions === undefined ? entry : positions[entry];
     const size = store.size[id];
     if (size === 0) continue;
     const liquidationPrice = store.liquidationPrice[id];

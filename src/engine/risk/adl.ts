@@ -7,16 +7,24 @@ import type { AdlRanking } from "../config.ts";
 import { MaxHeap } from "../maxHeap.ts";
 import type { PositionStore } from "../venue/positionStore.ts";
 
-/** Higher score = deleveraged first. Only called for positions in profit. */
-export type AdlScore = (store: PositionStore, id: number, markPrice: number) => number;
+/**
+ * Higher score = deleveraged first. Only called for positions in profit. `margin` is the wallet
+ * backing the position: its own collateral, or for a position of a multi-market cross account the
+ * account's wallet plus the other positions' unrealised PnL (see Simulation.adlMarginOf).
+ */
+export type AdlScore = (
+  store: PositionStore,
+  id: number,
+  markPrice: number,
+  margin: number,
+) => number;
 
 /**
  * Binance, "What is Auto-Deleveraging (ADL)": ranking = PnL% × effective leverage for positions
  * in profit, with PnL% = unrealised PnL / position margin and effective leverage =
  * |notional| / (position margin + unrealised PnL).
  */
-export const binanceScore: AdlScore = (store, id, markPrice) => {
-  const margin = store.collateral[id];
+export const binanceScore: AdlScore = (store, id, markPrice, margin) => {
   const unrealised = store.side[id] * store.size[id] * (markPrice - store.entryPrice[id]);
   const notional = store.size[id] * markPrice;
   return (unrealised / margin) * (notional / (margin + unrealised));
@@ -27,16 +35,19 @@ export const binanceScore: AdlScore = (store, id, markPrice) => {
  * (mark price / entry price) × (position notional / account value), the first factor inverted
  * for shorts so that the most profitable, most levered come first.
  */
-export const hyperliquidScore: AdlScore = (store, id, markPrice) => {
+export const hyperliquidScore: AdlScore = (store, id, markPrice, margin) => {
   const entry = store.entryPrice[id];
   const priceRatio = store.side[id] > 0 ? markPrice / entry : entry / markPrice;
-  const accountValue = store.collateral[id] + store.side[id] * store.size[id] * (markPrice - entry);
+  const accountValue = margin + store.side[id] * store.size[id] * (markPrice - entry);
   return priceRatio * ((store.size[id] * markPrice) / accountValue);
 };
 
+/** The wallet backing a position, as the ADL rankings read it. */
+export type MarginOf = (id: number) => number;
+
 /**
- * The winners of one cascade round on one side, in ranking order. Built only when ADL is needed
- * (one pass over the positions), and rebuilt each round because the mark price, and so every
+ * The winners of one cascade round on one side of one market, in ranking order. Built only when
+ * ADL is needed (one pass over the market's positions), and rebuilt each round because the mark price, and so every
  * score, has moved. Ranked models load a max-heap in O(n) and pop only the winners actually
  * deleveraged, which are usually few; pro rata keeps the plain list.
  */
@@ -59,27 +70,39 @@ export class AdlQueue {
     this.built = false;
   }
 
-  private build(store: PositionStore, markPrice: number): void {
+  private build(
+    store: PositionStore,
+    positions: Int32Array,
+    markPrice: number,
+    marginOf: MarginOf,
+  ): void {
     this.built = true;
     this.heap.clear();
     this.winnerCount = 0;
     this.winnerSize = 0;
-    if (this.winners.length < store.count) this.winners = new Int32Array(store.count);
+    if (this.winners.length < positions.length) this.winners = new Int32Array(positions.length);
     const score = this.ranking === "hyperliquid" ? hyperliquidScore : binanceScore;
-    for (let id = 0; id < store.count; id++) {
+    for (let index = 0; index < positions.length; index++) {
+      const id = positions[index];
       if (store.side[id] !== this.side || store.size[id] === 0) continue;
       if (store.side[id] * (markPrice - store.entryPrice[id]) <= 0) continue;
       if (this.ranking === "proRata") {
         this.winners[this.winnerCount++] = id;
         this.winnerSize += store.size[id];
-      } else this.heap.append(score(store, id, markPrice), id);
+      } else this.heap.append(score(store, id, markPrice, marginOf(id)), id);
     }
     this.heap.heapify();
   }
 
   /** Highest-ranked winner still holding a position, or −1 when none is left. */
-  nextWinner(store: PositionStore, markPrice: number, exclude: number): number {
-    if (!this.built) this.build(store, markPrice);
+  nextWinner(
+    store: PositionStore,
+    positions: Int32Array,
+    markPrice: number,
+    marginOf: MarginOf,
+    exclude: number,
+  ): number {
+    if (!this.built) this.build(store, positions, markPrice, marginOf);
     const heap = this.heap;
     while (heap.size > 0) {
       const id = heap.topId();
@@ -90,14 +113,24 @@ export class AdlQueue {
   }
 
   /** Total size the round's winners held when ranked (pro rata). */
-  totalWinnerSize(store: PositionStore, markPrice: number): number {
-    if (!this.built) this.build(store, markPrice);
+  totalWinnerSize(
+    store: PositionStore,
+    positions: Int32Array,
+    markPrice: number,
+    marginOf: MarginOf,
+  ): number {
+    if (!this.built) this.build(store, positions, markPrice, marginOf);
     return this.winnerSize;
   }
 
   /** Every winner of the round (pro rata), closed or not. */
-  allWinners(store: PositionStore, markPrice: number): Int32Array {
-    if (!this.built) this.build(store, markPrice);
+  allWinners(
+    store: PositionStore,
+    positions: Int32Array,
+    markPrice: number,
+    marginOf: MarginOf,
+  ): Int32Array {
+    if (!this.built) this.build(store, positions, markPrice, marginOf);
     return this.winners.subarray(0, this.winnerCount);
   }
 

@@ -31,37 +31,73 @@ export class Holder {
 
 /**
  * Hyperliquid's liquidator vault (HLP) as a backstop: it takes over positions the book cannot
- * absorb at their bankruptcy price, pays deficits the insurance fund could not, and keeps its own
- * margin of notional / maxLeverage, which bounds how much it can take.
+ * absorb at their bankruptcy price, in any market of the exchange, pays deficits the insurance
+ * fund could not, and keeps its own margin of Σ |size_m| × mark_m / maxLeverage over all the
+ * markets it holds, which bounds how much more it can take.
  */
-export class BackstopVault extends Holder {
-  constructor(readonly spec: BackstopSpec | undefined) {
-    super(spec?.capital ?? 0);
+export class BackstopVault {
+  cash: number;
+  /** Signed base units held in each market: positive long, negative short. */
+  readonly sizes: Float64Array;
+
+  constructor(
+    readonly spec: BackstopSpec | undefined,
+    marketCount = 1,
+  ) {
+    this.cash = spec?.capital ?? 0;
+    this.sizes = new Float64Array(marketCount);
+  }
+
+  /** Buys (+1) or sells (−1) `quantity` of market `market` for `notional` in total. */
+  trade(market: number, direction: number, quantity: number, notional: number): void {
+    this.sizes[market] += direction * quantity;
+    this.cash -= direction * notional;
+  }
+
+  equity(marks: Float64Array): number {
+    let total = this.cash;
+    for (let market = 0; market < marks.length; market++)
+      total += this.sizes[market] * marks[market];
+    return total;
   }
 
   /** What the vault can still lose while keeping its own margin. */
-  spare(markPrice: number): number {
+  spare(marks: Float64Array): number {
     if (!this.spec) return 0;
-    return Math.max(
-      0,
-      this.equity(markPrice) - (Math.abs(this.size) * markPrice) / this.spec.maxLeverage,
-    );
+    let held = 0;
+    for (let market = 0; market < marks.length; market++)
+      held += Math.abs(this.sizes[market]) * marks[market];
+    return Math.max(0, this.equity(marks) - held / this.spec.maxLeverage);
   }
 
   /**
-   * How much of a `side` position it can take at `price` (of `quantity` offered): equity after
-   * the takeover, E + side·q·(mark − price), must cover (|size| + q)·mark / maxLeverage.
+   * How much of a `side` position of market `market` it can take at `price` (of `quantity`
+   * offered): equity after the takeover, E + side·q·(mark − price), must cover its margin plus
+   * q·mark / maxLeverage.
    */
-  capacity(side: number, quantity: number, price: number, markPrice: number): number {
+  capacity(
+    market: number,
+    side: number,
+    quantity: number,
+    price: number,
+    marks: Float64Array,
+  ): number {
     if (!this.spec) return 0;
-    const slope = side * (markPrice - price) - markPrice / this.spec.maxLeverage;
-    const taken = slope >= 0 ? quantity : Math.min(quantity, this.spare(markPrice) / -slope);
+    const mark = marks[market];
+    const slope = side * (mark - price) - mark / this.spec.maxLeverage;
+    const taken = slope >= 0 ? quantity : Math.min(quantity, this.spare(marks) / -slope);
     return Math.max(taken, 0);
   }
 
-  /** Quantity to sell down (as a positive number) this step at `markPrice`. */
-  unwindQuantity(markPrice: number): number {
-    if (!this.spec || this.spec.unwindNotionalPerStep === 0 || this.size === 0) return 0;
-    return Math.min(Math.abs(this.size), this.spec.unwindNotionalPerStep / markPrice);
+  /** Quantity of market `market` to sell down (as a positive number) this step at `markPrice`. */
+  unwindQuantity(market: number, markPrice: number): number {
+    const size = this.sizes[market];
+    if (!this.spec || this.spec.unwindNotionalPerStep === 0 || size === 0) return 0;
+    return Math.min(Math.abs(size), this.spec.unwindNotionalPerStep / markPrice);
+  }
+
+  /** Funding in one market: a long pays size × mark × rate, a short receives it. */
+  payFunding(market: number, markPrice: number, rate: number): void {
+    this.cash -= this.sizes[market] * markPrice * rate;
   }
 }

@@ -15,8 +15,7 @@ function generate(count: number): PositionStore {
       count,
       notional: { distribution: "pareto", min: 1_000, alpha: 1.5, max: 5_000_000 },
     }),
-    100_000,
-    tiers,
+    [{ ...population(), price: 100_000, tiers, share: 1 }],
     store,
     runStreams(5, 0).population,
   );

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { EngineScenario } from "../../../src/engine/config.ts";
 import { decomposePriceFall } from "../../../src/engine/metrics/fallDecomposition.ts";
 import { runScenario } from "../../../src/engine/sim.ts";
-import { bookMarket, population, scenario } from "../fixtures.ts";
+import { bookMarket, population, scenario, type VenueOverrides } from "../fixtures.ts";
 
 /** A crowded long book on a thin market, stops on the high-leverage half, makers that withdraw. */
-function cascade(overrides: Partial<EngineScenario> = {}): EngineScenario {
+function cascade(overrides: VenueOverrides = {}): EngineScenario {
   return scenario({
     steps: 40,
     dt: 60,
