@@ -292,7 +292,10 @@ export class Simulation {
     this.adlQueues =
       ranking === "none"
         ? null
-        : { long: new AdlQueue(ranking, 1), short: new AdlQueue(ranking, -1) };
+        : {
+            long: new AdlQueue(ranking, 1, () => this.marginTiers),
+            short: new AdlQueue(ranking, -1, () => this.marginTiers),
+          };
     this.events = new EventRecorder(2 * this.store.count);
     this.batchStamp = new Int32Array(this.store.count);
     this.liquidatedOnce = new Uint8Array(this.store.count);
