@@ -160,6 +160,11 @@ export function supplyRate(usage: number, rate: InterestRateSpec, reserveFactor:
   return borrowRate(usage, rate) * usage * (1 - reserveFactor);
 }
 
+/** MathUtils.calculateLinearInterest: 1 + rate × seconds / year, the supply index's growth. */
+export function linearInterest(annualRate: number, seconds: number): number {
+  return 1 + (annualRate * seconds) / secondsPerYear;
+}
+
 /**
  * MathUtils.calculateCompoundedInterest compounds per second with the binomial 1 + n·x +
  * n(n−1)/2·x² + n(n−1)(n−2)/6·x³ (x = rate / year, n seconds); this is its many-second limit
@@ -238,7 +243,7 @@ export function debtToCoverLeavingNoDust(
     reserveDebt - minLeftoverBase / debtPrice,
     (collateralBalance - minLeftoverBase / collateralPrice) / collateralPerDebt,
   );
-  return allowed > 0 ? allowed : 0;
+  return Math.max(0, allowed);
 }
 
 export interface LiquidationAmounts {
@@ -524,7 +529,7 @@ export class AaveVenue implements LendingVenue {
       const usage = debt / (this.cash[asset] + debt);
       const borrow = borrowRate(usage, reserve.rate);
       const supply = borrow * usage * (1 - reserve.reserveFactor);
-      this.liquidityIndex[asset] *= 1 + (supply * seconds) / secondsPerYear;
+      this.liquidityIndex[asset] *= linearInterest(supply, seconds);
       this.borrowIndex[asset] *= compoundedInterest(borrow, seconds);
     }
   }
