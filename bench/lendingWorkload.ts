@@ -51,6 +51,7 @@ export function lendingWorkload(count = 100_000): LendingEngineScenario {
       {
         kind: "aave",
         name: "aave",
+        version: "v3.0",
         reserves: [
           defaultReserve(0.8, 0.825, 0),
           defaultReserve(0.7, 0.75, 0),

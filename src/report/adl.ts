@@ -1,10 +1,11 @@
 /**
  * Who auto-deleveraging hit. The event log says which position was closed, how much, at what
- * price and for what profit; the engine also records, for each close, the two numbers ADL
- * rankings are built from, taken from the winner's exact state just before it (size, entry,
- * wallet after any funding or socialised-loss haircut), at the ADL price:
- * Binance, "What is Auto-Deleveraging (ADL)": PnL % = unrealised PnL / wallet and effective
- * leverage = |notional| / (wallet + unrealised PnL), unrealised PnL = side × size × (price − entry).
+ * price and for what profit; the engine also records, for each close, the winner's PnL % and
+ * effective leverage, taken from its exact state just before it (size, entry, wallet after any
+ * funding or socialised-loss haircut), at the ADL price: PnL % = unrealised PnL / wallet and
+ * effective leverage = |notional| / (wallet + unrealised PnL), unrealised PnL = side × size ×
+ * (price − entry). Binance ranks by PnL % × margin ratio, the margin ratio being the effective
+ * leverage × maintenance margin / notional (src/engine/risk/adl.ts).
  */
 import { type EventLog, eventTypes } from "../engine/result.ts";
 

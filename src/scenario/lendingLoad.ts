@@ -338,6 +338,7 @@ export async function toLendingEngine(
     return {
       kind: "aave",
       name: venue.name,
+      version: venue.version,
       reserves,
       eModes: venue.eModes.map((category) => ({
         ltv: category.ltv,

@@ -220,6 +220,12 @@ export const lendingInlineAccountSchema = z.strictObject({
 export const aaveVenueSchema = z.strictObject({
   kind: z.literal("aave"),
   name: z.string().regex(/^[\w-]+$/, "letters, digits, _ and - only"),
+  version: z
+    .enum(["v3.0", "v3.3"])
+    .default("v3.0")
+    .describe(
+      "Liquidation rules: v3.0 (aave-v3-core: 50 % close factor above HF 0.95) or v3.3 (aave-v3-origin: 100 % under $2,000, 50 % of the total debt, no partial liquidation leaving under $1,000).",
+    ),
   reserves: z.array(aaveReserveSchema).min(1),
   eModes: z.array(eModeSchema).default([]),
   liquidators: z

@@ -197,11 +197,23 @@ export const tiersSchema = z
   });
 
 export const fundingSchema = z.strictObject({
-  intervalSeconds: positive.default(28_800),
+  intervalSeconds: positive
+    .default(28_800)
+    .describe(
+      "Seconds between payments: 28800 (8 h) for Binance, 3600 for Hyperliquid. A premium-based interval pays the 8-hour rate × intervalSeconds / 28800.",
+    ),
   kind: z.enum(["fixed", "premium"]).default("premium"),
   rate: finite.default(0.0001).describe("Rate per interval when kind is fixed."),
-  interestRate: finite.default(0.0001),
-  cap: positive.default(0.0075),
+  interestRate: finite
+    .default(0.0001)
+    .describe(
+      "Interest rate I per 8 hours in F8 = P + clamp(I − P, ±0.05 %) (0.01 % on both venues).",
+    ),
+  cap: positive
+    .default(0.0075)
+    .describe(
+      "Largest rate paid in one interval (±): Binance 0.75 % per 8 h, Hyperliquid 4 % per hour.",
+    ),
 });
 
 export const exchangeSchema = z.strictObject({

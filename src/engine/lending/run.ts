@@ -13,6 +13,7 @@ import {
   type AaveExtraSummary,
   type AaveReserveSpec,
   AaveVenue,
+  type AaveVersion,
   type EModeSpec,
 } from "../venue/aave.ts";
 import { createMakerVenue, type MakerVenueSpec } from "../venue/maker.ts";
@@ -24,6 +25,7 @@ import { LendingWorld, type LendingWorldResult, type LendingWorldSpec } from "./
 export interface AaveEngineSpec {
   kind: "aave";
   name: string;
+  version: AaveVersion;
   reserves: readonly (AaveReserveSpec | undefined)[];
   eModes: readonly EModeSpec[];
   liquidators: LiquidatorSpec;
@@ -117,6 +119,7 @@ export function buildLendingWorld(
     return new AaveVenue(
       {
         name: venue.name,
+        version: venue.version,
         assetCount: scenario.symbols.length,
         reserves: venue.reserves,
         eModes: venue.eModes,

@@ -5,29 +5,41 @@
  */
 import type { AdlRanking } from "../config.ts";
 import { MaxHeap } from "../maxHeap.ts";
+import type { MarginTiers } from "../venue/marginTiers.ts";
 import type { PositionStore } from "../venue/positionStore.ts";
 
 /**
  * Higher score = deleveraged first. Only called for positions in profit. `margin` is the wallet
  * backing the position: its own collateral, or for a position of a multi-market cross account the
- * account's wallet plus the other positions' unrealised PnL (see Simulation.adlMarginOf).
+ * account's wallet plus the other positions' unrealised PnL (see Simulation.adlMarginOf); `tiers`
+ * are the position's market's maintenance brackets in force (a policy may have scaled them).
  */
 export type AdlScore = (
   store: PositionStore,
   id: number,
   markPrice: number,
   margin: number,
+  tiers: MarginTiers,
 ) => number;
 
 /**
- * Binance, "What is Auto-Deleveraging (ADL)": ranking = PnL% × effective leverage for positions
- * in profit, with PnL% = unrealised PnL / position margin and effective leverage =
- * |notional| / (position margin + unrealised PnL).
+ * Binance, "What Is Auto-Deleveraging (ADL) and How Does It Work" (binance.com support FAQ
+ * 360033525471): traders are ranked by "LeveragePnL", "unrealized PnL/collateral multiplied by
+ * the margin ratio", exactly
+ *   PnL % = max(0, U) / max(1, WB),   margin ratio = MM / (WB + U)   (0 when WB + U ≤ 0),
+ * U the unrealised PnL, WB the wallet balance (USDT) and MM the maintenance margin at the mark,
+ * from the brackets. The margin ratio is effective leverage N / (WB + U) times MM / N, so a
+ * position in a higher bracket ranks higher at the same leverage: longs at entry 100, mark 110,
+ * A size 1,000 with 10,000 and B size 100,000 with 1.1M score A 1 × 500 / 20,000 = 0.025 and
+ * B 0.909 × 283,700 / 2.1M = 0.123 with the default brackets (B first; PnL % × effective
+ * leverage alone would put A first, 5.50 to 4.76).
  */
-export const binanceScore: AdlScore = (store, id, markPrice, margin) => {
+export const binanceScore: AdlScore = (store, id, markPrice, margin, tiers) => {
   const unrealised = store.side[id] * store.size[id] * (markPrice - store.entryPrice[id]);
-  const notional = store.size[id] * markPrice;
-  return (unrealised / margin) * (notional / (margin + unrealised));
+  const marginBalance = margin + unrealised;
+  if (marginBalance <= 0) return 0;
+  const pnlPercent = Math.max(0, unrealised) / Math.max(1, margin);
+  return pnlPercent * (tiers.maintenanceMargin(store.size[id] * markPrice) / marginBalance);
 };
 
 /**
@@ -62,6 +74,8 @@ export class AdlQueue {
   constructor(
     private readonly ranking: Exclude<AdlRanking, "none">,
     private readonly side: number,
+    /** The maintenance brackets in force when a round ranks its winners. */
+    private readonly tiers: () => MarginTiers,
   ) {
     this.heap = new MaxHeap(16);
   }
@@ -82,6 +96,7 @@ export class AdlQueue {
     this.winnerSize = 0;
     if (this.winners.length < positions.length) this.winners = new Int32Array(positions.length);
     const score = this.ranking === "hyperliquid" ? hyperliquidScore : binanceScore;
+    const tiers = this.tiers();
     for (let index = 0; index < positions.length; index++) {
       const id = positions[index];
       if (store.side[id] !== this.side || store.size[id] === 0) continue;
@@ -89,7 +104,7 @@ export class AdlQueue {
       if (this.ranking === "proRata") {
         this.winners[this.winnerCount++] = id;
         this.winnerSize += store.size[id];
-      } else this.heap.append(score(store, id, markPrice, marginOf(id)), id);
+      } else this.heap.append(score(store, id, markPrice, marginOf(id), tiers), id);
     }
     this.heap.heapify();
   }

@@ -6,8 +6,11 @@
  * Rules and where they come from (aave-v3-core):
  * - health factor: GenericLogic.calculateUserAccountData,
  *   HF = Σ collateral_i · price_i · LT_i / Σ debt_j · price_j;
- * - close factor: LiquidationLogic, DEFAULT_LIQUIDATION_CLOSE_FACTOR = 50 %, and 100 % when
- *   HF < CLOSE_FACTOR_HF_THRESHOLD = 0.95;
+ * - close factor: LiquidationLogic, DEFAULT_LIQUIDATION_CLOSE_FACTOR = 50 % while
+ *   HF > CLOSE_FACTOR_HF_THRESHOLD = 0.95, 100 % at and below it; from v3.3 (aave-v3-origin) also
+ *   100 % for a reserve position under $2,000, the 50 % measured on the account's total debt, and
+ *   no partial liquidation that leaves under $1,000 of debt or collateral (see
+ *   `maxLiquidatableDebt`, `debtToCoverLeavingNoDust`);
  * - seized collateral: LiquidationLogic._calculateAvailableCollateralToLiquidate,
  *   collateral = debt · debtPrice · bonus / collateralPrice, capped by the balance (then the debt
  *   is recomputed from the collateral), and the protocol fee is a share of the bonus part;
@@ -40,6 +43,19 @@ export const defaultCloseFactor = 0.5;
 /** Relative index move (interest) after which every account's health factor is recomputed. */
 export const rescanIndexDrift = 1e-4;
 export const maxCloseFactor = 1;
+/**
+ * aave-v3-origin v3.3 LiquidationLogic.MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD = 2000e8: $2,000 in the
+ * oracle's base currency (USD, 8 decimals), below which a reserve position is liquidatable whole.
+ */
+export const minBaseMaxCloseFactorThreshold = 2000;
+/** v3.3 LiquidationLogic.MIN_LEFTOVER_BASE = MIN_BASE_MAX_CLOSE_FACTOR_THRESHOLD / 2: $1,000. */
+export const minLeftoverBase = minBaseMaxCloseFactorThreshold / 2;
+
+/**
+ * Which liquidation rules the pool follows: `v3.0` (aave-v3-core LiquidationLogic) or `v3.3`
+ * (aave-v3-origin v3.3.0 LiquidationLogic, the dust rules above).
+ */
+export type AaveVersion = "v3.0" | "v3.3";
 
 export interface InterestRateSpec {
   /** Annual borrow rate at zero usage. */
@@ -116,6 +132,7 @@ export interface AaveAccounts {
 
 export interface AaveVenueSpec {
   name: string;
+  version: AaveVersion;
   assetCount: number;
   /** One per asset index; undefined when the pool does not list the asset. */
   reserves: readonly (AaveReserveSpec | undefined)[];
@@ -143,15 +160,90 @@ export function supplyRate(usage: number, rate: InterestRateSpec, reserveFactor:
   return borrowRate(usage, rate) * usage * (1 - reserveFactor);
 }
 
-/** MathUtils.calculateCompoundedInterest: 1 + rt + (rt)²/2 + (rt)³/6, the protocol's Taylor form. */
+/** MathUtils.calculateLinearInterest: 1 + rate × seconds / year, the supply index's growth. */
+export function linearInterest(annualRate: number, seconds: number): number {
+  return 1 + (annualRate * seconds) / secondsPerYear;
+}
+
+/**
+ * MathUtils.calculateCompoundedInterest compounds per second with the binomial 1 + n·x +
+ * n(n−1)/2·x² + n(n−1)(n−2)/6·x³ (x = rate / year, n seconds); this is its many-second limit
+ * 1 + rt + (rt)²/2 + (rt)³/6, which differs from it by about (rt)² / 2n.
+ */
 export function compoundedInterest(annualRate: number, seconds: number): number {
   const x = (annualRate * seconds) / secondsPerYear;
   return 1 + x + (x * x) / 2 + (x * x * x) / 6;
 }
 
-/** LiquidationLogic: 50 % of the debt may be repaid, all of it when HF < 0.95. */
+/**
+ * LiquidationLogic._calculateDebt (aave-v3-core): `healthFactor > CLOSE_FACTOR_HF_THRESHOLD ?
+ * DEFAULT_LIQUIDATION_CLOSE_FACTOR : MAX_LIQUIDATION_CLOSE_FACTOR`, so 50 % of the debt above
+ * HF 0.95 and all of it at HF 0.95 exactly and below.
+ */
 export function closeFactor(healthFactor: number): number {
-  return healthFactor < closeFactorHealthFactorThreshold ? maxCloseFactor : defaultCloseFactor;
+  return healthFactor > closeFactorHealthFactorThreshold ? defaultCloseFactor : maxCloseFactor;
+}
+
+/**
+ * Most of one reserve's debt (units) a liquidation may repay.
+ * - v3.0 (aave-v3-core LiquidationLogic._calculateDebt): the reserve debt × `closeFactor`.
+ * - v3.3 (aave-v3-origin v3.3.0 LiquidationLogic.executeLiquidationCall): the whole reserve debt,
+ *   unless the reserve's collateral and its debt are both worth at least $2,000 and HF > 0.95;
+ *   then at most 50 % of the account's total debt in base currency, and the reserve debt only
+ *   when it is below that. Collateral $2,000 and debt $10,000 all in one reserve: 100 %; $100,000
+ *   of collateral, HF 0.97: half of the total debt.
+ */
+export function maxLiquidatableDebt(
+  version: AaveVersion,
+  healthFactor: number,
+  reserveDebt: number,
+  debtPrice: number,
+  reserveCollateralUsd: number,
+  totalDebtUsd: number,
+): number {
+  if (version === "v3.0") return reserveDebt * closeFactor(healthFactor);
+  const reserveDebtUsd = reserveDebt * debtPrice;
+  if (
+    reserveCollateralUsd >= minBaseMaxCloseFactorThreshold &&
+    reserveDebtUsd >= minBaseMaxCloseFactorThreshold &&
+    healthFactor > closeFactorHealthFactorThreshold
+  ) {
+    const defaultLiquidatableUsd = totalDebtUsd * defaultCloseFactor;
+    if (reserveDebtUsd > defaultLiquidatableUsd) return defaultLiquidatableUsd / debtPrice;
+  }
+  return reserveDebt;
+}
+
+/**
+ * v3.3 LiquidationLogic (aave-v3-origin v3.3.0): a liquidation that repays less than the whole
+ * reserve debt and takes less than the whole collateral balance must leave at least
+ * MIN_LEFTOVER_BASE ($1,000) of both, else it reverts with MUST_NOT_LEAVE_DUST. Returns the
+ * largest debt to cover, at most `debtToCover`, that the pool accepts: `debtToCover` itself when
+ * it clears the debt, takes all the collateral or leaves enough of both; otherwise the amount
+ * that leaves exactly $1,000 of whichever side runs short (LiquidationDataProvider, the
+ * protocol's helper for liquidators, lowers the amount the same way); 0 when even that is none.
+ */
+export function debtToCoverLeavingNoDust(
+  debtToCover: number,
+  reserveDebt: number,
+  collateralBalance: number,
+  debtPrice: number,
+  collateralPrice: number,
+  bonus: number,
+): number {
+  if (debtToCover >= reserveDebt) return debtToCover;
+  const collateralPerDebt = (debtPrice * (1 + bonus)) / collateralPrice;
+  const seized = debtToCover * collateralPerDebt;
+  if (seized >= collateralBalance) return debtToCover;
+  const debtLeftUsd = (reserveDebt - debtToCover) * debtPrice;
+  const collateralLeftUsd = (collateralBalance - seized) * collateralPrice;
+  if (debtLeftUsd >= minLeftoverBase && collateralLeftUsd >= minLeftoverBase) return debtToCover;
+  const allowed = Math.min(
+    debtToCover,
+    reserveDebt - minLeftoverBase / debtPrice,
+    (collateralBalance - minLeftoverBase / collateralPrice) / collateralPerDebt,
+  );
+  return Math.max(0, allowed);
 }
 
 export interface LiquidationAmounts {
@@ -231,6 +323,7 @@ interface LoopQuote {
 export class AaveVenue implements LendingVenue {
   readonly name: string;
   readonly timeseriesColumns: readonly string[];
+  private readonly version: AaveVersion;
   private readonly reserves: readonly (AaveReserveSpec | undefined)[];
   private readonly looping: LoopingSpec;
   private readonly assetCount: number;
@@ -311,6 +404,7 @@ export class AaveVenue implements LendingVenue {
     private readonly random: RandomStream,
   ) {
     this.name = spec.name;
+    this.version = spec.version;
     this.reserves = spec.reserves;
     this.looping = spec.looping;
     const assets = spec.assetCount;
@@ -435,7 +529,7 @@ export class AaveVenue implements LendingVenue {
       const usage = debt / (this.cash[asset] + debt);
       const borrow = borrowRate(usage, reserve.rate);
       const supply = borrow * usage * (1 - reserve.reserveFactor);
-      this.liquidityIndex[asset] *= 1 + (supply * seconds) / secondsPerYear;
+      this.liquidityIndex[asset] *= linearInterest(supply, seconds);
       this.borrowIndex[asset] *= compoundedInterest(borrow, seconds);
     }
   }
@@ -597,10 +691,30 @@ export class AaveVenue implements LendingVenue {
       const collateralUnits =
         this.collateralScaled[account * assets + collateralAsset] *
         this.liquidityIndex[collateralAsset];
-      const debtToCover = Math.min(
-        debtUnits * closeFactor(healthFactor),
+      const bonus = this.bonusTable[row + collateralAsset];
+      // The account's total debt counts only in v3.3, so v3.0 does not pay for summing it.
+      const totalDebtUsd = this.version === "v3.3" ? this.accountTotals(account).debt : 0;
+      let debtToCover = Math.min(
+        maxLiquidatableDebt(
+          this.version,
+          healthFactor,
+          debtUnits,
+          debtPrice,
+          collateralUnits * collateralPrice,
+          totalDebtUsd,
+        ),
         liquidators.wallet[debtAsset],
       );
+      if (this.version === "v3.3") {
+        debtToCover = debtToCoverLeavingNoDust(
+          debtToCover,
+          debtUnits,
+          collateralUnits,
+          debtPrice,
+          collateralPrice,
+          bonus,
+        );
+      }
       if (debtToCover <= 0) continue;
       const reserve = this.reserves[collateralAsset];
       const protocolFeeShare = reserve?.protocolFee ?? 0;
@@ -609,7 +723,7 @@ export class AaveVenue implements LendingVenue {
         collateralUnits,
         debtPrice,
         collateralPrice,
-        this.bonusTable[row + collateralAsset],
+        bonus,
         protocolFeeShare,
         this.amounts,
       );

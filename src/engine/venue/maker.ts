@@ -25,6 +25,14 @@ import { emptyHistogram, histogramBucket } from "./healthHistogram.ts";
 
 const secondsPerYear = 31_536_000;
 
+/**
+ * Relative slack where Clipper.take compares DAI amounts for equality: dss's integers make
+ * 100 × chop 1.1 exactly 110, doubles make it 110.00000000000001, and a take of exactly the tab
+ * must not fall on the wrong side of the chost rule for that last bit (clip.t.sol
+ * test_take_at_tab, test_take_bid_fails_no_partial_allowed).
+ */
+const takeSlack = 1e-12;
+
 /** The Clipper's `calc` (dss abaci.sol); fields as in src/scenario/makerSchema.ts. */
 export type AbacusSpec =
   | { kind: "linear"; tau: number }
@@ -515,7 +523,8 @@ export class MakerVenue implements LendingVenue {
 
   /**
    * Clipper.take (dss clip.sol): buy up to `amount` collateral at the current price if it is at
-   * most `maxPrice`. slice = min(lot, amount), owe = slice × price; owe is capped at tab; a partial
+   * most `maxPrice`. slice = min(lot, amount), owe = slice × price; owe is capped at tab (an owe
+   * within `takeSlack` of it is the tab); a partial
    * purchase may not leave 0 < tab < chost (it is cut to owe = tab − chost, or refused when
    * tab ≤ chost). The Dog's dirt falls by owe, or by the whole tab once the lot is gone; a lot
    * left after the tab is covered goes back to the vault owner; a tab left when the lot is gone is
@@ -540,12 +549,12 @@ export class MakerVenue implements LendingVenue {
     const tab = this.auctionTab[slot];
     let slice = Math.min(lot, amount);
     let owe = slice * price;
-    if (owe > tab) {
+    if (owe >= tab * (1 - takeSlack)) {
       owe = tab;
-      slice = owe / price;
-    } else if (owe < tab && slice < lot) {
+      slice = Math.min(lot, owe / price);
+    } else if (slice < lot) {
       if (tab - owe < ilk.chost) {
-        if (tab <= ilk.chost) return;
+        if (tab <= ilk.chost * (1 + takeSlack)) return;
         owe = tab - ilk.chost;
         slice = owe / price;
       }

@@ -93,7 +93,10 @@ export class PerpMarket {
     this.adlQueues =
       ranking === "none"
         ? null
-        : { long: new AdlQueue(ranking, 1), short: new AdlQueue(ranking, -1) };
+        : {
+            long: new AdlQueue(ranking, 1, () => this.marginTiers),
+            short: new AdlQueue(ranking, -1, () => this.marginTiers),
+          };
     this.longIndex = new TriggerIndex(spec.price, expectedPositions);
     this.shortIndex = new TriggerIndex(1 / spec.price, expectedPositions);
     if (indexPath[0] !== spec.price) this.liquidity.shift(indexPath[0] / spec.price);

@@ -25,13 +25,22 @@ export function markPrice(spec: MarkPriceSpec, index: number, mid: number, last:
   }
 }
 
-/** Binance USD-M: the interest-minus-premium term is clamped to ±0.05 % before it is added. */
+/** Binance USD-M and Hyperliquid: the interest-minus-premium term is clamped to ±0.05 % per 8 h. */
 const interestClamp = 0.0005;
 
+/** The period the premium formula is stated for by both venues: 8 hours. */
+export const fundingReferenceSeconds = 28_800;
+
 /**
- * Funding rate for one interval. Binance USD-M "Introduction to Binance Futures Funding Rates":
- * F = P + clamp(I − P, −0.05 %, 0.05 %), P the average premium index over the interval, I the
- * interest rate (0.01 % per 8 h), then capped at ±cap. A position pays side × notional × F.
+ * Funding rate paid for one interval of `spec.intervalSeconds`.
+ *
+ * The premium formula gives an 8-hour rate, Binance USD-M "Introduction to Binance Futures
+ * Funding Rates" and Hyperliquid "Funding" alike: F8 = P + clamp(I − P, −0.05 %, 0.05 %), P the
+ * average premium index over the interval, I the interest rate per 8 h (0.01 %). An interval pays
+ * F8 × intervalSeconds / 8 h, capped at ±cap (a cap per interval): at 8 h that is Binance's rate
+ * itself; at 1 h it is Hyperliquid's "funding is paid every hour at one eighth of the computed
+ * rate", capped at 4 %/hour. Premium 1 %: F8 = 1 % − 0.05 % = 0.95 %, 0.11875 % per hour.
+ * A fixed rate is already per interval. A position pays side × notional × rate.
  */
 export function fundingRate(spec: FundingSpec, averagePremium: number): number {
   if (spec.kind === "fixed") return spec.rate;
@@ -39,5 +48,6 @@ export function fundingRate(spec: FundingSpec, averagePremium: number): number {
     -interestClamp,
     Math.min(interestClamp, spec.interestRate - averagePremium),
   );
-  return Math.max(-spec.cap, Math.min(spec.cap, averagePremium + interestTerm));
+  const rate = (averagePremium + interestTerm) * (spec.intervalSeconds / fundingReferenceSeconds);
+  return Math.max(-spec.cap, Math.min(spec.cap, rate));
 }

@@ -106,6 +106,7 @@ export function lendingWorld(parameters: Partial<WorldParameters> = {}): Lending
       {
         kind: "aave",
         name: "aave",
+        version: "v3.0",
         reserves: [
           defaultReserve(0.8, 0.825, 0),
           defaultReserve(0.75, 0.8, undefined),

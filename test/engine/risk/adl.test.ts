@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AdlQueue, binanceScore, hyperliquidScore } from "../../../src/engine/risk/adl.ts";
+import { MarginTiers } from "../../../src/engine/venue/marginTiers.ts";
 import { PositionStore } from "../../../src/engine/venue/positionStore.ts";
+import { defaultTiers } from "../../../src/scenario/schema.ts";
+
+const tiers = new MarginTiers(defaultTiers);
+const currentTiers = (): MarginTiers => tiers;
 
 function shorts(): PositionStore {
   const store = new PositionStore(4);
@@ -18,28 +23,47 @@ const all = Int32Array.of(0, 1, 2, 3);
 const ownMargin = (store: PositionStore) => (id: number) => store.collateral[id];
 
 describe("ADL ranking", () => {
-  it("Binance: PnL% × effective leverage, worked numbers", () => {
+  it("Binance: PnL % × margin ratio (LeveragePnL), worked numbers", () => {
     const store = shorts();
-    // Position 0: PnL% = 10,000 / 11,000 = 0.90909; effective leverage = 100,000 / 21,000 = 4.7619.
-    expect(binanceScore(store, 0, 100_000, 11_000)).toBeCloseTo(
-      (10_000 / 11_000) * (100_000 / 21_000),
-      12,
+    // Notional 100,000 is in bracket 2 (0.5 %, amount 50): MM = 450.
+    // Position 0: PnL % = 10,000 / 11,000; margin ratio = 450 / 21,000.
+    expect(binanceScore(store, 0, 100_000, 11_000, tiers)).toBeCloseTo(
+      (10_000 / 11_000) * (450 / 21_000),
+      15,
     );
-    // Position 1: PnL% = 5,000 / 1,050 = 4.7619; effective leverage = 100,000 / 6,050 = 16.529.
-    expect(binanceScore(store, 1, 100_000, 1_050)).toBeCloseTo(
-      (5_000 / 1_050) * (100_000 / 6_050),
-      12,
+    // Position 1: PnL % = 5,000 / 1,050; margin ratio = 450 / 6,050.
+    expect(binanceScore(store, 1, 100_000, 1_050, tiers)).toBeCloseTo(
+      (5_000 / 1_050) * (450 / 6_050),
+      15,
     );
+  });
+
+  it("Binance: a larger position in a higher bracket ranks first at the same leverage", () => {
+    // Issue 14's pair: longs at 100, mark 110; A size 1,000 with 10,000, B size 100,000 with 1.1M.
+    const store = new PositionStore(2);
+    store.add(1, 1_000, 100, 10_000, false);
+    store.add(1, 100_000, 100, 1_100_000, false);
+    // A: 1 × (110,000 × 0.5 % − 50) / 20,000; B: (1M / 1.1M) × (11M × 5 % − 266,300) / 2.1M.
+    expect(binanceScore(store, 0, 110, 10_000, tiers)).toBeCloseTo(500 / 20_000, 15);
+    expect(binanceScore(store, 1, 110, 1_100_000, tiers)).toBeCloseTo(
+      (1 / 1.1) * (283_700 / 2_100_000),
+      15,
+    );
+    const queue = new AdlQueue("binance", 1, currentTiers);
+    expect(queue.nextWinner(store, Int32Array.of(0, 1), 110, ownMargin(store), -1)).toBe(1);
   });
 
   it("Hyperliquid: (entry / mark for shorts) × notional / account value", () => {
     const store = shorts();
-    expect(hyperliquidScore(store, 0, 100_000, 11_000)).toBeCloseTo(1.1 * (100_000 / 21_000), 12);
+    expect(hyperliquidScore(store, 0, 100_000, 11_000, tiers)).toBeCloseTo(
+      1.1 * (100_000 / 21_000),
+      12,
+    );
   });
 
   it("ranks the more profitable, more levered short first and skips losers", () => {
     const store = shorts();
-    const queue = new AdlQueue("binance", -1);
+    const queue = new AdlQueue("binance", -1, currentTiers);
     const margin = ownMargin(store);
     expect(queue.nextWinner(store, all, 100_000, margin, 3)).toBe(1);
     store.size[1] = 0;
@@ -49,7 +73,7 @@ describe("ADL ranking", () => {
   });
 
   it("pro rata lists every winner", () => {
-    const queue = new AdlQueue("proRata", -1);
+    const queue = new AdlQueue("proRata", -1, currentTiers);
     const store = shorts();
     expect(Array.from(queue.allWinners(store, all, 100_000, ownMargin(store)))).toEqual([0, 1]);
   });

@@ -81,6 +81,7 @@ function venue(
 ): AaveVenue {
   const spec: AaveVenueSpec = {
     name: "aave",
+    version: "v3.0",
     assetCount: 2,
     reserves: [reserve({ passiveSupply: 0 }), reserve({ ltv: 0.75, liquidationThreshold: 0.8 })],
     eModes: [],
@@ -114,9 +115,10 @@ describe("Aave v3 formulas with worked numbers", () => {
     expect(pool.healthFactor[0]).toBeCloseTo(1.65, 6);
   });
 
-  it("close factor: 50 % at HF 0.95 and above, 100 % below (CLOSE_FACTOR_HF_THRESHOLD)", () => {
+  it("close factor: 50 % above HF 0.95, 100 % at 0.95 and below (CLOSE_FACTOR_HF_THRESHOLD)", () => {
     expect(closeFactor(0.99)).toBe(0.5);
-    expect(closeFactor(0.95)).toBe(0.5);
+    expect(closeFactor(0.9500001)).toBe(0.5);
+    expect(closeFactor(0.95)).toBe(1);
     expect(closeFactor(0.9499)).toBe(1);
   });
 
@@ -176,6 +178,39 @@ describe("Aave pool behaviour", () => {
     }
     // 10 − 4.375 ETH left against 7,500 DAI: 5.625 · 1800 · 0.825 / 7500 = 1.11375.
     expect(pool.healthFactor[0]).toBeCloseTo(1.11375, 9);
+  });
+
+  it("v3.3: a reserve position under $2,000 is liquidated whole at HF 0.99 (v3.0: half)", () => {
+    // 1 ETH at $1,800 against 1,500 DAI: HF = 1800 · 0.825 / 1500 = 0.99.
+    for (const [version, repaid] of [
+      ["v3.0", 750],
+      ["v3.3", 1500],
+    ] as const) {
+      const pool = venue(1, 1500, { version });
+      const context = new FixedContext([1800, 1]);
+      pool.step(context);
+      expect(pool.debtRepaidUsd).toBeCloseTo(repaid, 9);
+      const liquidation = context.events.find((event) => event.type === "liquidation");
+      expect(liquidation?.quantity).toBeCloseTo((repaid * 1.05) / 1800, 12);
+    }
+  });
+
+  it("v3.3: a liquidator short of capital repays only what leaves $1,000 of debt", () => {
+    // 1.2 ETH at $1,800 ($2,160) against 2,000 DAI: HF 0.891, close factor 100 %. 1,500 DAI
+    // would leave $500 of debt (MUST_NOT_LEAVE_DUST), so 1,000 is repaid; $1,110 of ETH remains.
+    const liquidators = { capital: Float64Array.from([0, 1500]), gasPerLiquidation: 0 };
+    for (const [version, repaid] of [
+      ["v3.0", 1500],
+      ["v3.3", 1000],
+    ] as const) {
+      const pool = venue(1.2, 2000, {
+        version,
+        liquidators: { ...liquidators, maxPerStep: 1, minProfitUsd: 0 },
+      });
+      const context = new FixedContext([1800, 1]);
+      pool.step(context);
+      expect(pool.debtRepaidUsd).toBeCloseTo(repaid, 9);
+    }
   });
 
   it("counts as liquidatable exactly the accounts below HF 1 (timeseries column)", () => {

@@ -28,6 +28,18 @@ describe("funding rate (Binance USD-M formula)", () => {
     expect(fundingRate(premiumFunding, -0.05)).toBe(-0.0075);
   });
 
+  it("hourly intervals pay one eighth of the 8-hour rate (Hyperliquid): premium 1 % → 0.11875 %", () => {
+    const hourly: FundingSpec = { ...premiumFunding, intervalSeconds: 3600, cap: 0.04 };
+    expect(fundingRate(hourly, 0.01)).toBeCloseTo(0.0011875, 15);
+    // The cap is per interval: 4 % an hour stops a 40 % premium at 4 %, not at 4.99 %.
+    expect(fundingRate(hourly, 0.4)).toBe(0.04);
+  });
+
+  it("an 8-hour interval pays the formula's rate unscaled, to the last bit", () => {
+    const premium = 0.0031234567;
+    expect(fundingRate(premiumFunding, premium)).toBe(premium - 0.0005);
+  });
+
   it("a fixed rate is used as given", () => {
     expect(fundingRate({ ...premiumFunding, kind: "fixed", rate: 0.0003 }, 0.01)).toBe(0.0003);
   });
