@@ -1007,6 +1007,9 @@ export class Simulation {
         if (this.isLiquidatable(id)) this.liquidateStandalone(id);
         else if (this.store.size[id] > 0) this.reindex(id);
       }
+      // Account order by number, not by how the account was found (index, watch list, band
+      // re-pricing): the band then changes how much work collection takes, never the results.
+      if (accountBatch.length > 1) accountBatch.sort(byNumber);
       for (let index = 0; index < accountBatch.length; index++) {
         const account = accountBatch[index];
         if (this.capacityLeft <= 0) {
@@ -1286,7 +1289,11 @@ export class Simulation {
 
   /** An isolated position, or the only position of its cross account, is liquidated on its own. */
   private liquidateStandalone(id: number): void {
+    const market = this.marketOf(id);
+    const before = market.totals.liquidatedNotional;
     const status = this.liquidate(id, this.partialQuantity(id));
+    this.contagion[market.id * (this.markets.length + 1)] +=
+      market.totals.liquidatedNotional - before;
     if (this.store.size[id] === 0) return;
     if (status === "done") {
       this.reindex(id);
@@ -1930,6 +1937,10 @@ export class Simulation {
   private checkFinite(value: number, subject: string, field: string): void {
     if (!Number.isFinite(value)) throw new EngineNumericError(this.step, subject, field, value);
   }
+}
+
+function byNumber(left: number, right: number): number {
+  return left - right;
 }
 
 /** Largest of rows 0..steps. */

@@ -4,6 +4,7 @@ import type {
   FundingSpec,
   MarketSpec,
   MarkPriceSpec,
+  PerpMarketSpec,
   PopulationSpec,
   PositionSpec,
   ShockSpec,
@@ -118,4 +119,61 @@ export function venue(overrides: VenueOverrides = {}): Venue {
 /** `venue(overrides)` as the engine runs it. */
 export function scenario(overrides: VenueOverrides = {}): EngineScenario {
   return engineScenario(venue(overrides));
+}
+
+/** One market of a multi-market exchange: a deep parametric book, Binance brackets, book mark. */
+export function perpMarket(
+  symbol: string,
+  price: number,
+  overrides: Partial<PerpMarketSpec> = {},
+): PerpMarketSpec {
+  return {
+    symbol,
+    price,
+    liquidity: bookMarket(price, 2_000_000),
+    maintenanceMarginTiers: defaultTiers,
+    markPrice: { kind: "book", weight: 0.5 },
+    insuranceFund: 0,
+    exogenous: { kind: "factor", beta: 1, idiosyncraticVolatility: 0 },
+    ...overrides,
+  };
+}
+
+/** A position of a multi-market scenario, by market symbol. */
+export type MarketPosition = PositionSpec & { market: string };
+
+/** An exchange of several markets with explicit positions (by symbol) and/or a population. */
+export function exchangeScenario(
+  markets: PerpMarketSpec[],
+  options: {
+    positions?: MarketPosition[];
+    population?: PopulationSpec;
+    exchange?: Partial<ExchangeSpec>;
+    factor?: ShockSpec;
+    steps?: number;
+    dt?: number;
+    correlation?: number[][];
+  } = {},
+): EngineScenario {
+  const base = venue().exchange;
+  const { maintenanceMarginTiers, markPrice, funding, ...rules } = base;
+  const exchange = { ...rules, ...options.exchange };
+  const explicit = new ExplicitPositionsBuilder(exchange.marginMode);
+  const symbols = markets.map((market) => market.symbol);
+  for (const position of options.positions ?? []) {
+    explicit.add(position, symbols.indexOf(position.market));
+  }
+  return {
+    name: "markets",
+    steps: options.steps ?? 60,
+    dt: options.dt ?? 1,
+    markets,
+    exchange,
+    positions:
+      options.population === undefined
+        ? { explicit: explicit.build() }
+        : { explicit: explicit.build(), population: options.population },
+    ...(options.factor === undefined ? {} : { factor: options.factor }),
+    ...(options.correlation === undefined ? {} : { correlation: options.correlation }),
+  };
 }
