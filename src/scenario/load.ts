@@ -33,6 +33,7 @@ import type { LendingEngineScenario } from "../engine/lending/run.ts";
 import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { TfgParameters } from "../engine/models/tfg.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
+import { packageRoot } from "../packageFiles.ts";
 import {
   closestMatch,
   describeValue,
@@ -97,7 +98,7 @@ export interface LoadOptions {
 
 type FieldPath = readonly PropertyKey[];
 
-const presetDirectory = path.resolve(import.meta.dirname, "../../scenarios");
+const presetDirectory = path.join(packageRoot, "scenarios");
 const presetExtensions = [".yaml", ".yml", ".json"];
 
 export async function listPresets(): Promise<string[]> {
