@@ -4,6 +4,7 @@
  * 10 % instant drop, run until the cascade ends.
  */
 import type { EngineScenario } from "../src/engine/config.ts";
+import { explicitPositions } from "../src/engine/explicitPositions.ts";
 import { levelsFromShape } from "../src/engine/market/orderBook.ts";
 import { defaultTiers } from "../src/scenario/schema.ts";
 
@@ -34,7 +35,7 @@ export function standardWorkload(count = 1_000_000): EngineScenario {
       markPrice: { kind: "book", weight: 0.5 },
     },
     positions: {
-      explicit: [],
+      explicit: explicitPositions([]),
       population: {
         count,
         longShare: 0.8,

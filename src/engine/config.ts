@@ -91,6 +91,24 @@ export interface PositionSpec {
   marginMode?: MarginMode;
 }
 
+/** Positions from inline lists and files, column by column: no object per position. */
+export interface ExplicitPositions {
+  count: number;
+  /** Account index of each position, 0 ≤ account < accountCount. Positions of one account share its
+   *  cross wallet when cross; an isolated position's account is just its owner's name. */
+  account: Int32Array;
+  accountCount: number;
+  /** Name of an account index, made on demand (no string kept per position). */
+  accountName: (account: number) => string;
+  /** Market index of each position (0 for single-market scenarios). */
+  market: Uint16Array;
+  side: Int8Array; // +1 long, −1 short
+  size: Float64Array; // base units, > 0
+  entryPrice: Float64Array;
+  collateral: Float64Array; // isolated margin, or this position's share of a cross wallet
+  cross: Uint8Array; // 1 cross, 0 isolated (the exchange default already applied)
+}
+
 export type EntryPriceDistribution =
   | { distribution: "lognormal"; sigma: number }
   | { distribution: "uniform"; low: number; high: number };
@@ -216,7 +234,7 @@ export interface EngineScenario {
   asset: { symbol: string; price: number };
   market: MarketSpec;
   exchange: ExchangeSpec;
-  positions: { explicit: PositionSpec[]; population?: PopulationSpec };
+  positions: { explicit: ExplicitPositions; population?: PopulationSpec };
   shock: ShockSpec;
   policy?: PolicySpec;
   marketMakers?: MarketMakerSpec;

@@ -21,9 +21,10 @@ import { AccumulationAgents } from "./agents/accumulation.ts";
 import { MarketMakers } from "./agents/marketMakers.ts";
 import { generatePopulation, orderForLocality } from "./agents/population.ts";
 import { StopLossBook } from "./agents/stopLoss.ts";
-import type { EngineScenario, PositionSpec, VolatilityPrice } from "./config.ts";
+import type { EngineScenario, VolatilityPrice } from "./config.ts";
 import { EngineNumericError } from "./errors.ts";
 import { EventRecorder } from "./eventLog.ts";
+import { mergeCrossPositions } from "./explicitPositions.ts";
 import { ImpactFunctionMarket } from "./market/impactMarket.ts";
 import { emptyFill, type Market } from "./market/market.ts";
 import { OrderBookMarket } from "./market/orderBook.ts";
@@ -93,41 +94,6 @@ function createMarket(scenario: EngineScenario): Market {
   return spec.kind === "orderBook"
     ? new OrderBookMarket(spec)
     : new ImpactFunctionMarket(spec, scenario.asset.price);
-}
-
-/** Explicit cross-margin positions of one account share its wallet; one-way mode only. */
-function mergeCrossAccounts(
-  positions: readonly PositionSpec[],
-  defaultCross: boolean,
-): PositionSpec[] {
-  const merged: PositionSpec[] = [];
-  const crossIndex = new Map<string, number>();
-  for (const position of positions) {
-    const cross = (position.marginMode ?? (defaultCross ? "cross" : "isolated")) === "cross";
-    if (!cross) {
-      merged.push(position);
-      continue;
-    }
-    const existing = crossIndex.get(position.account);
-    if (existing === undefined) {
-      crossIndex.set(position.account, merged.length);
-      merged.push({ ...position, marginMode: "cross" });
-      continue;
-    }
-    const held = merged[existing];
-    if (held.side !== position.side) {
-      // The scenario layer rejects this with the position's location; reaching it is a bug.
-      throw new Error(`account ${position.account}: long and short on one cross wallet`);
-    }
-    const size = held.size + position.size;
-    merged[existing] = {
-      ...held,
-      size,
-      entryPrice: (held.size * held.entryPrice + position.size * position.entryPrice) / size,
-      collateral: held.collateral + position.collateral,
-    };
-  }
-  return merged;
 }
 
 export class Simulation {
@@ -240,23 +206,22 @@ export class Simulation {
     this.agents = scenario.accumulation
       ? new AccumulationAgents(scenario.accumulation, scenario.dt)
       : null;
-    const explicit = mergeCrossAccounts(
-      scenario.positions.explicit,
-      exchange.marginMode === "cross",
-    );
+    const positions = scenario.positions.explicit;
+    const explicit = mergeCrossPositions(positions);
     const capacity =
-      explicit.length + (scenario.positions.population?.count ?? 0) + 1 + (this.agents?.count ?? 0);
+      explicit.count + (scenario.positions.population?.count ?? 0) + 1 + (this.agents?.count ?? 0);
     this.store = new PositionStore(capacity);
-    for (const position of explicit) {
+    for (let index = 0; index < explicit.count; index++) {
       this.store.add(
-        position.side === "long" ? 1 : -1,
-        position.size,
-        position.entryPrice,
-        position.collateral,
-        (position.marginMode ?? exchange.marginMode) === "cross",
+        explicit.side[index],
+        explicit.size[index],
+        explicit.entryPrice[index],
+        explicit.collateral[index],
+        explicit.cross[index] === 1,
       );
-      this.store.explicitNames.push(position.account);
     }
+    const mergedAccount = explicit.account;
+    this.store.nameExplicit(explicit.count, (id) => positions.accountName(mergedAccount[id]));
     if (scenario.positions.population) {
       const generatedFrom = this.store.count;
       generatePopulation(

@@ -5,6 +5,7 @@
  */
 import { move, transferableSymbol, valueSymbol, workerData } from "piscina";
 import type { EngineScenario } from "../engine/config.ts";
+import { restoreAccountNames } from "../engine/explicitPositions.ts";
 import type { LendingEngineScenario } from "../engine/lending/run.ts";
 import { simulateLendingRun } from "./lendingRecord.ts";
 import { type RunRecord, seriesColumns, simulateRun } from "./runRecord.ts";
@@ -23,6 +24,12 @@ export interface BatchWorkerData {
 export type RunTask = number | readonly [number, number];
 
 const batch = workerData as BatchWorkerData;
+// Structured clone drops functions: the positions' account names are rebuilt from their data.
+if (batch.scenario !== undefined) restoreAccountNames(batch.scenario);
+for (const point of batch.points ?? []) restoreAccountNames(point);
+for (const venue of batch.lending?.venues ?? []) {
+  if (venue.kind === "perp") restoreAccountNames(venue.engine);
+}
 
 export default function runTask(task: RunTask): RunRecord | object {
   // A lending record is a few numbers per venue: it is copied, there is nothing to move.

@@ -5,6 +5,7 @@
  * is reported as `file:line:col: field: ...` like the rest of the scenario.
  */
 import type { EngineScenario, MarketSpec, PriceLevel, ShockSpec } from "../engine/config.ts";
+import { explicitPositions } from "../engine/explicitPositions.ts";
 import type { InlineAccountSpec, LendingPopulationSpec } from "../engine/lending/population.ts";
 import type { EngineVenueSpec, LendingEngineScenario } from "../engine/lending/run.ts";
 import type { OracleEventSpec, WorldMarketSpec, WorldOracleSpec } from "../engine/lending/world.ts";
@@ -79,17 +80,16 @@ function perpEngine(
     throw new Error("the schema lets no perp market through without a model");
   }
   const population = venue.positions.population;
+  const exchange = venue.exchange ?? exchangeSchema.parse({});
+  const explicit = explicitPositions(venue.positions.inline, exchange.marginMode);
   return {
     name: venue.name,
     steps,
     dt,
     asset: { symbol, price },
     market,
-    exchange: venue.exchange ?? exchangeSchema.parse({}),
-    positions:
-      population === undefined
-        ? { explicit: venue.positions.inline }
-        : { explicit: venue.positions.inline, population },
+    exchange,
+    positions: population === undefined ? { explicit } : { explicit, population },
     shock: { kind: "none" },
   };
 }

@@ -3,6 +3,7 @@
  * while the engine works, and a run's memory is released when its thread ends.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { restoreAccountNames } from "../engine/explicitPositions.ts";
 import { runScenario } from "../engine/sim.ts";
 import { reportChartData } from "../report/chartData.ts";
 import { reportHtml } from "../report/html.ts";
@@ -17,6 +18,8 @@ function post(message: WorkerMessage): void {
 }
 
 const input = workerData as WorkerInput;
+// Structured clone drops functions: the positions' account names are rebuilt from their data.
+restoreAccountNames(input.engine);
 try {
   const every = Math.max(1, Math.floor(input.engine.steps / progressMessages));
   const result = runScenario(input.engine, {

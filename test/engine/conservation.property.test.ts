@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AdlRanking, EngineScenario } from "../../src/engine/config.ts";
+import { explicitPositions } from "../../src/engine/explicitPositions.ts";
 import { runScenario } from "../../src/engine/sim.ts";
 import { bookMarket, population, scenario } from "./fixtures.ts";
 
@@ -122,7 +123,7 @@ function build(parameters: typeof venue extends fc.Arbitrary<infer T> ? T : neve
         : undefined,
     },
     positions: {
-      explicit: [],
+      explicit: explicitPositions([]),
       population: population({ count: parameters.count, longShare: parameters.longShare }),
     },
     shock:

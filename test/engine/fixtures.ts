@@ -1,4 +1,5 @@
 import type { EngineScenario, PopulationSpec } from "../../src/engine/config.ts";
+import { explicitPositions } from "../../src/engine/explicitPositions.ts";
 import { levelsFromShape } from "../../src/engine/market/orderBook.ts";
 import { defaultTiers } from "../../src/scenario/schema.ts";
 
@@ -48,7 +49,7 @@ export function scenario(overrides: Partial<EngineScenario> = {}): EngineScenari
       adl: { ranking: "binance" },
       markPrice: { kind: "book", weight: 0.5 },
     },
-    positions: { explicit: [], population: population() },
+    positions: { explicit: explicitPositions([]), population: population() },
     shock: { kind: "instant", drop: 0.1, at: 5 },
     ...overrides,
   };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { EngineNumericError } from "../../src/engine/errors.ts";
+import { explicitPositions } from "../../src/engine/explicitPositions.ts";
 import type { RunResult } from "../../src/engine/result.ts";
 import { timeseriesColumns } from "../../src/engine/result.ts";
 import { runScenario } from "../../src/engine/sim.ts";
@@ -37,9 +38,9 @@ describe("a single 20x isolated long", () => {
         steps: 1_000,
         market: bookMarket(100_000, 1e9, { levels: 2_000, tick: 10 }),
         positions: {
-          explicit: [
+          explicit: explicitPositions([
             { account: "alice", side: "long", size: 1, entryPrice: 100_000, collateral: 5_000 },
-          ],
+          ]),
         },
         // The index falls 10 per step, from 100,000 to 90,000.
         shock: { kind: "linear", drop: 0.1, from: 0, to: 1_000 },
@@ -133,7 +134,7 @@ describe("determinism", () => {
           backstop: { capital: 50_000, maxLeverage: 5, unwindNotionalPerStep: 10_000 },
         },
         market: bookMarket(100_000, 500_000, { levels: 300 }),
-        positions: { explicit: [], population: population({ count: 3_000 }) },
+        positions: { explicit: explicitPositions([]), population: population({ count: 3_000 }) },
       }),
       { seed: 2024 },
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PositionSpec } from "../../src/engine/config.ts";
+import { explicitPositions } from "../../src/engine/explicitPositions.ts";
 import { eventTypes, type RunResult } from "../../src/engine/result.ts";
 import { runScenario } from "../../src/engine/sim.ts";
 import { bookMarket, scenario } from "./fixtures.ts";
@@ -31,7 +32,7 @@ describe("liquidation fee", () => {
       scenario({
         steps: 10,
         market: bookMarket(100_000, 1e10, { levels: 2_000, tick: 1 }),
-        positions: { explicit: [alice, bob] },
+        positions: { explicit: explicitPositions([alice, bob]) },
         shock: { kind: "instant", drop: 0.042, at: 2 },
       }),
       { seed: 1 },
@@ -64,7 +65,7 @@ describe("loss waterfall", () => {
           backstop: { capital: 20_000, maxLeverage: 5, unwindNotionalPerStep: 0 },
           adl: { ranking: "binance" },
         },
-        positions: { explicit: [alice, bob] },
+        positions: { explicit: explicitPositions([alice, bob]) },
         shock: { kind: "instant", drop: 0.052, at: 2 },
       }),
       { seed: 1 },
@@ -90,7 +91,7 @@ describe("loss waterfall", () => {
         steps: 6,
         market: bookMarket(100_000, 300_000, { levels: 100, tick: 10 }),
         exchange: { ...scenario().exchange, insuranceFund: 0, adl: { ranking: "none" } },
-        positions: { explicit: [alice, bob] },
+        positions: { explicit: explicitPositions([alice, bob]) },
         shock: { kind: "instant", drop: 0.1, at: 2 },
       }),
       { seed: 1 },
@@ -114,7 +115,7 @@ describe("pro-rata ADL", () => {
         steps: 4,
         market: bookMarket(100_000, 300_000, { levels: 100, tick: 10 }),
         exchange: { ...scenario().exchange, insuranceFund: 0, adl: { ranking: "proRata" } },
-        positions: { explicit: [alice, bob, carol] },
+        positions: { explicit: explicitPositions([alice, bob, carol]) },
         shock: { kind: "instant", drop: 0.1, at: 2 },
       }),
       { seed: 1 },
@@ -154,7 +155,9 @@ describe("liquidation modes", () => {
           ...scenario().exchange,
           liquidation: { mode: "partial", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
         },
-        positions: { explicit: [whale, { ...bob, size: 50, collateral: 5_000_000 }] },
+        positions: {
+          explicit: explicitPositions([whale, { ...bob, size: 50, collateral: 5_000_000 }]),
+        },
         shock: { kind: "instant", drop: 0.082, at: 2 },
       }),
       { seed: 1 },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PositionSpec } from "../../src/engine/config.ts";
+import { explicitPositions } from "../../src/engine/explicitPositions.ts";
 import { eventTypes } from "../../src/engine/result.ts";
 import { runScenario } from "../../src/engine/sim.ts";
 import {
@@ -163,7 +164,7 @@ describe("the ADL grid of an engine run", () => {
           adl: { ranking: "binance" },
           funding: { kind: "fixed", rate: 0.01, intervalSeconds: 3, interestRate: 0, cap: 1 },
         },
-        positions: { explicit: [alice, bob] },
+        positions: { explicit: explicitPositions([alice, bob]) },
         shock: { kind: "instant", drop: 0.052, at: 4 },
       }),
       { seed: 1 },

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { OrderBookSpec } from "../../src/engine/config.ts";
 import { ScenarioError } from "../../src/scenario/errors.ts";
 import { listPresets, loadScenario } from "../../src/scenario/load.ts";
+import { positionRows } from "../support/positions.ts";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/scenarios");
 const repositoryRoot = path.resolve(import.meta.dirname, "../..");
@@ -41,20 +42,33 @@ describe("loadScenario: valid files", () => {
       ],
       resilienceHalfLife: null,
     });
-    expect(loaded.engine.positions).toEqual({
-      explicit: [
-        { account: "a1", side: "long", size: 2, entryPrice: 100000, collateral: 10000 },
-        { account: "b1", side: "short", size: 1, entryPrice: 100500, collateral: 5000 },
-        {
-          account: "b2",
-          side: "long",
-          size: 0.5,
-          entryPrice: 99000,
-          collateral: 2000,
-          marginMode: "cross",
-        },
-      ],
-    });
+    expect(Object.keys(loaded.engine.positions)).toEqual(["explicit"]);
+    expect(positionRows(loaded.engine.positions.explicit)).toEqual([
+      {
+        account: "a1",
+        side: "long",
+        size: 2,
+        entryPrice: 100000,
+        collateral: 10000,
+        marginMode: "isolated",
+      },
+      {
+        account: "b1",
+        side: "short",
+        size: 1,
+        entryPrice: 100500,
+        collateral: 5000,
+        marginMode: "isolated",
+      },
+      {
+        account: "b2",
+        side: "long",
+        size: 0.5,
+        entryPrice: 99000,
+        collateral: 2000,
+        marginMode: "cross",
+      },
+    ]);
     expect(loaded.engine.shock).toEqual({ kind: "instant", drop: 0.1, at: 10 });
     expect(loaded.hash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -68,7 +82,7 @@ describe("loadScenario: valid files", () => {
       dailyVolatility: 0.04,
       decayHalfLife: 300,
     });
-    expect(loaded.engine.positions.explicit).toEqual([]);
+    expect(loaded.engine.positions.explicit.count).toBe(0);
     expect(loaded.engine.positions.population?.leverage).toEqual({ 5: 0.5, 20: 0.5 });
     expect(loaded.engine.shock).toEqual({ kind: "linear", drop: 0.2, from: 5, to: 50 });
   });
@@ -161,7 +175,8 @@ describe("loadScenario: --set", () => {
       maxNotionalPerStep: 1e6,
       maxRoundsPerStep: 1000,
     });
-    expect(loaded.engine.positions.explicit.map((position) => position.account)).toEqual([
+    const explicit = loaded.engine.positions.explicit;
+    expect(Array.from(explicit.account, (account) => explicit.accountName(account))).toEqual([
       "a1",
       "new",
       "b1",
@@ -269,6 +284,42 @@ describe("loadScenario: errors point at file:line:col, name the field, the value
       "valid.yaml:16:7 positions.inline.0",
       "positions.csv:2:1 positions.csv",
       "positions.csv:3:1 positions.csv",
+    ]);
+  });
+
+  it("reads an exported book: mapped columns, signed sizes, a market column and cross wallets", async () => {
+    const loaded = await loadScenario("exported-book.yaml", { cwd: fixtures });
+    // fund's wallet of 45,000 split by notional: 200,000 and 101,000 of 301,000.
+    expect(positionRows(loaded.engine.positions.explicit)).toEqual([
+      {
+        account: "fund",
+        side: "long",
+        size: 2,
+        entryPrice: 100000,
+        collateral: (45000 * 200000) / 301000,
+        marginMode: "cross",
+      },
+      {
+        account: "fund",
+        side: "long",
+        size: 1,
+        entryPrice: 101000,
+        collateral: (45000 * 101000) / 301000,
+        marginMode: "cross",
+      },
+      {
+        account: "solo",
+        side: "short",
+        size: 0.5,
+        entryPrice: 99000,
+        collateral: 2500,
+        marginMode: "isolated",
+      },
+    ]);
+    const plain = await loadScenario("exported-book.yaml", { cwd: fixtures });
+    expect(plain.hash).toBe(loaded.hash);
+    expect(await issuesOf("exported-book.yaml", ["positions.csv.columns.size=quantity"])).toEqual([
+      'exported-book.csv:1:1: header: missing column "quantity" (positions.csv.columns.size); the header must name account, size, entryPrice (side, marginMode, market and collateral are optional); the header has "id", "qty", "desk", which positions.csv: { file, columns: { size: NAME } } can map',
     ]);
   });
 

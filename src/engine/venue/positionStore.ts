@@ -19,8 +19,6 @@ export class PositionStore {
   readonly cross: Uint8Array;
   /** Current liquidation price (see MarginTiers.liquidationPrice). */
   readonly liquidationPrice: Float64Array;
-  /** Names of explicit accounts; generated positions are named from their id on output. */
-  readonly explicitNames: string[] = [];
   /** The holder of the traders' net opposite side (see Simulation), −1 if none was needed. */
   counterpartyId = -1;
 
@@ -49,6 +47,13 @@ export class PositionStore {
     return this.collateral[id] + this.side[id] * this.size[id] * (price - this.entryPrice[id]);
   }
 
+  /** Names explicit positions [0, count) by id; generated positions are named from their id. */
+  nameExplicit(count: number, name: (id: number) => string): void {
+    this.explicitNames = { count, name };
+  }
+
+  private explicitNames: { count: number; name: (id: number) => string } | null = null;
+
   /** Names positions [first, first + count) by their offset (accumulation agents). */
   nameRange(first: number, count: number, name: (offset: number) => string): void {
     this.namedRange = { first, count, name };
@@ -58,7 +63,8 @@ export class PositionStore {
     null;
 
   accountName(id: number): string {
-    if (id < this.explicitNames.length) return this.explicitNames[id];
+    const explicit = this.explicitNames;
+    if (explicit !== null && id < explicit.count) return explicit.name(id);
     const range = this.namedRange;
     if (range !== null && id >= range.first && id < range.first + range.count) {
       return range.name(id - range.first);

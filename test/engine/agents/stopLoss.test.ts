@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PositionSpec, StopLossSpec } from "../../../src/engine/config.ts";
+import { explicitPositions } from "../../../src/engine/explicitPositions.ts";
 import { eventTypes } from "../../../src/engine/result.ts";
 import { runScenario } from "../../../src/engine/sim.ts";
 import { bookMarket, scenario } from "../fixtures.ts";
@@ -25,7 +26,7 @@ describe("a stop-loss order", () => {
     scenario({
       steps: 1_000,
       market: bookMarket(100_000, 1e9, { levels: 2_000, tick: 10 }),
-      positions: { explicit: [alice] },
+      positions: { explicit: explicitPositions([alice]) },
       // The index falls 10 per step, from 100,000 to 90,000.
       shock: { kind: "linear", drop: 0.1, from: 0, to: 1_000 },
       stopLosses: stops,
@@ -64,7 +65,7 @@ describe("a stop-loss order", () => {
   it("is not placed behind the liquidation price", () => {
     const far = runScenario(
       scenario({
-        positions: { explicit: [alice] },
+        positions: { explicit: explicitPositions([alice]) },
         stopLosses: { groups: [{ minLeverage: 0, share: 1, distance: fixed(0.3) }] },
       }),
       { seed: 1 },
@@ -101,7 +102,7 @@ describe("the stop-loss cascade", () => {
         // 5 BTC within each 1 % of price, refilling slowly. The mark is the book mid, so 10 BTC
         // sold moves it about 1 %: each group's sales reach the next group's stops.
         market: bookMarket(100_000, 500_000, { levels: 2_000, tick: 10, halfLife: 600 }),
-        positions: { explicit },
+        positions: { explicit: explicitPositions(explicit) },
         shock: { kind: "instant", drop: 0.006, at: 5 },
         stopLosses,
       }),

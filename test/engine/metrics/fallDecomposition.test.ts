@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EngineScenario } from "../../../src/engine/config.ts";
+import { explicitPositions } from "../../../src/engine/explicitPositions.ts";
 import { decomposePriceFall } from "../../../src/engine/metrics/fallDecomposition.ts";
 import { runScenario } from "../../../src/engine/sim.ts";
 import { bookMarket, population, scenario } from "../fixtures.ts";
@@ -10,7 +11,7 @@ function cascade(overrides: Partial<EngineScenario> = {}): EngineScenario {
     steps: 40,
     dt: 60,
     market: bookMarket(100_000, 1_000_000, { levels: 3_000, tick: 10, halfLife: 600 }),
-    positions: { explicit: [], population: population({ count: 3_000 }) },
+    positions: { explicit: explicitPositions([]), population: population({ count: 3_000 }) },
     shock: {
       kind: "steps",
       points: [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PolicySpec, PositionSpec, StopLossSpec } from "../../../src/engine/config.ts";
+import { explicitPositions } from "../../../src/engine/explicitPositions.ts";
 import { eventTypes } from "../../../src/engine/result.ts";
 import { runScenario } from "../../../src/engine/sim.ts";
 import { MarginTiers } from "../../../src/engine/venue/marginTiers.ts";
@@ -82,7 +83,7 @@ describe("maintenance-margin multiplier", () => {
         scenario({
           steps: 30,
           market: bookMarket(100_000, 1e9, { levels: 2_000, tick: 10 }),
-          positions: { explicit: [twentyX] },
+          positions: { explicit: explicitPositions([twentyX]) },
           // A rough patch that stays above 95,427 and ends at 96,000.
           shock: {
             kind: "steps",
@@ -121,7 +122,7 @@ describe("collateral haircut", () => {
       scenario({
         steps: 1_000,
         market: bookMarket(100_000, 1e9, { levels: 2_000, tick: 10 }),
-        positions: { explicit: [twentyX] },
+        positions: { explicit: explicitPositions([twentyX]) },
         shock: { kind: "linear", drop: 0.1, from: 0, to: 1_000 },
         policy: policy({ collateralHaircut: { base: 0.2, perVolatility: 0, max: 0.5 } }),
       }),
@@ -143,7 +144,7 @@ describe("open-interest cap", () => {
           steps: 200,
           dt: 60,
           market: bookMarket(100_000, 1e8, { levels: 2_000, tick: 10 }),
-          positions: { explicit: [] },
+          positions: { explicit: explicitPositions([]) },
           shock: { kind: "none" },
           accumulation: {
             rebalanceSeconds: 60,
@@ -190,10 +191,10 @@ describe("circuit breaker", () => {
         steps: 30,
         market: bookMarket(100_000, 1e9, { levels: 2_000, tick: 10 }),
         positions: {
-          explicit: [
+          explicit: explicitPositions([
             { account: "ten", side: "long", size: 1, entryPrice: 100_000, collateral: 10_000 },
             { account: "two", side: "long", size: 1, entryPrice: 100_000, collateral: 50_000 },
-          ],
+          ]),
         },
         shock: {
           kind: "steps",
