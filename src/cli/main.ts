@@ -47,6 +47,7 @@ program
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
   .option("--run-index <i>", "replay run I of a stress batch with the same seed", "0")
   .option("--png [dir]", "also write one PNG per chart, next to report.html or into DIR")
+  .option("--events <format>", "events as csv (events.csv) or parquet (events.parquet)", "csv")
   .action(async (scenario, options) => {
     const { runCommand } = await import("./run.ts");
     await runCommand(scenario, options);
