@@ -32,14 +32,20 @@ export function numberFromText(text: string): number {
   return numberPattern.test(text) ? Number(text) : Number.NaN;
 }
 
-/**
- * Bytes [start, end) as a number, exactly as `numberFromText` would read their text, or NaN.
- * Up to 15 significant digits and a decimal exponent within ±22 take Clinger's fast path: the
- * digits are an exact integer and the power of ten an exact double, so one multiplication or
- * division is the correctly rounded result, which is what Number() returns. Anything longer goes
- * through Number() itself.
- */
+/** Bytes [start, end) as a number, exactly as `numberFromText` would read their text, or NaN. */
 export function numberFromBytes(bytes: Buffer, start: number, end: number): number {
+  // Every byte of a valid number is an ASCII digit, sign, point or e, so latin1 is its text.
+  return exactNumber(bytes, start, end) ?? Number(bytes.toString("latin1", start, end));
+}
+
+/**
+ * Bytes [start, end) as a number, NaN when they are not one, undefined when they are but need
+ * Number() on their text. Up to 15 significant digits and a decimal exponent within ±22 take
+ * Clinger's fast path: the digits are an exact integer and the power of ten an exact double, so
+ * one multiplication or division is the correctly rounded result, which is what Number()
+ * returns.
+ */
+function exactNumber(bytes: Uint8Array, start: number, end: number): number | undefined {
   let index = start;
   let negative = false;
   if (index < end && (bytes[index] === 0x2b || bytes[index] === 0x2d)) {
@@ -97,10 +103,7 @@ export function numberFromBytes(bytes: Buffer, start: number, end: number): numb
     exponent += exponentNegative ? -written : written;
   }
   if (index !== end) return Number.NaN;
-  if (!exact || exponent < -22 || exponent > 22) {
-    // Every byte here is an ASCII digit, sign, point or e, so latin1 is the text.
-    return Number(bytes.toString("latin1", start, end));
-  }
+  if (!exact || exponent < -22 || exponent > 22) return undefined;
   let value = mantissa;
   if (mantissa !== 0) {
     value =
@@ -150,6 +153,7 @@ export class CsvBytes {
     // CR belongs to the line ending only before LF, as split(/\r?\n/) reads it.
     if (feed >= 0 && end > this.lineStart && bytes[end - 1] === carriageReturn) end--;
     this.lineEnd = end;
+    this.lineLatin1 = undefined;
     this.line++;
     return true;
   }
@@ -252,10 +256,18 @@ export class CsvBytes {
 
   /** The cell read as a number (see numberFromBytes), NaN when it is not one. */
   number(cell: number): number {
-    return this.textual[cell] === 0
-      ? numberFromBytes(this.bytes, this.start[cell], this.end[cell])
-      : numberFromText(this.text(cell));
+    if (this.textual[cell] === 1) return numberFromText(this.text(cell));
+    const start = this.start[cell];
+    const end = this.end[cell];
+    const value = exactNumber(this.bytes, start, end);
+    if (value !== undefined) return value;
+    // One string per line rather than one per cell: long numbers cost a Number() each anyway.
+    const line = (this.lineLatin1 ??= this.bytes.toString("latin1", this.lineStart, this.lineEnd));
+    return Number(line.slice(start - this.lineStart, end - this.lineStart));
   }
+
+  /** The current line as latin1 text, made when a number needs it (byte offsets = indexes). */
+  private lineLatin1: string | undefined;
 
   /** The cell equals `word` (given as its UTF-8 bytes). */
   equals(cell: number, word: Uint8Array): boolean {
