@@ -262,8 +262,10 @@ export class CsvBytes {
     const value = exactNumber(this.bytes, start, end);
     if (value !== undefined) return value;
     // One string per line rather than one per cell: long numbers cost a Number() each anyway.
-    const line = (this.lineLatin1 ??= this.bytes.toString("latin1", this.lineStart, this.lineEnd));
-    return Number(line.slice(start - this.lineStart, end - this.lineStart));
+    if (this.lineLatin1 === undefined) {
+      this.lineLatin1 = this.bytes.toString("latin1", this.lineStart, this.lineEnd);
+    }
+    return Number(this.lineLatin1.slice(start - this.lineStart, end - this.lineStart));
   }
 
   /** The current line as latin1 text, made when a number needs it (byte offsets = indexes). */
