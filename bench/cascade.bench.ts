@@ -1,12 +1,18 @@
 /**
  * `npm run bench`: the standard cascade against the cost of sorting 1,000,000 doubles on the same
- * machine in the same run (issue 2's yardstick: the cascade within 3x of the sort, < 1 GB peak).
+ * machine in the same run (issue 2's yardstick: the cascade within 3x of the sort, < 1 GB peak),
+ * and issue 12's whole-job figures next to the same sort: start-up of the compiled command line,
+ * loading a 1,000,000-row positions CSV (W1, bench/w1Workload.ts), and whole `deleverage run`
+ * processes of both 1M workloads, outputs included (wall time and peak RSS by /usr/bin/time).
  */
 import { execFileSync } from "node:child_process";
-import { cpus, totalmem } from "node:os";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
 import { do_not_optimize, measure } from "mitata";
 import { Simulation } from "../src/engine/sim.ts";
+import { loadScenario } from "../src/scenario/load.ts";
+import { writeW1 } from "./w1Workload.ts";
 import { standardWorkload } from "./workload.ts";
 
 const count = 1_000_000;
@@ -57,11 +63,71 @@ const child = execFileSync(
 );
 const once = JSON.parse(child) as Record<string, number>;
 
+const root = resolve(import.meta.dirname, "..");
+const cli = join(root, "bin/deleverage.js");
+const scratch = mkdtempSync(join(tmpdir(), "deleverage-bench-"));
+const w1 = writeW1(join(scratch, "w1"), count);
+
+const csvLoad = await measure(async () => do_not_optimize(await loadScenario(w1.scenario)), {
+  ...options,
+  max_samples: 6,
+});
+const loadOnce = JSON.parse(
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", resolve(import.meta.dirname, "loadOnce.ts"), w1.scenario],
+    {
+      encoding: "utf8",
+    },
+  ),
+) as { milliseconds: number; maxRssBytes: number };
+
+/** Median wall time of `runs` start-ups of the command line with `args`. */
+function startup(args: string[], runs = 9): number {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    execFileSync(process.execPath, [cli, ...args], { stdio: "ignore" });
+    times.push(performance.now() - started);
+  }
+  return times.sort((left, right) => left - right)[Math.floor(runs / 2)];
+}
+const version = startup(["--version"]);
+const schema = startup(["schema"]);
+
+/** One whole `deleverage run` process: wall seconds and peak RSS as /usr/bin/time reports them. */
+function wholeRun(scenario: string, extra: string[] = []): { seconds: number; maxRssKiB: number } {
+  const out = join(scratch, "out");
+  rmSync(out, { recursive: true, force: true });
+  const report = join(scratch, "time.txt");
+  execFileSync(
+    "/usr/bin/time",
+    ["-f", "%e %M", "-o", report, process.execPath, cli, "run", scenario, "--out", out, ...extra],
+    { stdio: "ignore" },
+  );
+  const [seconds, maxRssKiB] = readFileSync(report, "utf8").trim().split(/\s+/).map(Number);
+  return { seconds, maxRssKiB };
+}
+const hasTime = existsSync("/usr/bin/time");
+const standardFile = resolve(import.meta.dirname, "standard-workload.yaml");
+const whole = hasTime
+  ? ([
+      ["run bench/standard-workload.yaml (1M generated)", wholeRun(standardFile)],
+      ["run W1 (1M-row positions CSV)", wholeRun(w1.scenario)],
+      [
+        "run bench/standard-workload.yaml --events parquet",
+        wholeRun(standardFile, ["--events", "parquet"]),
+      ],
+      ["run W1 --events parquet", wholeRun(w1.scenario, ["--events", "parquet"])],
+    ] as const)
+  : [];
+rmSync(scratch, { recursive: true, force: true });
+
 const ratio = cascade.avg / sort.avg;
 const endToEnd = (setup.avg + cascade.avg) / sort.avg;
 process.stdout.write(
   [
-    `machine: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+    `machine: ${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average at the end ${loadavg()[0].toFixed(2)}`,
     "",
     "| measurement | avg ms | p50 ms | min ms | max ms | samples |",
     "|---|---|---|---|---|---|",
@@ -76,6 +142,17 @@ process.stdout.write(
     "",
     `cascade / sort: ${ratio.toFixed(2)}x (goal ≤ 3x); setup + cascade / sort: ${endToEnd.toFixed(2)}x`,
     `peak RSS of one setup + cascade in a fresh process: ${(once.maxRssBytes / 2 ** 20).toFixed(0)} MiB (goal < 1024 MiB)`,
+    "",
+    "| whole job (issue 12) | time | / sort | peak RSS |",
+    "|---|---|---|---|",
+    `| start-up: deleverage --version (median of 9) | ${version.toFixed(0)} ms | ${(version / (sort.avg / 1e6)).toFixed(2)}x | |`,
+    `| start-up: deleverage schema (median of 9) | ${schema.toFixed(0)} ms | ${(schema / (sort.avg / 1e6)).toFixed(2)}x | |`,
+    `| load 1,000,000-row positions CSV (loadScenario, avg / p50) | ${milliseconds(csvLoad.avg)} / ${milliseconds(csvLoad.p50)} ms | ${(csvLoad.avg / sort.avg).toFixed(2)}x | ${(loadOnce.maxRssBytes / 2 ** 20).toFixed(0)} MiB (fresh process) |`,
+    ...whole.map(
+      ([name, run]) =>
+        `| ${name} | ${run.seconds.toFixed(2)} s | ${((run.seconds * 1e9) / sort.avg).toFixed(1)}x | ${(run.maxRssKiB / 1024).toFixed(0)} MiB |`,
+    ),
+    hasTime ? "" : "(no /usr/bin/time: whole runs skipped; apt-get install time)",
     `workload result: ${once.liquidations} positions liquidated, $${(once.liquidatedNotional / 1e9).toFixed(2)}B, ${once.cascadeRounds} rounds, ${once.events} events, total move ${(once.totalMove * 100).toFixed(2)} %, ledger drift ${once.drift.toExponential(2)} of ${once.valueStart.toExponential(3)}`,
     "",
   ].join("\n"),

@@ -4,8 +4,8 @@
  * 10 % instant drop, run until the cascade ends.
  */
 import type { EngineScenario } from "../src/engine/config.ts";
+import { explicitPositions } from "../src/engine/explicitPositions.ts";
 import { levelsFromShape } from "../src/engine/market/orderBook.ts";
-import { noExplicitPositions } from "../src/scenario/explicitPositions.ts";
 import { defaultTiers } from "../src/scenario/schema.ts";
 
 export function standardWorkload(count = 1_000_000): EngineScenario {
@@ -44,7 +44,7 @@ export function standardWorkload(count = 1_000_000): EngineScenario {
       crossMarginBand: 0.02,
     },
     positions: {
-      explicit: noExplicitPositions(),
+      explicit: explicitPositions([]),
       population: {
         count,
         longShare: 0.8,

@@ -5,11 +5,11 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { packageVersion } from "../report/version.ts";
 import { exitWithError } from "./failure.ts";
-import { heatmapCommand } from "./heatmap.ts";
-import { runCommand } from "./run.ts";
-import { schemaCommand } from "./schema.ts";
 
-/** Stress, query and compare load DuckDB and piscina when called; `run` should not pay for that. */
+/**
+ * Every command's module loads when that command runs, so `--version` or `schema` does not pay
+ * for the engine, and `run` does not pay for DuckDB and piscina.
+ */
 const resultsDatabase = "out/results.duckdb";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -47,14 +47,17 @@ program
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
   .option("--run-index <i>", "replay run I of a stress batch with the same seed", "0")
   .option("--png [dir]", "also write one PNG per chart, next to report.html or into DIR")
+  .option("--events <format>", "events as csv (events.csv) or parquet (events.parquet)", "csv")
   .action(async (scenario, options) => {
+    const { runCommand } = await import("./run.ts");
     await runCommand(scenario, options);
   });
 
 program
   .command("schema")
   .description("Print the JSON Schema of scenario files.")
-  .action(() => {
+  .action(async () => {
+    const { schemaCommand } = await import("./schema.ts");
     schemaCommand();
   });
 
@@ -68,6 +71,7 @@ program
   .option("--out <dir>", "also write heatmap.csv and report.html there")
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
   .action(async (scenario, options) => {
+    const { heatmapCommand } = await import("./heatmap.ts");
     await heatmapCommand(scenario, options);
   });
 

@@ -1,16 +1,17 @@
+import { rmSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { decomposePriceFall } from "../engine/metrics/fallDecomposition.ts";
 import type { RunResult } from "../engine/result.ts";
 import { runScenario } from "../engine/sim.ts";
 import { reportChartData } from "../report/chartData.ts";
-import { eventsCsv, marketTimeseriesCsv, timeseriesCsv } from "../report/csv.ts";
+import { marketTimeseriesCsv, timeseriesCsv, writeEventsCsv } from "../report/csv.ts";
 import { reportHtml } from "../report/html.ts";
 import { reportPngCharts } from "../report/png.ts";
 import { type Summary, summaryJson, summaryText } from "../report/summary.ts";
 import { packageVersion } from "../report/version.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { loadAnyScenario } from "../scenario/load.ts";
-import { writeOutputs } from "./outputs.ts";
+import { type OutputFile, preparedOutput, writeOutputs } from "./outputs.ts";
 import { runLendingCommand } from "./runLending.ts";
 import { runTfgCommand } from "./runTfg.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
@@ -22,7 +23,11 @@ export interface RunCommandOptions extends ScenarioOptions {
   png?: string | boolean;
   /** Run i of a stress batch: `deleverage stress` runs 0 … N−1 from the same seed. */
   runIndex: string;
+  /** `--events`: events.csv (csv, the default) or events.parquet (parquet). */
+  events?: string;
 }
+
+const eventFormats = ["csv", "parquet"] as const;
 
 /** A progress bar on an interactive terminal only: logs and CI get no control characters. */
 function progressReporter(steps: number): {
@@ -50,8 +55,19 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
       `--run-index: "${options.runIndex}" is not allowed; expected a non-negative integer`,
     );
   }
+  const events = options.events ?? "csv";
+  if (!(eventFormats as readonly string[]).includes(events)) {
+    throw new UsageError(
+      `--events: "${events}" is not allowed; expected one of ${eventFormats.join(", ")}`,
+    );
+  }
   // `run` is the one command that accepts every model, `model: tfg` as well as perp scenarios.
   const loaded = await loadFromOptions(source, options, loadAnyScenario);
+  if (loaded.model !== "perp" && events !== "csv") {
+    throw new UsageError(
+      `--events ${events} is not allowed for a model: ${loaded.model} scenario; only perp runs write events.parquet`,
+    );
+  }
   if (loaded.model === "tfg") {
     if (options.png !== undefined) {
       throw new UsageError(
@@ -111,13 +127,13 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
   }
   const json = summaryJson(summary);
   const chartData = reportChartData(result, summary.priceFallDecomposition);
-  const files: Record<string, string | Uint8Array> = {
+  const files: Record<string, OutputFile> = {
     "summary.json": json,
     "timeseries.csv": timeseriesCsv(result),
-    "events.csv": eventsCsv(result),
     "timeseries-markets.csv": marketTimeseriesCsv(result),
-    "report.html": reportHtml(summary, result, { title: loaded.scenario.name, chartData }),
   };
+  if (events === "csv") files["events.csv"] = (write) => writeEventsCsv(result, write);
+  files["report.html"] = reportHtml(summary, result, { title: loaded.scenario.name, chartData });
   // `--png` alone puts the charts next to report.html; `--png DIR` puts them in DIR.
   const pngFolder = options.png === true ? options.out : options.png || undefined;
   const pngs: Record<string, Uint8Array> = {};
@@ -126,6 +142,18 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     for (const chart of reportPngCharts(chartData, subtitle)) pngs[chart.fileName] = chart.png;
   }
   if (pngFolder === options.out) Object.assign(files, pngs);
+  if (events === "parquet") {
+    // DuckDB loads only for this: a plain run does not pay for it.
+    const { writeEventsParquet } = await import("../report/eventsParquet.ts");
+    const prepared = preparedOutput(options.out, "events.parquet");
+    try {
+      await writeEventsParquet(result, prepared.prepared);
+    } catch (error) {
+      rmSync(prepared.prepared, { force: true });
+      throw error;
+    }
+    files["events.parquet"] = prepared;
+  }
   writeOutputs(options.out, files);
   if (pngFolder !== undefined && pngFolder !== options.out) writeOutputs(pngFolder, pngs);
   if (options.json) process.stdout.write(json);

@@ -126,7 +126,7 @@ export interface ExplicitPositions {
   /**
    * Account names packed as UTF-8, name of account a = bytes[offsets[a] .. offsets[a + 1]): plain
    * data (a scenario crosses to worker threads by structured clone) and no string per account
-   * until one is printed (accountName in src/engine/accountNames.ts).
+   * until one is printed (accountNameAt in src/engine/explicitPositions.ts).
    */
   accountNames: { bytes: Uint8Array; offsets: Int32Array };
   /** Market index of each position (0 for single-market scenarios). */

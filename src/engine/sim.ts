@@ -27,7 +27,6 @@
  * every transfer has a payer and a payee and the ledger can be summed independently at the end.
  */
 
-import { accountName } from "./accountNames.ts";
 import { AccumulationAgents } from "./agents/accumulation.ts";
 import { MarketMakers } from "./agents/marketMakers.ts";
 import {
@@ -36,9 +35,10 @@ import {
   type PopulationMarket,
 } from "./agents/population.ts";
 import { StopLossBook } from "./agents/stopLoss.ts";
-import type { EngineScenario, ExplicitPositions, VolatilityPrice } from "./config.ts";
+import type { EngineScenario, VolatilityPrice } from "./config.ts";
 import { EngineNumericError } from "./errors.ts";
 import { EventRecorder } from "./eventLog.ts";
+import { accountNameAt, type MergedPositions, mergeCrossPositions } from "./explicitPositions.ts";
 import { emptyFill } from "./market/market.ts";
 import { OrderBookMarket } from "./market/orderBook.ts";
 import { liquidationHeatmap } from "./metrics/heatmap.ts";
@@ -111,76 +111,27 @@ class CompensatedSum {
   }
 }
 
-/** A cross position of one account in one market; merged lots keep the account's one-way position. */
-interface MergedPosition {
-  account: number;
-  market: number;
-  side: number;
-  size: number;
-  entryPrice: number;
-  collateral: number;
-  cross: boolean;
-  /** First input row, for naming. */
-  row: number;
-}
-
 /**
- * Explicit positions as the store takes them: cross lots of one account in one market merged into
- * one position (one-way mode), accounts left with cross positions in several markets numbered as
- * cross accounts. Returns the positions in input order of their first lot.
+ * Accounts whose merged cross positions span several markets, numbered 0 … n − 1 in order of
+ * account: the cross accounts the exchange margins as one (−1 for every other account).
  */
-function mergeExplicit(explicit: ExplicitPositions): {
-  positions: MergedPosition[];
+function crossAccountsOf(
+  merged: MergedPositions,
+  accountCount: number,
+): {
   crossAccountOf: Int32Array;
   crossAccountCount: number;
 } {
-  const positions: MergedPosition[] = [];
-  const crossLot = new Map<number, number>();
-  const marketsOfAccount = new Int32Array(explicit.accountCount);
-  for (let row = 0; row < explicit.count; row++) {
-    const account = explicit.account[row];
-    const market = explicit.market[row];
-    const cross = explicit.cross[row] === 1;
-    const lot = {
-      account,
-      market,
-      side: explicit.side[row],
-      size: explicit.size[row],
-      entryPrice: explicit.entryPrice[row],
-      collateral: explicit.collateral[row],
-      cross,
-      row,
-    };
-    if (!cross) {
-      positions.push(lot);
-      continue;
-    }
-    const key = account * 65_536 + market;
-    const existing = crossLot.get(key);
-    if (existing === undefined) {
-      crossLot.set(key, positions.length);
-      marketsOfAccount[account]++;
-      positions.push(lot);
-      continue;
-    }
-    const held = positions[existing];
-    if (held.side !== lot.side) {
-      // The scenario layer rejects this with the position's location; reaching it is a bug.
-      throw new Error(
-        `account ${accountName(explicit, account)}: long and short on one cross wallet`,
-      );
-    }
-    const size = held.size + lot.size;
-    held.entryPrice = (held.size * held.entryPrice + lot.size * lot.entryPrice) / size;
-    held.size = size;
-    held.collateral += lot.collateral;
+  const markets = new Int32Array(accountCount);
+  for (let index = 0; index < merged.count; index++) {
+    if (merged.cross[index] === 1) markets[merged.account[index]]++;
   }
-  const crossAccountOf = new Int32Array(explicit.accountCount).fill(-1);
+  const crossAccountOf = new Int32Array(accountCount).fill(-1);
   let crossAccountCount = 0;
-  for (let account = 0; account < explicit.accountCount; account++) {
-    if (marketsOfAccount[account] > 1) crossAccountOf[account] = crossAccountCount++;
+  for (let account = 0; account < accountCount; account++) {
+    if (markets[account] > 1) crossAccountOf[account] = crossAccountCount++;
   }
-  return { positions, crossAccountOf, crossAccountCount };
+  return { crossAccountOf, crossAccountCount };
 }
 
 export class Simulation {
@@ -293,12 +244,16 @@ export class Simulation {
     const exchange = scenario.exchange;
     const paths = marketPaths(scenario, streams);
     const population = scenario.positions.population;
-    const explicit = mergeExplicit(scenario.positions.explicit);
+    const names = scenario.positions.explicit;
+    const explicit = mergeCrossPositions(names);
+    const { crossAccountOf, crossAccountCount: explicitCrossAccounts } = crossAccountsOf(
+      explicit,
+      names.accountCount,
+    );
     const agentCount = scenario.accumulation
       ? scenario.accumulation.agents.reduce((total, agent) => total + agent.count, 0)
       : 0;
-    const capacity =
-      explicit.positions.length + (population?.count ?? 0) + marketCount + agentCount;
+    const capacity = explicit.count + (population?.count ?? 0) + marketCount + agentCount;
     this.markets = scenario.markets.map(
       (spec, index) =>
         new PerpMarket(index, spec, paths[index], exchange.adl.ranking, capacity / marketCount),
@@ -315,21 +270,22 @@ export class Simulation {
       : null;
     this.store = new PositionStore(capacity, marketCount);
     const store = this.store;
-    for (const position of explicit.positions) {
+    for (let index = 0; index < explicit.count; index++) {
+      const cross = explicit.cross[index] === 1;
       const id = store.add(
-        position.side,
-        position.size,
-        position.entryPrice,
-        position.collateral,
-        position.cross,
-        position.market,
+        explicit.side[index],
+        explicit.size[index],
+        explicit.entryPrice[index],
+        explicit.collateral[index],
+        cross,
+        explicit.market[index],
       );
-      if (position.cross) store.account[id] = explicit.crossAccountOf[position.account];
+      if (cross) store.account[id] = crossAccountOf[explicit.account[index]];
     }
-    const names = scenario.positions.explicit;
-    const explicitRows = explicit.positions.map((position) => position.account);
-    store.nameRange(0, explicitRows.length, (offset) => accountName(names, explicitRows[offset]));
-    let crossAccountCount = explicit.crossAccountCount;
+    store.nameRange(0, explicit.count, (id) =>
+      accountNameAt(names.accountNames, explicit.account[id]),
+    );
+    let crossAccountCount = explicitCrossAccounts;
     if (population) {
       const generatedFrom = store.count;
       const generated = generatePopulation(

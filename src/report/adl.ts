@@ -59,15 +59,11 @@ export interface AdlBreakdown {
 }
 
 export const adlTopAccountCount = 10;
-
-interface AccountTotals {
-  id: number;
-  side: number;
-  closes: number;
-  notional: number;
-  profit: number;
-}
-
+/**
+ * The sums run in event order, per position id, in typed arrays (a cascade's ADL hits hundreds of
+ * thousands of positions: no object each), and the top positions are picked in one pass instead
+ * of sorting them all; the order is the same: notional descending, then position id.
+ */
 export function adlBreakdown(events: EventLog): AdlBreakdown {
   const adlCode = eventTypes.indexOf("adl");
   const standing = events.adlStanding;
@@ -78,14 +74,22 @@ export function adlBreakdown(events: EventLog): AdlBreakdown {
           notional: adlLeverageLabels.map(() => adlPnlLabels.map(() => 0)),
           count: adlLeverageLabels.map(() => adlPnlLabels.map(() => 0)),
         };
-  const accounts = new Map<number, AccountTotals>();
+  let largestId = -1;
+  for (let index = 0; index < events.length; index++) {
+    if (events.type[index] === adlCode && events.account[index] > largestId) {
+      largestId = events.account[index];
+    }
+  }
+  const accountNotional = new Float64Array(largestId + 1);
+  const accountProfit = new Float64Array(largestId + 1);
+  const accountCloses = new Int32Array(largestId + 1);
+  const accountSide = new Int8Array(largestId + 1);
   let closes = 0;
   let notional = 0;
   let profit = 0;
   for (let index = 0; index < events.length; index++) {
     if (events.type[index] !== adlCode) continue;
     const id = events.account[index];
-    const side = events.side[index];
     const closeProfit = events.amount[index];
     if (grid !== null && standing !== undefined) {
       const row = bucketIndex(standing[2 * closes], adlLeverageEdges);
@@ -96,31 +100,38 @@ export function adlBreakdown(events: EventLog): AdlBreakdown {
     closes++;
     notional += events.notional[index];
     profit += closeProfit;
-    let totals = accounts.get(id);
-    if (totals === undefined) {
-      totals = { id, side, closes: 0, notional: 0, profit: 0 };
-      accounts.set(id, totals);
-    }
-    totals.closes++;
-    totals.notional += events.notional[index];
-    totals.profit += closeProfit;
+    // A position's side is the one of its first close, as the totals were opened with it.
+    if (accountCloses[id] === 0) accountSide[id] = events.side[index];
+    accountCloses[id]++;
+    accountNotional[id] += events.notional[index];
+    accountProfit[id] += closeProfit;
   }
   if (standing !== undefined && standing.length !== 2 * closes) {
     throw new Error(
       `adlStanding has ${standing.length / 2} pairs for ${closes} adl events; they must match`,
     );
   }
-  const topAccounts = [...accounts.values()]
-    .sort((left, right) => right.notional - left.notional || left.id - right.id)
-    .slice(0, adlTopAccountCount)
-    .map(
-      (totals): AdlAccount => ({
-        account: events.accountName(totals.id),
-        side: totals.side > 0 ? "long" : "short",
-        closes: totals.closes,
-        notional: totals.notional,
-        profit: totals.profit,
-      }),
-    );
+  /** Ids of the largest positions so far, best first (ids ascend, so ties keep the lower id). */
+  const top: number[] = [];
+  for (let id = 0; id <= largestId; id++) {
+    if (accountCloses[id] === 0) continue;
+    const value = accountNotional[id];
+    if (top.length === adlTopAccountCount && !(value > accountNotional[top[top.length - 1]])) {
+      continue;
+    }
+    let at = top.length;
+    while (at > 0 && value > accountNotional[top[at - 1]]) at--;
+    top.splice(at, 0, id);
+    if (top.length > adlTopAccountCount) top.pop();
+  }
+  const topAccounts = top.map(
+    (id): AdlAccount => ({
+      account: events.accountName(id),
+      side: accountSide[id] > 0 ? "long" : "short",
+      closes: accountCloses[id],
+      notional: accountNotional[id],
+      profit: accountProfit[id],
+    }),
+  );
   return { closes, notional, profit, grid, topAccounts };
 }

@@ -1,6 +1,8 @@
 /**
- * `timeseries.csv` and `events.csv`. A big cascade logs hundreds of thousands of events, so rows
- * are built as strings straight from the typed columns, with no object per row.
+ * `timeseries.csv` and `events.csv`. A big cascade logs over a million events (140 MB of text),
+ * so event rows are built straight from the typed columns, with no object per row, and handed
+ * out in pieces of a thousand rows to be written as they come: the whole file never exists as
+ * one string.
  */
 import {
   eventTypes,
@@ -78,10 +80,19 @@ export function timeseriesCsv(result: RunResult): string {
   return writer.text();
 }
 
-/** Every logged event in order, trailing newline. */
-export function eventsCsv(result: RunResult): string {
+/** Rows per piece handed to `write`: about 100 KB of text. */
+const rowsPerPiece = 1024;
+
+/**
+ * Every logged event in order, trailing newline, passed to `write` piece by piece.
+ *
+ * Two caches keep the cost per row down without changing a byte: each number column remembers
+ * its last value and text (the fund balance, the price of an ADL round and zeros repeat from row
+ * to row, and `String(x)`, the shortest round-trip text, is the expensive part), and each
+ * account's quoted name is made once.
+ */
+export function writeEventsCsv(result: RunResult, write: (text: string) => void): void {
   const events = result.events;
-  // A position usually appears in several events (liquidation, fee, bad debt): name and quote it once.
   const accountFields = new Map<number, string>();
   const accountField = (position: number): string => {
     if (position < 0) return "";
@@ -92,19 +103,66 @@ export function eventsCsv(result: RunResult): string {
     }
     return field;
   };
+  const { step, round, type, account, side, quantity, price, notional, amount, insuranceFund } =
+    events;
   const marketFields = events.markets.map(csvField);
-  const writer = new RowWriter();
-  writer.add(eventColumns.join(","));
+  let lastQuantity = Number.NaN;
+  let quantityText = "";
+  let lastPrice = Number.NaN;
+  let priceText = "";
+  let lastNotional = Number.NaN;
+  let notionalText = "";
+  let lastAmount = Number.NaN;
+  let amountText = "";
+  let lastFund = Number.NaN;
+  let fundText = "";
+  let lastAccount = -2;
+  let accountText = "";
+  let piece = `${eventColumns.join(",")}\n`;
+  let rows = 0;
   for (let index = 0; index < events.length; index++) {
-    writer.add(
-      `${events.step[index]},${events.round[index]},${eventTypes[events.type[index]]},` +
-        `${accountField(events.account[index])},${sideName(events.side[index])},` +
-        `${formatNumber(events.quantity[index])},${formatNumber(events.price[index])},` +
-        `${formatNumber(events.notional[index])},${formatNumber(events.amount[index])},` +
-        `${formatNumber(events.insuranceFund[index])},${marketFields[events.market[index]]}`,
-    );
+    // NaN never equals itself, so a NaN is formatted (as "") every time; it is rare.
+    if (quantity[index] !== lastQuantity) {
+      lastQuantity = quantity[index];
+      quantityText = formatNumber(lastQuantity);
+    }
+    if (price[index] !== lastPrice) {
+      lastPrice = price[index];
+      priceText = formatNumber(lastPrice);
+    }
+    if (notional[index] !== lastNotional) {
+      lastNotional = notional[index];
+      notionalText = formatNumber(lastNotional);
+    }
+    if (amount[index] !== lastAmount) {
+      lastAmount = amount[index];
+      amountText = formatNumber(lastAmount);
+    }
+    if (insuranceFund[index] !== lastFund) {
+      lastFund = insuranceFund[index];
+      fundText = formatNumber(lastFund);
+    }
+    if (account[index] !== lastAccount) {
+      lastAccount = account[index];
+      accountText = accountField(lastAccount);
+    }
+    piece +=
+      `${step[index]},${round[index]},${eventTypes[type[index]]},${accountText},` +
+      `${side[index] > 0 ? "long" : side[index] < 0 ? "short" : ""},${quantityText},${priceText},${notionalText},${amountText},${fundText},${marketFields[events.market[index]]}\n`;
+    if (++rows === rowsPerPiece) {
+      write(piece);
+      piece = "";
+      rows = 0;
+    }
   }
-  return writer.text();
+  write(piece);
+}
+
+/** Every logged event in order, trailing newline, as one string (small logs, tests). */
+export function eventsCsv(result: RunResult): string {
+  const pieces: string[] = [];
+  writeEventsCsv(result, (piece) => pieces.push(piece));
+  return pieces.join("");
 }
 
 /** One row per market and recorded step (market by market), trailing newline. */

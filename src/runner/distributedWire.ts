@@ -3,10 +3,10 @@
  * job payload (batch, validated engine scenario, shard index) and the shard's run records.
  *
  * JSON as is would lose what the store must keep bit for bit: NaN amplification, ±Infinity,
- * −0, and typed arrays (a path shock's prices, a run's five series, explicit position columns). Typed arrays go as
- * the base64 of their bytes, which is also three times smaller than their numbers as text;
- * numbers JSON cannot hold go as tagged strings. A distributed batch therefore stores exactly
- * the bytes a local one does.
+ * −0, and typed arrays (a path shock's prices, a run's five series, the columns of explicit
+ * positions). Typed arrays go as the base64 of their bytes, tagged with their type, which is
+ * also three times smaller than their numbers as text; numbers JSON cannot hold go as tagged
+ * strings. A distributed batch therefore stores exactly the bytes a local one does.
  */
 import type { EngineScenario } from "../engine/config.ts";
 import type { RunRecord } from "./runRecord.ts";
@@ -25,25 +25,24 @@ export interface ShardJobData {
 }
 
 const numberTag = "$num";
-/** Each typed-array kind a scenario or record holds, by its tag. */
-const typedArrays = {
+/** Tag of each typed array kind that travels; `$f64` was the only one before, and stays as it was. */
+const arrayTags = {
   $f64: Float64Array,
   $i32: Int32Array,
   $u16: Uint16Array,
   $i8: Int8Array,
   $u8: Uint8Array,
 } as const;
-type TypedTag = keyof typeof typedArrays;
-const typedTags = Object.keys(typedArrays) as TypedTag[];
+type ArrayTag = keyof typeof arrayTags;
+const arrayKinds = Object.entries(arrayTags) as [ArrayTag, (typeof arrayTags)[ArrayTag]][];
 
 function replacer(_key: string, value: unknown): unknown {
-  for (const tag of typedTags) {
-    if (value instanceof typedArrays[tag]) {
-      const array = value as ArrayBufferView;
-      return {
-        [tag]: Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString("base64"),
-      };
-    }
+  if (ArrayBuffer.isView(value)) {
+    const kind = arrayKinds.find(([, type]) => value.constructor === type);
+    if (kind === undefined) throw new TypeError(`cannot send a ${value.constructor.name}`);
+    return {
+      [kind[0]]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64"),
+    };
   }
   if (typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))) {
     return { [numberTag]: Object.is(value, -0) ? "-0" : String(value) };
@@ -56,14 +55,14 @@ function reviver(_key: string, value: unknown): unknown {
   const keys = Object.keys(value);
   if (keys.length !== 1) return value;
   const tagged: Record<string, unknown> = value as Record<string, unknown>;
-  const tag = keys[0] as TypedTag;
+  const tag = keys[0];
   const encoded = tagged[tag];
-  if (typedTags.includes(tag) && typeof encoded === "string") {
-    // Copied into a fresh buffer: the decoded bytes need not sit at an 8-byte boundary.
+  if (Object.hasOwn(arrayTags, tag) && typeof encoded === "string") {
+    // Copied into a fresh buffer: the decoded bytes need not sit at an aligned offset.
     const bytes = Buffer.from(encoded, "base64");
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
-    return new typedArrays[tag](copy.buffer);
+    return new arrayTags[tag as ArrayTag](copy.buffer);
   }
   const number = tagged[numberTag];
   if (typeof number === "string") return number === "-0" ? -0 : Number(number);
@@ -74,6 +73,7 @@ export function encodeScenario(scenario: EngineScenario): string {
   return JSON.stringify(scenario, replacer);
 }
 
+/** The scenario as encoded, its positions' account names made again from their data. */
 export function decodeScenario(text: string): EngineScenario {
   return JSON.parse(text, reviver) as EngineScenario;
 }

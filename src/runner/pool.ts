@@ -9,16 +9,25 @@ import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import type { EngineScenario } from "../engine/config.ts";
 import type { LendingEngineScenario } from "../engine/lending/run.ts";
+import { compiledEntry, runsCompiled } from "../packageFiles.ts";
 import type { LendingRunRecord } from "./lendingRecord.ts";
 import type { RunRecord } from "./runRecord.ts";
 import type { BatchWorkerData, RunTask } from "./worker.ts";
 
 /**
- * Worker threads do not inherit loader hooks registered at run time (bin/deleverage.js registers
- * tsx that way), so each worker loads tsx itself, by absolute path so it resolves wherever the
- * command is run from.
+ * The worker's entry point and Node options: the compiled worker when the program runs compiled.
+ * Running from the sources, worker threads do not inherit loader hooks registered at run time
+ * (bin/deleverage.js registers tsx that way), so each worker loads tsx itself, by absolute path so
+ * it resolves wherever the command is run from.
  */
-const typescriptLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+function workerStart(): { filename: string; execArgv?: string[] } {
+  if (runsCompiled) return { filename: compiledEntry("runner-worker").href };
+  const typescriptLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return {
+    filename: new URL("./worker.ts", import.meta.url).href,
+    execArgv: ["--import", typescriptLoader],
+  };
+}
 
 export function defaultWorkerCount(): number {
   return availableParallelism();
@@ -43,7 +52,7 @@ export class RunPool {
         ? { lending: scenario.lending, seed }
         : { scenario: scenario as EngineScenario, seed };
     this.pool = new Piscina({
-      filename: new URL("./worker.ts", import.meta.url).href,
+      ...workerStart(),
       minThreads: workers,
       maxThreads: workers,
       // Runs are CPU-bound: a thread that idles between shard writes must not be torn down.
@@ -51,7 +60,6 @@ export class RunPool {
       // A second task waits inside each worker, so a worker goes straight on to its next run even
       // while the main thread is busy storing a shard and cannot hand out work.
       concurrentTasksPerWorker: 2,
-      execArgv: ["--import", typescriptLoader],
       workerData,
     });
   }

@@ -5,6 +5,7 @@
  * is reported as `file:line:col: field: ...` like the rest of the scenario.
  */
 import type { EngineScenario, MarketSpec, PriceLevel, ShockSpec } from "../engine/config.ts";
+import { explicitPositions } from "../engine/explicitPositions.ts";
 import type { InlineAccountSpec, LendingPopulationSpec } from "../engine/lending/population.ts";
 import type { EngineVenueSpec, LendingEngineScenario } from "../engine/lending/run.ts";
 import type { OracleEventSpec, WorldMarketSpec, WorldOracleSpec } from "../engine/lending/world.ts";
@@ -12,7 +13,6 @@ import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { AaveReserveSpec } from "../engine/venue/aave.ts";
 import { engineExchange } from "./engineExchange.ts";
 import type { ScenarioIssue } from "./errors.ts";
-import { ExplicitPositionsBuilder } from "./explicitPositions.ts";
 import { coinApiPath, parseCoinApi } from "./importers/coinApi.ts";
 import { gasPath, parseGasSeries } from "./importers/gasSeries.ts";
 import { parseUniswapReserves } from "./importers/uniswapReserves.ts";
@@ -82,8 +82,7 @@ function perpEngine(
   }
   const population = venue.positions.population;
   const exchange = venue.exchange ?? exchangeSchema.parse({});
-  const explicit = new ExplicitPositionsBuilder(exchange.marginMode);
-  for (const position of venue.positions.inline) explicit.add(position, 0);
+  const explicit = explicitPositions(venue.positions.inline, exchange.marginMode);
   return {
     name: venue.name,
     steps,
@@ -103,9 +102,9 @@ function perpEngine(
     exchange: engineExchange(exchange),
     positions:
       population === undefined
-        ? { explicit: explicit.build() }
+        ? { explicit }
         : {
-            explicit: explicit.build(),
+            explicit,
             population: {
               count: population.count,
               longShare: population.longShare,

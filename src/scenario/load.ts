@@ -30,15 +30,16 @@ import type {
   MarketSpec,
   PerpMarketSpec,
   PopulationSpec,
-  PositionSpec,
   PriceLevel,
   ShockSpec,
 } from "../engine/config.ts";
+import { accountNameAt, ExplicitPositionsBuilder } from "../engine/explicitPositions.ts";
 import type { LendingEngineScenario } from "../engine/lending/run.ts";
 import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { TfgParameters } from "../engine/models/tfg.ts";
 import { cholesky } from "../engine/prices.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
+import { packageRoot } from "../packageFiles.ts";
 import { engineExchange } from "./engineExchange.ts";
 import {
   closestMatch,
@@ -50,7 +51,6 @@ import {
   type ScenarioIssue,
   scenarioErrorMap,
 } from "./errors.ts";
-import { ExplicitPositionsBuilder } from "./explicitPositions.ts";
 import {
   levelsFromBookDepth,
   parseBookDepthCsv,
@@ -58,7 +58,14 @@ import {
   selectSnapshot,
 } from "./importers/bookDepth.ts";
 import { parseKlinesCsv, resampleToSteps, selectKlines } from "./importers/klines.ts";
-import { parsePositionsCsv } from "./importers/positionsCsv.ts";
+import {
+  maxIssues,
+  type PositionsCsvOptions,
+  type PositionsCsvRows,
+  parsePositionsCsv,
+} from "./importers/positionsCsv.ts";
+import { isParquet, parsePositionsParquet } from "./importers/positionsParquet.ts";
+import { applyWallets, parseWalletsCsv, type WalletsCsv } from "./importers/walletsCsv.ts";
 import { toLendingEngine } from "./lendingLoad.ts";
 import type { LendingScenario } from "./lendingSchema.ts";
 import {
@@ -115,7 +122,7 @@ export interface LoadOptions {
 
 type FieldPath = readonly PropertyKey[];
 
-const presetDirectory = path.resolve(import.meta.dirname, "../../scenarios");
+const presetDirectory = path.join(packageRoot, "scenarios");
 const presetExtensions = [".yaml", ".yml", ".json"];
 
 export async function listPresets(): Promise<string[]> {
@@ -564,6 +571,17 @@ class DataFiles {
     fieldPath: FieldPath,
     relativePath: string,
   ): Promise<{ text: string; fileName: string } | ScenarioIssue> {
+    const file = await this.readBytes(fieldPath, relativePath);
+    return "location" in file
+      ? file
+      : { text: file.bytes.toString("utf8"), fileName: file.fileName };
+  }
+
+  /** The file's bytes, for importers that parse bytes rather than text (positions). */
+  async readBytes(
+    fieldPath: FieldPath,
+    relativePath: string,
+  ): Promise<{ bytes: Buffer; fileName: string } | ScenarioIssue> {
     const absolute = path.resolve(this.directory, relativePath);
     let bytes: Buffer;
     try {
@@ -575,7 +593,7 @@ class DataFiles {
       );
     }
     this.contentHashes[formatPath(fieldPath)] = createHash("sha256").update(bytes).digest("hex");
-    return { text: bytes.toString("utf8"), fileName: displayPath(absolute, this.cwd) };
+    return { bytes, fileName: displayPath(absolute, this.cwd) };
   }
 }
 
@@ -897,80 +915,173 @@ async function explicitPositions(
   dataFiles: DataFiles,
   issues: ScenarioIssue[],
 ): Promise<ExplicitPositions> {
-  const tiers = markets.map((market) => new MarginTiers(market.tiers));
+  const defaultMode = scenario.exchange.marginMode;
+  const builder = new ExplicitPositionsBuilder();
   const symbols = markets.map((market) => market.symbol);
-  /** Side of each account's cross-margin position per market: one-way mode allows only one. */
-  const crossSides = new Map<string, PositionSpec["side"]>();
-  const positions = new ExplicitPositionsBuilder(scenario.exchange.marginMode);
-  /**
-   * Adds the position, or an issue when its market is unknown, when its initial leverage exceeds
-   * its bracket's limit ("beyond the tiers"), or when a cross-margin account would hold both a
-   * long and a short in one market.
-   */
-  const addPosition = (
-    position: PositionSpec & { market?: string },
-    issueWith: (message: string) => ScenarioIssue,
-  ): void => {
-    let market = 0;
-    if (position.market !== undefined || markets.length > 1) {
-      market = position.market === undefined ? -1 : symbols.indexOf(position.market);
-      if (market < 0) {
-        issues.push(
-          issueWith(
-            `account ${describeValue(position.account)}: ${position.market === undefined ? "market is required with several markets" : `market ${describeValue(position.market)} is not one of the scenario's markets`}; allowed: ${listOptions(symbols)}`,
-          ),
-        );
-        return;
-      }
-    }
-    if ((position.marginMode ?? scenario.exchange.marginMode) === "cross") {
-      const key = `${symbols[market]}\u0000${position.account}`;
-      const held = crossSides.get(key);
-      if (held !== undefined && held !== position.side) {
-        issues.push(
-          issueWith(
-            `account ${describeValue(position.account)}: a ${position.side} on cross margin next to its ${held} in ${symbols[market]}; one cross account holds one position per market (one-way mode), so use isolated margin or separate accounts`,
-          ),
-        );
-      }
-      crossSides.set(key, position.side);
-    }
-    const notional = position.size * position.entryPrice;
-    const leverage = notional / position.collateral;
-    const allowed = tiers[market].maxLeverageFor(notional);
-    // A relative tolerance so that collateral written as notional / maxLeverage passes exactly.
-    if (leverage > allowed * (1 + 1e-9)) {
-      issues.push(
-        issueWith(
-          `account ${describeValue(position.account)}: leverage ${round(leverage)}x (size ${position.size} x entryPrice ${position.entryPrice} / collateral ${position.collateral}) is beyond the tiers; a notional of ${round(notional)} allows at most ${allowed}x (${formatPath(markets[market].tiersPath)}), so collateral must be at least ${round(notional / allowed)}`,
+  const marketIndex = new Map(symbols.map((symbol, index) => [symbol, index]));
+  /** Inline positions whose market is missing or unknown: not added, and reported here. */
+  const inlineIssues: ScenarioIssue[] = [];
+  /** Input index of each inline position added. */
+  const inlineRows: number[] = [];
+  scenario.positions.inline?.forEach((position, index) => {
+    const market =
+      position.market === undefined
+        ? markets.length === 1
+          ? 0
+          : undefined
+        : marketIndex.get(position.market);
+    if (market === undefined) {
+      inlineIssues.push(
+        document.issue(
+          ["positions", "inline", index, position.market === undefined ? "account" : "market"],
+          `account ${describeValue(position.account)}: ${position.market === undefined ? "a market is required with several markets" : `${describeValue(position.market)} is not one of the scenario's markets`}; allowed: ${listOptions(symbols)}`,
         ),
       );
+      return;
     }
-    positions.add(position, market);
-  };
-
-  scenario.positions.inline?.forEach((position, index) => {
-    addPosition(position, (message) => document.issue(["positions", "inline", index], message));
+    inlineRows.push(index);
+    builder.add(
+      builder.accountNamed(position.account),
+      market,
+      position.side === "long" ? 1 : -1,
+      position.size,
+      position.entryPrice,
+      position.collateral,
+      (position.marginMode ?? defaultMode) === "cross",
+    );
   });
-  const csvPath = scenario.positions.csv;
-  if (csvPath !== undefined) {
-    const file = await dataFiles.read(["positions", "csv"], csvPath);
-    if ("location" in file) {
-      issues.push(file);
-    } else {
-      const imported = collectIssues(issues, document, ["positions", "csv"], file.fileName, () =>
-        parsePositionsCsv(file.text, file.fileName),
+  issues.push(...inlineIssues);
+  const inlineCount = builder.count;
+  /** Problems of the files, reported after those of the inline positions. */
+  const fileIssues: ScenarioIssue[] = [];
+  let wallets: WalletsCsv | undefined;
+  const walletsPath = scenario.positions.wallets;
+  if (walletsPath !== undefined) {
+    const file = await dataFiles.readBytes(["positions", "wallets"], walletsPath);
+    if ("location" in file) fileIssues.push(file);
+    else {
+      wallets = collectIssues(fileIssues, document, ["positions", "wallets"], file.fileName, () =>
+        parseWalletsCsv(file.bytes, builder, file.fileName),
       );
-      imported?.positions.forEach((position, index) => {
-        addPosition(position, (message) => ({
-          location: `${file.fileName}:${imported.lines[index]}:1`,
-          path: "positions.csv",
-          message,
-        }));
+    }
+  }
+  let rows: PositionsCsvRows | undefined;
+  let rowLocation = (line: number, fileName: string): string => `${fileName}:${line}:1`;
+  let csvFileName = "";
+  const csv = scenario.positions.csv;
+  if (csv !== undefined && (walletsPath === undefined || wallets !== undefined)) {
+    const fieldPath = typeof csv === "string" ? ["positions", "csv"] : ["positions", "csv", "file"];
+    const file = await dataFiles.readBytes(fieldPath, typeof csv === "string" ? csv : csv.file);
+    if ("location" in file) fileIssues.push(file);
+    else {
+      csvFileName = file.fileName;
+      const options: PositionsCsvOptions = {
+        fileName: file.fileName,
+        columns: typeof csv === "string" ? undefined : csv.columns,
+        markets: marketIndex,
+        defaultCross: defaultMode === "cross",
+        walletAccounts: wallets?.walletAccounts,
+      };
+      if (isParquet(file.bytes)) {
+        rowLocation = (row, fileName) => `${fileName} row ${row}`;
+        try {
+          rows = await parsePositionsParquet(file.bytes, builder, options);
+        } catch (error) {
+          if (!(error instanceof ScenarioError)) throw error;
+          fileIssues.push(...error.issues);
+        }
+      } else {
+        rows = collectIssues(fileIssues, document, ["positions", "csv"], file.fileName, () =>
+          parsePositionsCsv(file.bytes, builder, options),
+        );
+      }
+    }
+  }
+  const positions = builder.finish();
+  if (rows !== undefined && wallets !== undefined) {
+    fileIssues.push(...applyWallets(positions, rows, wallets));
+  }
+  const check = new PositionChecks(markets, positions);
+  const inlineIssue = (index: number, message: string): ScenarioIssue =>
+    document.issue(["positions", "inline", inlineRows[index]], message);
+  for (let index = 0; index < inlineCount; index++) check.position(index, inlineIssue);
+  issues.push(...check.issues);
+  issues.push(...fileIssues);
+  if (rows !== undefined && fileIssues.length === 0) {
+    check.issues.length = 0;
+    const { first, lines } = rows;
+    const rowIssue = (index: number, message: string): ScenarioIssue => ({
+      location: rowLocation(lines[index - first], csvFileName),
+      path: "positions.csv",
+      message,
+    });
+    for (let index = first; index < first + rows.count; index++) check.position(index, rowIssue);
+    issues.push(...check.issues);
+    if (check.issues.length >= maxIssues) {
+      issues.push({
+        location: csvFileName,
+        path: "",
+        message: `stopped after ${maxIssues} issues`,
       });
     }
   }
-  return positions.build();
+  return positions;
+}
+
+/**
+ * Checks each explicit position: its initial leverage within its bracket's limit ("beyond the
+ * tiers"), and a cross-margin account holding one side per market (one-way mode). Keeps at most
+ * `maxIssues` issues.
+ */
+class PositionChecks {
+  readonly issues: ScenarioIssue[] = [];
+  private readonly tiers: MarginTiers[];
+  /** Side held on cross margin by (account, market), 0 = none yet. */
+  private readonly crossSides = new Map<number, number>();
+
+  constructor(
+    private readonly markets: readonly DeclaredMarket[],
+    private readonly positions: ExplicitPositions,
+  ) {
+    this.tiers = markets.map((market) => new MarginTiers(market.tiers));
+  }
+
+  position(index: number, issueAt: (index: number, message: string) => ScenarioIssue): void {
+    if (this.issues.length >= maxIssues) return;
+    const positions = this.positions;
+    const account = positions.account[index];
+    const market = positions.market[index];
+    const name = accountNameAt(positions.accountNames, account);
+    const side = positions.side[index] > 0 ? "long" : "short";
+    if (positions.cross[index] === 1) {
+      const key = account * 65_536 + positions.market[index];
+      const held = this.crossSides.get(key);
+      if (held !== undefined && held !== positions.side[index]) {
+        this.issues.push(
+          issueAt(
+            index,
+            `account ${describeValue(name)}: a ${side} on cross margin next to its ${held > 0 ? "long" : "short"}${this.markets.length > 1 ? ` in ${this.markets[market].symbol}` : ""}; one cross account holds one position per market (one-way mode), so use isolated margin or separate accounts`,
+          ),
+        );
+      }
+      this.crossSides.set(key, positions.side[index]);
+    }
+    const size = positions.size[index];
+    const entryPrice = positions.entryPrice[index];
+    const collateral = positions.collateral[index];
+    const notional = size * entryPrice;
+    const leverage = notional / collateral;
+    const allowed = this.tiers[market].maxLeverageFor(notional);
+    // A relative tolerance so that collateral written as notional / maxLeverage passes exactly.
+    if (leverage > allowed * (1 + 1e-9)) {
+      this.issues.push(
+        issueAt(
+          index,
+          `account ${describeValue(name)}: leverage ${round(leverage)}x (size ${size} x entryPrice ${entryPrice} / collateral ${collateral}) is beyond the tiers; a notional of ${round(notional)} allows at most ${allowed}x (${formatPath(this.markets[market].tiersPath)}), so collateral must be at least ${round(notional / allowed)}`,
+        ),
+      );
+    }
+  }
 }
 
 function round(value: number): number {

@@ -359,18 +359,49 @@ export const populationSchema = z.strictObject({
     .describe("Cross accounts holding several markets at once (multi-market scenarios)."),
 });
 
+const csvColumnName = z.string().min(1).optional();
+
 export const positionsSchema = z
   .strictObject({
     inline: z.array(inlinePositionSchema).optional(),
     csv: z
+      .union([
+        z.string().min(1),
+        z.strictObject({
+          file: z.string().min(1),
+          columns: z
+            .strictObject({
+              account: csvColumnName,
+              side: csvColumnName,
+              size: csvColumnName,
+              entryPrice: csvColumnName,
+              collateral: csvColumnName,
+              marginMode: csvColumnName,
+              market: csvColumnName,
+            })
+            .optional()
+            .describe("The file's header name of each column that it names differently."),
+        }),
+      ])
+      .optional()
+      .describe(
+        "A CSV (or Parquet) file: account,side,size,entryPrice,collateral[,marginMode][,market]; extra columns ignored; without side, a negative size is a short.",
+      ),
+    wallets: z
       .string()
       .min(1)
       .optional()
-      .describe("account,side,size,entryPrice,collateral[,marginMode]"),
+      .describe(
+        "CSV account,wallet: the shared wallet of cross accounts, split over their cross positions in csv by notional.",
+      ),
     population: populationSchema.optional(),
   })
   .refine((p) => p.inline !== undefined || p.csv !== undefined || p.population !== undefined, {
     message: "needs at least one of inline, csv, population",
+  })
+  .refine((p) => p.wallets === undefined || p.csv !== undefined, {
+    message: "wallets needs csv: the wallets are split over the cross positions of that file",
+    path: ["wallets"],
   });
 
 export const shockSchema = z.discriminatedUnion("kind", [

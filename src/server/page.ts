@@ -1,15 +1,17 @@
 /**
  * The dashboard page and its scripts. The page is static; src/web/dashboard.ts fills it in.
  * The script is bundled from TypeScript by esbuild on first request (a few tens of
- * milliseconds), so a fresh clone serves the dashboard without a build step.
+ * milliseconds) when running from the sources; the compiled program ships it prebuilt.
  */
 import path from "node:path";
+import { packageRoot } from "../packageFiles.ts";
 import { browserBundle, uplotAssets } from "../report/assets.ts";
 import { chartCss } from "../report/chartStyle.ts";
 import { escapeHtml } from "../report/markup.ts";
 import { parameterFields } from "./protocol.ts";
 
-const dashboardEntry = path.resolve(import.meta.dirname, "../web/dashboard.ts");
+/** The dashboard's browser script (bundled like the report's, see report/assets.ts). */
+export const dashboardEntry = path.join(packageRoot, "src/web/dashboard.ts");
 
 const dashboardCss = `
 :root { color-scheme: light; --ink: #1d232a; --muted: #5b6570; --rule: #d8dde3; --panel: #f6f8fa;

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Worker } from "node:worker_threads";
+import { compiledEntry, runsCompiled } from "../packageFiles.ts";
 import type { ReportChartData } from "../report/chartData.ts";
 import type { Summary } from "../report/summary.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
@@ -29,7 +30,10 @@ interface RunRecord {
   listeners: Set<(status: RunStatus) => void>;
 }
 
-const workerFile = new URL("./worker.mjs", import.meta.url);
+/** worker.mjs registers tsx for the TypeScript worker; the compiled one needs no loader. */
+const workerFile = runsCompiled
+  ? compiledEntry("server-worker")
+  : new URL("./worker.mjs", import.meta.url);
 
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();

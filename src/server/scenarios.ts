@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
+import { packageRoot } from "../packageFiles.ts";
 import { isRecord, ScenarioError, type ScenarioIssue } from "../scenario/errors.ts";
 import { type LoadedScenario, loadScenario } from "../scenario/load.ts";
 import { overrideDataFileIssues, uploadDataFiles } from "./dataFiles.ts";
@@ -22,8 +23,7 @@ import type {
   UploadEntry,
 } from "./protocol.ts";
 
-const projectRoot = path.resolve(import.meta.dirname, "../..");
-const presetDirectory = path.join(projectRoot, "scenarios");
+const presetDirectory = path.join(packageRoot, "scenarios");
 const scenarioExtensions = [".yaml", ".yml", ".json"];
 
 /** Uploads larger than this are refused (HTTP 413): scenarios are a few kilobytes. */
@@ -191,7 +191,7 @@ export class ScenarioCatalog {
     // The absolute path, never the name: the loader would take a same-named file in the
     // working directory first. Locations are shown relative to the project, as the CLI run
     // from there shows them.
-    return loadScenario(preset.file, { overrides: [...overrides], cwd: projectRoot });
+    return loadScenario(preset.file, { overrides: [...overrides], cwd: packageRoot });
   }
 
   private async loadUpload(

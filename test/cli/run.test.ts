@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { deleverage, repositoryRoot, scratchFolder } from "../support/cli.ts";
 
@@ -66,6 +67,45 @@ describe("deleverage run", () => {
     for (const file of outputFiles) {
       expect(readFileSync(join(second, file)), file).toEqual(readFileSync(join(first, file)));
     }
+  });
+
+  it("--events parquet writes the rows of events.csv as events.parquet instead", async () => {
+    const csvOut = join(scratch(), "csv");
+    const parquetOut = join(scratch(), "parquet");
+    await deleverage("run", "example", "--out", csvOut);
+    const outcome = await deleverage("run", "example", "--out", parquetOut, "--events", "parquet");
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(readdirSync(parquetOut).sort()).toEqual([
+      "events.parquet",
+      "report.html",
+      "summary.json",
+      "timeseries-markets.csv",
+      "timeseries.csv",
+    ]);
+    for (const file of [
+      "report.html",
+      "summary.json",
+      "timeseries-markets.csv",
+      "timeseries.csv",
+    ]) {
+      expect(readFileSync(join(parquetOut, file)), file).toEqual(readFileSync(join(csvOut, file)));
+    }
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    const rows = async (from: string): Promise<unknown[][]> =>
+      (await connection.runAndReadAll(`SELECT * FROM ${from}`)).getRowsJson();
+    const fromCsv = await rows(
+      `read_csv('${join(csvOut, "events.csv")}', header = true, auto_detect = false, columns = {'step': 'INTEGER', 'round': 'INTEGER', 'type': 'VARCHAR', 'account': 'VARCHAR', 'side': 'VARCHAR', 'quantity': 'DOUBLE', 'price': 'DOUBLE', 'notional': 'DOUBLE', 'amount': 'DOUBLE', 'insuranceFund': 'DOUBLE', 'market': 'VARCHAR'})`,
+    );
+    expect(await rows(`'${join(parquetOut, "events.parquet")}'`)).toEqual(fromCsv);
+    expect(fromCsv.length).toBeGreaterThan(10_000);
+    connection.closeSync();
+    instance.closeSync();
+    const refused = await deleverage("run", "example", "--out", scratch(), "--events", "json");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      '--events: "json" is not allowed; expected one of csv, parquet',
+    );
   });
 
   it("--json prints summary.json; --set and --seed change the run", async () => {

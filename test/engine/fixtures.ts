@@ -10,8 +10,8 @@ import type {
   ShockSpec,
   TierSpec,
 } from "../../src/engine/config.ts";
+import { ExplicitPositionsBuilder, explicitPositions } from "../../src/engine/explicitPositions.ts";
 import { levelsFromShape } from "../../src/engine/market/orderBook.ts";
-import { ExplicitPositionsBuilder } from "../../src/scenario/explicitPositions.ts";
 import { defaultTiers } from "../../src/scenario/schema.ts";
 
 export const standardMix = { "5": 0.15, "10": 0.3, "25": 0.25, "50": 0.2, "100": 0.1 };
@@ -66,8 +66,7 @@ export type VenueOverrides = Partial<Omit<Venue, "exchange">> & {
 export function engineScenario(venue: Venue): EngineScenario {
   const { asset, market, exchange, positions, shock, ...rest } = venue;
   const { maintenanceMarginTiers, markPrice, funding, ...rules } = exchange;
-  const explicit = new ExplicitPositionsBuilder(rules.marginMode);
-  for (const position of positions.explicit) explicit.add(position, 0);
+  const explicit = explicitPositions(positions.explicit, rules.marginMode);
   return {
     ...rest,
     markets: [
@@ -85,8 +84,8 @@ export function engineScenario(venue: Venue): EngineScenario {
     exchange: rules,
     positions:
       positions.population === undefined
-        ? { explicit: explicit.build() }
-        : { explicit: explicit.build(), population: positions.population },
+        ? { explicit }
+        : { explicit, population: positions.population },
   };
 }
 
@@ -158,11 +157,20 @@ export function exchangeScenario(
   const base = venue().exchange;
   const { maintenanceMarginTiers, markPrice, funding, ...rules } = base;
   const exchange = { ...rules, ...options.exchange };
-  const explicit = new ExplicitPositionsBuilder(exchange.marginMode);
+  const builder = new ExplicitPositionsBuilder();
   const symbols = markets.map((market) => market.symbol);
   for (const position of options.positions ?? []) {
-    explicit.add(position, symbols.indexOf(position.market));
+    builder.add(
+      builder.accountNamed(position.account),
+      symbols.indexOf(position.market),
+      position.side === "long" ? 1 : -1,
+      position.size,
+      position.entryPrice,
+      position.collateral,
+      (position.marginMode ?? exchange.marginMode) === "cross",
+    );
   }
+  const explicit = builder.finish();
   return {
     name: "markets",
     steps: options.steps ?? 60,
@@ -171,8 +179,8 @@ export function exchangeScenario(
     exchange,
     positions:
       options.population === undefined
-        ? { explicit: explicit.build() }
-        : { explicit: explicit.build(), population: options.population },
+        ? { explicit }
+        : { explicit, population: options.population },
     ...(options.factor === undefined ? {} : { factor: options.factor }),
     ...(options.correlation === undefined ? {} : { correlation: options.correlation }),
   };

@@ -154,7 +154,9 @@ describe("liquidation modes", () => {
           ...scenario().exchange,
           liquidation: { mode: "partial", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
         },
-        positions: { explicit: [whale, { ...bob, size: 50, collateral: 5_000_000 }] },
+        positions: {
+          explicit: [whale, { ...bob, size: 50, collateral: 5_000_000 }],
+        },
         shock: { kind: "instant", drop: 0.082, at: 2 },
       }),
       { seed: 1 },

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { timeseriesColumns } from "../../src/engine/result.ts";
-import { csvField, eventColumns, eventsCsv, timeseriesCsv } from "../../src/report/csv.ts";
+import { eventTypes, type RunResult, timeseriesColumns } from "../../src/engine/result.ts";
+import { runScenario } from "../../src/engine/sim.ts";
+import {
+  csvField,
+  eventColumns,
+  eventsCsv,
+  sideName,
+  timeseriesCsv,
+  writeEventsCsv,
+} from "../../src/report/csv.ts";
 import { formatNumber } from "../../src/report/format.ts";
+import { bookMarket, population, scenario } from "../engine/fixtures.ts";
 import { fixtureAccounts, makeEventLog, makeRunResult } from "./fixtures.ts";
 
 describe("formatNumber", () => {
@@ -94,5 +103,44 @@ describe("eventsCsv", () => {
     const lines = eventsCsv(result).split("\n");
     expect(lines).toHaveLength(count + 2);
     expect(lines[count].split(",")[0]).toBe(String((count - 1) >> 4));
+  });
+});
+
+/** events.csv as it was written before it was streamed: every row formatted, joined once. */
+function eventsCsvBefore(result: RunResult): string {
+  const events = result.events;
+  const rows = [eventColumns.join(",")];
+  for (let index = 0; index < events.length; index++) {
+    const position = events.account[index];
+    rows.push(
+      `${events.step[index]},${events.round[index]},${eventTypes[events.type[index]]},` +
+        `${position < 0 ? "" : csvField(events.accountName(position))},${sideName(events.side[index])},` +
+        `${formatNumber(events.quantity[index])},${formatNumber(events.price[index])},` +
+        `${formatNumber(events.notional[index])},${formatNumber(events.amount[index])},` +
+        `${formatNumber(events.insuranceFund[index])},${csvField(events.markets[events.market[index]])}`,
+    );
+  }
+  return `${rows.join("\n")}\n`;
+}
+
+describe("writeEventsCsv", () => {
+  it("streams exactly the bytes events.csv had before, in pieces of whole rows", () => {
+    const result = runScenario(
+      scenario({
+        exchange: { ...scenario().exchange, insuranceFund: 20_000 },
+        market: bookMarket(100_000, 300_000, { levels: 300 }),
+        positions: { explicit: [], population: population({ count: 4_000 }) },
+      }),
+      { seed: 5 },
+    );
+    const pieces: string[] = [];
+    writeEventsCsv(result, (piece) => pieces.push(piece));
+    expect(result.events.length).toBeGreaterThan(3_000);
+    expect(new Set(Array.from(result.events.type, (type) => eventTypes[type]))).toContain("adl");
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const piece of pieces.slice(0, -1)) expect(piece.endsWith("\n")).toBe(true);
+    expect(pieces.join("")).toBe(eventsCsvBefore(result));
+    const handMade = makeRunResult();
+    expect(eventsCsv(handMade)).toBe(eventsCsvBefore(handMade));
   });
 });

@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { accountNameAt } from "../../src/engine/explicitPositions.ts";
 import { jobIdOf } from "../../src/runner/distributed.ts";
 import {
   decodeRecords,
@@ -39,6 +41,20 @@ describe("distributed wire format", () => {
     expect(decodeScenario(encodeScenario(loaded.engine))).toEqual(loaded.engine);
     const path = { ...loaded.engine, shock: { kind: "path", prices: new Float64Array([1, 0.9]) } };
     expect(decodeScenario(encodeScenario(path as typeof loaded.engine))).toEqual(path);
+  });
+
+  it("carries explicit positions column by column, their account names made again on arrival", async () => {
+    const loaded = await loadScenario("valid.yaml", {
+      cwd: resolve(import.meta.dirname, "../fixtures/scenarios"),
+    });
+    const decoded = decodeScenario(encodeScenario(loaded.engine));
+    expect(decoded).toEqual(loaded.engine);
+    const explicit = decoded.positions.explicit;
+    expect(explicit.account).toBeInstanceOf(Int32Array);
+    expect(explicit.cross).toBeInstanceOf(Uint8Array);
+    expect(
+      Array.from(explicit.account, (account) => accountNameAt(explicit.accountNames, account)),
+    ).toEqual(["a1", "b1", "b2"]);
   });
 
   it("names jobs by batch and shard, without the ':' BullMQ refuses in custom ids", () => {

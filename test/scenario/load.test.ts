@@ -1,15 +1,16 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { accountName } from "../../src/engine/accountNames.ts";
 import type {
   EngineScenario,
   ExplicitPositions,
   OrderBookSpec,
   ShockSpec,
 } from "../../src/engine/config.ts";
+import { accountNameAt } from "../../src/engine/explicitPositions.ts";
 import { ScenarioError } from "../../src/scenario/errors.ts";
 import { listPresets, loadScenario } from "../../src/scenario/load.ts";
+import { positionRows } from "../support/positions.ts";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/scenarios");
 const repositoryRoot = path.resolve(import.meta.dirname, "../..");
@@ -31,7 +32,7 @@ async function issuesOf(source: string, overrides: string[] = []): Promise<strin
 /** Explicit positions as one object per row, for comparing with what a file says. */
 function explicitRows(explicit: ExplicitPositions) {
   return Array.from({ length: explicit.count }, (_, row) => ({
-    account: accountName(explicit, explicit.account[row]),
+    account: accountNameAt(explicit.accountNames, explicit.account[row]),
     market: explicit.market[row],
     side: explicit.side[row],
     size: explicit.size[row],
@@ -312,6 +313,42 @@ describe("loadScenario: errors point at file:line:col, name the field, the value
       "valid.yaml:16:7 positions.inline.0",
       "positions.csv:2:1 positions.csv",
       "positions.csv:3:1 positions.csv",
+    ]);
+  });
+
+  it("reads an exported book: mapped columns, signed sizes, a market column and cross wallets", async () => {
+    const loaded = await loadScenario("exported-book.yaml", { cwd: fixtures });
+    // fund's wallet of 45,000 split by notional: 200,000 and 101,000 of 301,000.
+    expect(positionRows(loaded.engine.positions.explicit)).toEqual([
+      {
+        account: "fund",
+        side: "long",
+        size: 2,
+        entryPrice: 100000,
+        collateral: (45000 * 200000) / 301000,
+        marginMode: "cross",
+      },
+      {
+        account: "fund",
+        side: "long",
+        size: 1,
+        entryPrice: 101000,
+        collateral: (45000 * 101000) / 301000,
+        marginMode: "cross",
+      },
+      {
+        account: "solo",
+        side: "short",
+        size: 0.5,
+        entryPrice: 99000,
+        collateral: 2500,
+        marginMode: "isolated",
+      },
+    ]);
+    const plain = await loadScenario("exported-book.yaml", { cwd: fixtures });
+    expect(plain.hash).toBe(loaded.hash);
+    expect(await issuesOf("exported-book.yaml", ["positions.csv.columns.size=quantity"])).toEqual([
+      'exported-book.csv:1:1: header: missing column "quantity" (positions.csv.columns.size); the header must name account, size, entryPrice (side, marginMode, market and collateral are optional); the header has "id", "qty", "desk", which positions.csv: { file, columns: { size: NAME } } can map',
     ]);
   });
 

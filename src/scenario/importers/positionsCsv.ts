@@ -1,198 +1,294 @@
 /**
- * Explicit positions from a CSV file: `account,side,size,entryPrice,collateral[,marginMode]`.
- * The header is required so that columns can come in any order and a file with a missing or
- * misspelt column fails loudly instead of shifting every value into the wrong field.
+ * Explicit positions from a CSV file, read from its bytes straight into the columns of an
+ * ExplicitPositionsBuilder: no object, no string and no schema validation per row. The header is
+ * checked once (columns in any order, extra columns ignored, names mapped by
+ * `positions.csv.columns`); each row's cells are then parsed and checked in one typed loop, and
+ * problems are reported as `file:LINE:COL: column: what is wrong; what is allowed`.
+ *
+ * Columns: account, size, entryPrice, collateral, and optionally side, marginMode and market.
+ * Without a side column a size is signed (negative = short). A cross position of an account
+ * listed in positions.wallets may leave collateral empty or 0: it gets its share of that wallet
+ * (walletsCsv.ts), so the collateral column may then be absent altogether.
  */
-import type { MarginMode, PositionSpec, Side } from "../../engine/config.ts";
+import type { ExplicitPositionsBuilder } from "../../engine/explicitPositions.ts";
 import { describeValue, listOptions, ScenarioError, type ScenarioIssue } from "../errors.ts";
-import { marginModeSchema, sideSchema } from "../schema.ts";
+import { CsvBytes, utf8 } from "./csvBytes.ts";
 
-const requiredColumns = ["account", "side", "size", "entryPrice", "collateral"] as const;
-const optionalColumns = ["marginMode"] as const;
-const allColumns: readonly string[] = [...requiredColumns, ...optionalColumns];
+export const positionColumns = [
+  "account",
+  "side",
+  "size",
+  "entryPrice",
+  "collateral",
+  "marginMode",
+  "market",
+] as const;
+export type PositionColumn = (typeof positionColumns)[number];
 
 /** Past this many problems the file is probably in another format; more lines would only bury the first ones. */
-const maxIssues = 20;
+export const maxIssues = 20;
 
-export interface PositionsCsv {
-  positions: PositionSpec[];
+export interface PositionsCsvOptions {
+  fileName: string;
+  /** Header name of a column where the file's differs (positions.csv.columns). */
+  columns?: Partial<Record<PositionColumn, string>>;
+  /** Symbol of each market → its index; a market column may name only these. */
+  markets: ReadonlyMap<string, number>;
+  /** exchange.marginMode is cross: rows with no marginMode are cross. */
+  defaultCross: boolean;
+  /** walletAccounts[account] = 1 for accounts of positions.wallets (none beyond its length). */
+  walletAccounts?: Uint8Array;
+}
+
+export interface PositionsCsvRows {
+  /** Builder index of the file's first position. */
+  first: number;
+  count: number;
   /** 1-based source line of each position, for errors found later (leverage beyond the tiers). */
-  lines: number[];
+  lines: Int32Array;
 }
 
-interface CsvCell {
-  text: string;
-  /** 1-based character column where the cell starts. */
-  column: number;
+const longWord = utf8("long");
+const shortWord = utf8("short");
+const isolatedWord = utf8("isolated");
+const crossWord = utf8("cross");
+
+/** Header cell index of each column, −1 when absent; the file's name for each column. */
+interface Header {
+  index: Record<PositionColumn, number>;
+  names: Record<PositionColumn, string>;
+  texts: string[];
 }
 
-/**
- * Splits one CSV line, honouring double quotes (spreadsheet exports quote account names that
- * contain commas). Quoted cells may not span lines.
- */
-function splitCsvLine(line: string): CsvCell[] {
-  const cells: CsvCell[] = [];
-  let index = 0;
-  for (;;) {
-    const start = index;
-    let text = "";
-    if (line[index] === '"') {
-      index++;
-      while (index < line.length) {
-        if (line[index] === '"') {
-          if (line[index + 1] === '"') {
-            text += '"';
-            index += 2;
-            continue;
-          }
-          index++;
-          break;
-        }
-        text += line[index++];
-      }
-      // Anything between the closing quote and the next comma is kept rather than dropped silently.
-      while (index < line.length && line[index] !== ",") text += line[index++];
-    } else {
-      while (index < line.length && line[index] !== ",") text += line[index++];
-    }
-    cells.push({ text: text.trim(), column: start + 1 });
-    if (index >= line.length) return cells;
-    index++;
+function readHeader(
+  csv: CsvBytes,
+  options: PositionsCsvOptions,
+  report: (line: number, column: number, path: string, message: string) => boolean,
+): Header {
+  const names = {} as Record<PositionColumn, string>;
+  const index = {} as Record<PositionColumn, number>;
+  for (const column of positionColumns) {
+    names[column] = options.columns?.[column] ?? column;
+    index[column] = -1;
   }
+  csv.splitCells();
+  const texts: string[] = [];
+  for (let cell = 0; cell < csv.cellCount; cell++) {
+    const text = csv.text(cell);
+    texts.push(text);
+    const column = positionColumns.find((candidate) => names[candidate] === text);
+    if (column === undefined) continue;
+    if (index[column] >= 0) {
+      report(csv.line, csv.column(cell), "header", `column ${describeValue(text)} appears twice`);
+    } else {
+      index[column] = cell;
+    }
+  }
+  const wallets = options.walletAccounts !== undefined;
+  const required: PositionColumn[] = ["account", "size", "entryPrice"];
+  if (!wallets) required.push("collateral");
+  const unused = texts.filter((text) => !positionColumns.some((column) => names[column] === text));
+  for (const column of required) {
+    if (index[column] >= 0) continue;
+    const mapped = names[column] === column ? "" : ` (positions.csv.columns.${column})`;
+    const others =
+      unused.length > 0
+        ? `; the header has ${listOptions(unused.map((text) => describeValue(text)))}, which positions.csv: { file, columns: { ${column}: NAME } } can map`
+        : "";
+    report(
+      csv.line,
+      1,
+      "header",
+      `missing column ${describeValue(names[column])}${mapped}; the header must name account, size, entryPrice${wallets ? "" : ", collateral"} (side, marginMode, market${wallets ? " and collateral" : ""} are optional)${others}`,
+    );
+  }
+  return { index, names, texts };
 }
 
-const numberPattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** A strictly positive finite number, or undefined when the cell is anything else. */
-function parsePositive(text: string): number | undefined {
-  if (!numberPattern.test(text)) return undefined;
-  const value = Number(text);
-  return Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-const isSide = (text: string): text is Side =>
-  (sideSchema.options as readonly string[]).includes(text);
-const isMarginMode = (text: string): text is MarginMode =>
-  (marginModeSchema.options as readonly string[]).includes(text);
-
-export function parsePositionsCsv(text: string, fileName: string): PositionsCsv {
+/** Appends the file's positions to `builder`; a ScenarioError lists every problem found. */
+export function parsePositionsCsv(
+  bytes: Uint8Array,
+  builder: ExplicitPositionsBuilder,
+  options: PositionsCsvOptions,
+): PositionsCsvRows {
+  const fileName = options.fileName;
   const issues: ScenarioIssue[] = [];
   /** Records an issue; true once the cap is reached and parsing should stop. */
   const report = (line: number, column: number, path: string, message: string): boolean => {
     issues.push({ location: `${fileName}:${line}:${column}`, path, message });
     return issues.length >= maxIssues;
   };
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-
-  const headerIndex = lines.findIndex((line) => line.trim() !== "");
-  if (headerIndex < 0) {
+  const csv = new CsvBytes(bytes, fileName);
+  let found = false;
+  while (csv.nextLine()) {
+    if (!csv.isBlank()) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) {
     throw new ScenarioError([
       {
         location: fileName,
         path: "",
-        message: `the file is empty; expected a header line ${allColumns.join(",")} and one position per line`,
+        message:
+          "the file is empty; expected a header line account,side,size,entryPrice,collateral[,marginMode,market] and one position per line",
       },
     ]);
   }
-  const headerLine = headerIndex + 1;
-  const header = splitCsvLine(lines[headerIndex]);
-  const columnIndex = new Map<string, number>();
-  header.forEach((cell, index) => {
-    if (!allColumns.includes(cell.text)) {
-      report(
-        headerLine,
-        cell.column,
-        "header",
-        `${describeValue(cell.text)} is not a column; allowed columns: ${listOptions(allColumns)} (the first line must be the header)`,
-      );
-    } else if (columnIndex.has(cell.text)) {
-      report(headerLine, cell.column, "header", `column ${describeValue(cell.text)} appears twice`);
-    } else {
-      columnIndex.set(cell.text, index);
-    }
-  });
-  for (const column of requiredColumns) {
-    if (!columnIndex.has(column)) {
-      report(
-        headerLine,
-        1,
-        "header",
-        `missing column ${describeValue(column)}; the header must name ${requiredColumns.join(", ")} (marginMode is optional)`,
-      );
-    }
-  }
+  const headerLine = csv.line;
+  const header = readHeader(csv, options, report);
   if (issues.length > 0) throw new ScenarioError(issues);
 
-  const positions: PositionSpec[] = [];
-  const positionLines: number[] = [];
-  for (let index = headerIndex + 1; index < lines.length; index++) {
-    if (lines[index].trim() === "") continue;
-    const line = index + 1;
-    const cells = splitCsvLine(lines[index]);
-    if (cells.length !== header.length) {
-      const column =
-        cells.length > header.length ? cells[header.length].column : lines[index].length + 1;
-      const expected = header.map((cell) => cell.text).join(",");
-      if (
-        report(
-          line,
-          column,
-          "row",
-          `expected ${header.length} cells (${expected}), found ${cells.length}`,
-        )
-      ) {
-        break;
-      }
+  const cells = header.texts.length;
+  const accountCell = header.index.account;
+  const sideCell = header.index.side;
+  const sizeCell = header.index.size;
+  const entryCell = header.index.entryPrice;
+  const collateralCell = header.index.collateral;
+  const modeCell = header.index.marginMode;
+  const marketCell = header.index.market;
+  const names = header.names;
+  const markets = [...options.markets].map(([symbol, index]) => ({
+    symbol,
+    index,
+    bytes: utf8(symbol),
+  }));
+  const walletAccounts = options.walletAccounts;
+  // Rows of such files run to 40-70 bytes: room for most files at once, doubling for the rest.
+  const expected = Math.ceil(bytes.length / 64);
+  builder.reserve(expected);
+  const first = builder.count;
+  let lines = new Int32Array(Math.max(1024, expected));
+  let count = 0;
+  let stop = false;
+  const fail = (column: PositionColumn, cell: number, allowed: string): void => {
+    stop ||= report(
+      csv.line,
+      csv.column(cell),
+      names[column],
+      `${describeValue(csv.text(cell))} is not allowed; ${allowed}`,
+    );
+  };
+
+  while (!stop && csv.nextLine()) {
+    if (csv.isBlank()) continue;
+    csv.splitCells();
+    if (csv.cellCount !== cells) {
+      const column = csv.cellCount > cells ? csv.column(cells) : csv.endColumn();
+      stop = report(
+        csv.line,
+        column,
+        "row",
+        `expected ${cells} cells (${header.texts.join(",")}), found ${csv.cellCount}`,
+      );
       continue;
     }
-    // Every required column is in the header (checked above), so these lookups always hit.
-    const cellOf = (name: string): CsvCell => cells[columnIndex.get(name) ?? 0];
     const issuesBefore = issues.length;
-    let stop = false;
-    const fail = (name: string, found: CsvCell, allowed: string): void => {
-      stop ||= report(
-        line,
-        found.column,
-        name,
-        `${describeValue(found.text)} is not allowed; ${allowed}`,
-      );
-    };
 
-    const account = cellOf("account");
-    if (account.text === "") fail("account", account, "must not be empty");
-    const side = cellOf("side");
-    if (!isSide(side.text)) fail("side", side, `must be one of ${listOptions(sideSchema.options)}`);
-    const amounts = { size: 0, entryPrice: 0, collateral: 0 };
-    for (const name of ["size", "entryPrice", "collateral"] as const) {
-      const found = cellOf(name);
-      const value = parsePositive(found.text);
-      if (value === undefined) fail(name, found, "must be a number > 0");
-      else amounts[name] = value;
+    let account = -1;
+    if (csv.isEmpty(accountCell)) fail("account", accountCell, "must not be empty");
+    else {
+      const name = csv.cellBytes(accountCell);
+      account = builder.accountOf(name.bytes, name.start, name.end);
     }
-    const marginMode = columnIndex.has("marginMode") ? cellOf("marginMode") : undefined;
-    if (marginMode !== undefined && marginMode.text !== "" && !isMarginMode(marginMode.text)) {
+    let side = 0;
+    if (sideCell >= 0) {
+      if (csv.equals(sideCell, longWord)) side = 1;
+      else if (csv.equals(sideCell, shortWord)) side = -1;
+      else fail("side", sideCell, "must be one of long, short");
+    }
+    let size = csv.number(sizeCell);
+    if (sideCell >= 0) {
+      if (!(size > 0 && size < Number.POSITIVE_INFINITY)) {
+        fail("size", sizeCell, "must be a number > 0");
+      }
+    } else if (size !== 0 && Number.isFinite(size)) {
+      side = size > 0 ? 1 : -1;
+      size = Math.abs(size);
+    } else {
+      fail(
+        "size",
+        sizeCell,
+        "must be a non-zero number, negative for a short (there is no side column)",
+      );
+    }
+    const entryPrice = csv.number(entryCell);
+    let cross = options.defaultCross;
+    let modeValid = true;
+    if (modeCell >= 0 && !csv.isEmpty(modeCell)) {
+      if (csv.equals(modeCell, crossWord)) cross = true;
+      else if (csv.equals(modeCell, isolatedWord)) cross = false;
+      else modeValid = false;
+    }
+    if (!(entryPrice > 0 && entryPrice < Number.POSITIVE_INFINITY)) {
+      fail("entryPrice", entryCell, "must be a number > 0");
+    }
+    const shared =
+      cross &&
+      walletAccounts !== undefined &&
+      account >= 0 &&
+      account < walletAccounts.length &&
+      walletAccounts[account] === 1;
+    let collateral = 0;
+    if (shared) {
+      if (collateralCell >= 0 && !csv.isEmpty(collateralCell) && csv.number(collateralCell) !== 0) {
+        fail(
+          "collateral",
+          collateralCell,
+          "this cross account's wallet comes from positions.wallets and is shared by its cross positions; leave collateral empty or 0",
+        );
+      }
+    } else if (collateralCell < 0) {
+      stop ||= report(
+        csv.line,
+        1,
+        names.collateral,
+        "is missing; the file has no collateral column, and only cross positions of accounts listed in positions.wallets may leave it out",
+      );
+    } else {
+      collateral = csv.number(collateralCell);
+      if (!(collateral > 0 && collateral < Number.POSITIVE_INFINITY)) {
+        fail("collateral", collateralCell, "must be a number > 0");
+      }
+    }
+    if (!modeValid) {
       fail(
         "marginMode",
-        marginMode,
-        `must be one of ${listOptions(marginModeSchema.options)}, or empty for the exchange default`,
+        modeCell,
+        "must be one of isolated, cross, or empty for the exchange default",
       );
     }
-    if (stop) break;
-    if (issues.length > issuesBefore || !isSide(side.text)) continue;
-
-    const position: PositionSpec = { account: account.text, side: side.text, ...amounts };
-    if (marginMode !== undefined && isMarginMode(marginMode.text)) {
-      position.marginMode = marginMode.text;
+    let market = 0;
+    if (marketCell >= 0) {
+      market = -1;
+      for (const candidate of markets) {
+        if (csv.equals(marketCell, candidate.bytes)) market = candidate.index;
+      }
+      if (market < 0) {
+        fail(
+          "market",
+          marketCell,
+          `must be one of ${listOptions(markets.map((candidate) => candidate.symbol))} (the scenario's markets)`,
+        );
+      }
     }
-    positions.push(position);
-    positionLines.push(line);
+    if (issues.length > issuesBefore) continue;
+
+    builder.add(account, market, side, size, entryPrice, collateral, cross);
+    if (count === lines.length) {
+      const next = new Int32Array(2 * lines.length);
+      next.set(lines);
+      lines = next;
+    }
+    lines[count++] = csv.line;
   }
 
   if (issues.length >= maxIssues) {
     issues.push({ location: fileName, path: "", message: `stopped after ${maxIssues} issues` });
   }
   if (issues.length > 0) throw new ScenarioError(issues);
-  if (positions.length === 0) {
+  if (count === 0) {
     throw new ScenarioError([
       {
         location: `${fileName}:${headerLine}:1`,
@@ -201,5 +297,5 @@ export function parsePositionsCsv(text: string, fileName: string): PositionsCsv 
       },
     ]);
   }
-  return { positions, lines: positionLines };
+  return { first, count, lines: lines.slice(0, count) };
 }

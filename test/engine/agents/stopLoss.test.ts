@@ -101,7 +101,7 @@ describe("the stop-loss cascade", () => {
         // 5 BTC within each 1 % of price, refilling slowly. The mark is the book mid, so 10 BTC
         // sold moves it about 1 %: each group's sales reach the next group's stops.
         market: bookMarket(100_000, 500_000, { levels: 2_000, tick: 10, halfLife: 600 }),
-        positions: { explicit },
+        positions: { explicit: explicit },
         shock: { kind: "instant", drop: 0.006, at: 5 },
         stopLosses,
       }),

@@ -1,0 +1,294 @@
+/**
+ * Building `ExplicitPositions` (config.ts): positions from inline lists and files, column by
+ * column, with no object and no string kept per position. Account names are interned once each:
+ * their UTF-8 bytes go into one buffer, found again through an open-addressing hash table of
+ * account indexes, so a million rows cost a few typed arrays rather than a million strings.
+ *
+ * The names are plain data (`accountNames`) like every other column, so a scenario crosses to
+ * worker threads (structured clone) and the Redis wire (JSON) as it is; `accountNameAt` decodes
+ * one when an output prints it.
+ */
+import type { ExplicitPositions, MarginMode, PositionSpec } from "./config.ts";
+
+type AccountNames = ExplicitPositions["accountNames"];
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** The name of account `account`, decoded from its bytes. */
+export function accountNameAt(names: AccountNames, account: number): string {
+  return decoder.decode(names.bytes.subarray(names.offsets[account], names.offsets[account + 1]));
+}
+
+/** FNV-1a over bytes [start, end). */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = start; index < end; index++) {
+    hash = Math.imul(hash ^ bytes[index], 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function grown<T extends Int32Array | Uint16Array | Int8Array | Uint8Array | Float64Array>(
+  column: T,
+  length: number,
+): T {
+  const next = new (column.constructor as new (length: number) => T)(length);
+  next.set(column);
+  return next;
+}
+
+/** Appends positions column by column; account names are interned as they come. */
+export class ExplicitPositionsBuilder {
+  count = 0;
+  private capacity = 1024;
+  private account = new Int32Array(this.capacity);
+  private market = new Uint16Array(this.capacity);
+  private side = new Int8Array(this.capacity);
+  private size = new Float64Array(this.capacity);
+  private entryPrice = new Float64Array(this.capacity);
+  private collateral = new Float64Array(this.capacity);
+  private cross = new Uint8Array(this.capacity);
+
+  accountCount = 0;
+  private nameBytes = new Uint8Array(16 * 1024);
+  private nameLength = 0;
+  private nameOffsets = new Int32Array(1025);
+  /** Open addressing: account index + 1 per slot, 0 = empty; kept at most half full. */
+  private slots = new Int32Array(2048);
+  private slotHashes = new Uint32Array(2048);
+
+  /** Makes room for `positions` more positions (and as many accounts) at once, not by doubling. */
+  reserve(positions: number): void {
+    const needed = this.count + positions;
+    if (needed > this.capacity) {
+      this.capacity = needed;
+      this.resizeColumns();
+    }
+    const accounts = this.accountCount + positions;
+    if (accounts + 1 > this.nameOffsets.length) {
+      this.nameOffsets = grown(this.nameOffsets, accounts + 1);
+    }
+    let slots = this.slots.length;
+    while (2 * accounts > slots) slots *= 2;
+    if (slots > this.slots.length) this.rehash(slots);
+  }
+
+  /** The account named by bytes [start, end) of `bytes` (UTF-8), added if new. */
+  accountOf(bytes: Uint8Array, start: number, end: number): number {
+    const hash = hashBytes(bytes, start, end);
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot];
+      if (entry === 0) return this.addAccount(bytes, start, end, hash, slot);
+      if (this.slotHashes[slot] === hash && this.sameName(entry - 1, bytes, start, end)) {
+        return entry - 1;
+      }
+    }
+  }
+
+  /** The account named `name`, added if new. */
+  accountNamed(name: string): number {
+    const bytes = encoder.encode(name);
+    return this.accountOf(bytes, 0, bytes.length);
+  }
+
+  private sameName(account: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const from = this.nameOffsets[account];
+    if (this.nameOffsets[account + 1] - from !== end - start) return false;
+    for (let offset = 0; offset < end - start; offset++) {
+      if (this.nameBytes[from + offset] !== bytes[start + offset]) return false;
+    }
+    return true;
+  }
+
+  private addAccount(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    hash: number,
+    slot: number,
+  ): number {
+    const account = this.accountCount++;
+    const length = end - start;
+    if (this.nameLength + length > this.nameBytes.length) {
+      this.nameBytes = grown(this.nameBytes, 2 * (this.nameLength + length));
+    }
+    // A loop, not set(subarray): a view per account would be an object per row.
+    const nameBytes = this.nameBytes;
+    for (let offset = 0; offset < length; offset++) {
+      nameBytes[this.nameLength + offset] = bytes[start + offset];
+    }
+    this.nameLength += length;
+    if (this.accountCount + 1 > this.nameOffsets.length) {
+      this.nameOffsets = grown(this.nameOffsets, 2 * this.nameOffsets.length);
+    }
+    this.nameOffsets[this.accountCount] = this.nameLength;
+    this.slots[slot] = account + 1;
+    this.slotHashes[slot] = hash;
+    if (2 * this.accountCount > this.slots.length) this.rehash(2 * this.slots.length);
+    return account;
+  }
+
+  private rehash(length: number): void {
+    const slots = new Int32Array(length);
+    const hashes = new Uint32Array(slots.length);
+    const mask = slots.length - 1;
+    for (let old = 0; old < this.slots.length; old++) {
+      const entry = this.slots[old];
+      if (entry === 0) continue;
+      let slot = this.slotHashes[old] & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = entry;
+      hashes[slot] = this.slotHashes[old];
+    }
+    this.slots = slots;
+    this.slotHashes = hashes;
+  }
+
+  add(
+    account: number,
+    market: number,
+    side: number,
+    size: number,
+    entryPrice: number,
+    collateral: number,
+    cross: boolean,
+  ): number {
+    if (this.count === this.capacity) this.grow();
+    const index = this.count++;
+    this.account[index] = account;
+    this.market[index] = market;
+    this.side[index] = side;
+    this.size[index] = size;
+    this.entryPrice[index] = entryPrice;
+    this.collateral[index] = collateral;
+    this.cross[index] = cross ? 1 : 0;
+    return index;
+  }
+
+  /** Position `index`'s collateral, set after the row was added (wallet shares). */
+  setCollateral(index: number, collateral: number): void {
+    this.collateral[index] = collateral;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    this.resizeColumns();
+  }
+
+  private resizeColumns(): void {
+    this.account = grown(this.account, this.capacity);
+    this.market = grown(this.market, this.capacity);
+    this.side = grown(this.side, this.capacity);
+    this.size = grown(this.size, this.capacity);
+    this.entryPrice = grown(this.entryPrice, this.capacity);
+    this.collateral = grown(this.collateral, this.capacity);
+    this.cross = grown(this.cross, this.capacity);
+  }
+
+  /** The positions so far, in exact-length columns of their own. */
+  finish(): ExplicitPositions {
+    const count = this.count;
+    return {
+      count,
+      account: this.account.slice(0, count),
+      accountCount: this.accountCount,
+      market: this.market.slice(0, count),
+      side: this.side.slice(0, count),
+      size: this.size.slice(0, count),
+      entryPrice: this.entryPrice.slice(0, count),
+      collateral: this.collateral.slice(0, count),
+      cross: this.cross.slice(0, count),
+      accountNames: {
+        bytes: this.nameBytes.slice(0, this.nameLength),
+        offsets: this.nameOffsets.slice(0, this.accountCount + 1),
+      },
+    };
+  }
+}
+
+/** Inline positions (one object each) as columns; a position without marginMode takes `defaultMode`. */
+export function explicitPositions(
+  positions: readonly PositionSpec[],
+  defaultMode: MarginMode = "isolated",
+): ExplicitPositions {
+  const builder = new ExplicitPositionsBuilder();
+  for (const position of positions) {
+    builder.add(
+      builder.accountNamed(position.account),
+      0,
+      position.side === "long" ? 1 : -1,
+      position.size,
+      position.entryPrice,
+      position.collateral,
+      (position.marginMode ?? defaultMode) === "cross",
+    );
+  }
+  return builder.finish();
+}
+
+/** Explicit positions of one market, merged as the engine holds them (see `mergeCrossPositions`). */
+export interface MergedPositions {
+  count: number;
+  account: Int32Array;
+  market: Uint16Array;
+  side: Int8Array;
+  size: Float64Array;
+  entryPrice: Float64Array;
+  collateral: Float64Array;
+  cross: Uint8Array;
+}
+
+/**
+ * Cross positions of one account in one market share its wallet and, in one-way mode, are one
+ * position: merged into the first, at the size-weighted entry price, with the collaterals added;
+ * isolated positions stay as they are, in order. The scenario layer rejects an account with
+ * both sides on one cross market, with the position's location; meeting it here is a bug.
+ */
+export function mergeCrossPositions(positions: ExplicitPositions): MergedPositions {
+  const count = positions.count;
+  const merged: MergedPositions = {
+    count: 0,
+    account: new Int32Array(count),
+    market: new Uint16Array(count),
+    side: new Int8Array(count),
+    size: new Float64Array(count),
+    entryPrice: new Float64Array(count),
+    collateral: new Float64Array(count),
+    cross: new Uint8Array(count),
+  };
+  /** Merged index of each (account, market) cross position. */
+  const crossIndex = new Map<number, number>();
+  for (let index = 0; index < count; index++) {
+    const cross = positions.cross[index] === 1;
+    const key = positions.account[index] * 65_536 + positions.market[index];
+    const existing = cross ? crossIndex.get(key) : undefined;
+    if (existing === undefined) {
+      const target = merged.count++;
+      merged.account[target] = positions.account[index];
+      merged.market[target] = positions.market[index];
+      merged.side[target] = positions.side[index];
+      merged.size[target] = positions.size[index];
+      merged.entryPrice[target] = positions.entryPrice[index];
+      merged.collateral[target] = positions.collateral[index];
+      merged.cross[target] = positions.cross[index];
+      if (cross) crossIndex.set(key, target);
+      continue;
+    }
+    if (merged.side[existing] !== positions.side[index]) {
+      throw new Error(
+        `account ${accountNameAt(positions.accountNames, positions.account[index])}: long and short on one cross wallet`,
+      );
+    }
+    const heldSize = merged.size[existing];
+    const size = heldSize + positions.size[index];
+    merged.entryPrice[existing] =
+      (heldSize * merged.entryPrice[existing] +
+        positions.size[index] * positions.entryPrice[index]) /
+      size;
+    merged.size[existing] = size;
+    merged.collateral[existing] += positions.collateral[index];
+  }
+  return merged;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { ExplicitPositionsBuilder } from "../../../src/engine/explicitPositions.ts";
+import { ScenarioError } from "../../../src/scenario/errors.ts";
+import { parsePositionsCsv } from "../../../src/scenario/importers/positionsCsv.ts";
+import { applyWallets, parseWalletsCsv } from "../../../src/scenario/importers/walletsCsv.ts";
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+function load(walletsText: string, positionsText: string) {
+  const builder = new ExplicitPositionsBuilder();
+  const wallets = parseWalletsCsv(bytes(walletsText), builder, "w.csv");
+  const rows = parsePositionsCsv(bytes(positionsText), builder, {
+    fileName: "p.csv",
+    markets: new Map([["BTC", 0]]),
+    defaultCross: false,
+    walletAccounts: wallets.walletAccounts,
+  });
+  const positions = builder.finish();
+  const issues = applyWallets(positions, rows, wallets);
+  return { positions, issues };
+}
+
+function messages(action: () => unknown): string[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.message.split("\n");
+    throw error;
+  }
+  throw new Error("expected a ScenarioError");
+}
+
+describe("positions.wallets", () => {
+  it("splits a cross account's wallet over its cross positions by notional (the file's worked example)", () => {
+    const { positions, issues } = load(
+      "account,wallet,note\nfund,30000,desk A\n",
+      [
+        "account,side,size,entryPrice,collateral,marginMode",
+        "fund,long,2,100,,cross",
+        "fund,long,1,400,0,cross",
+        "fund,long,1,100,70,isolated",
+        "solo,long,1,100,50,cross",
+      ].join("\n"),
+    );
+    expect(issues).toEqual([]);
+    // 30,000 × 200 / 600 and 30,000 × 400 / 600; the isolated and unlisted positions keep theirs.
+    expect(Array.from(positions.collateral)).toEqual([10_000, 20_000, 70, 50]);
+  });
+
+  it("lets the collateral column go when every position draws on a wallet", () => {
+    const { positions } = load(
+      "account,wallet\na,500\n",
+      "account,side,size,entryPrice,marginMode\na,short,1,100,cross\n",
+    );
+    expect(Array.from(positions.collateral)).toEqual([500]);
+  });
+
+  it("refuses a collateral next to a wallet, a listed account without cross positions, duplicates and bad wallets", () => {
+    expect(
+      messages(() =>
+        load(
+          "account,wallet\na,500\n",
+          "account,side,size,entryPrice,collateral,marginMode\na,long,1,100,20,cross\n",
+        ),
+      ),
+    ).toEqual([
+      'p.csv:2:14: collateral: "20" is not allowed; this cross account\'s wallet comes from positions.wallets and is shared by its cross positions; leave collateral empty or 0',
+    ]);
+    expect(
+      load("account,wallet\na,500\n", "account,side,size,entryPrice,collateral\na,long,1,100,20\n")
+        .issues,
+    ).toEqual([
+      {
+        location: "w.csv:2:1",
+        path: "account",
+        message:
+          'account "a" has no cross position in positions.csv; list only cross accounts here (isolated positions keep their own collateral)',
+      },
+    ]);
+    expect(messages(() => load("account,wallet\na,1\nb,-2\na,3\n", ""))).toEqual([
+      'w.csv:3:3: wallet: "-2" is not allowed; must be a number > 0',
+      'w.csv:4:1: account: "a" is listed twice; its wallet is on line 2',
+    ]);
+    expect(messages(() => load("account,amount\n", ""))).toEqual([
+      'w.csv:1:1: header: missing column "wallet"; the header must name account, wallet',
+    ]);
+  });
+});
