@@ -64,6 +64,21 @@ export interface BackstopSpec {
 
 export type AdlRanking = "binance" | "hyperliquid" | "proRata" | "none";
 
+/**
+ * Hyperliquid, "Liquidations" (hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations): a
+ * liquidatable position larger than `sliceNotional` (100k USDC) sends only `sliceFraction` (20 %)
+ * of itself to the book; after a partial liquidation the account has a `cooldownSeconds` (30 s)
+ * cooldown in which liquidation orders are for the entire position; when the account equity
+ * falls below `backstopMarginRatio` (2/3) of its maintenance margin without a successful
+ * liquidation through the book, the liquidator vault takes over its positions and margin.
+ */
+export interface HyperliquidStaging {
+  sliceNotional: number;
+  sliceFraction: number;
+  cooldownSeconds: number;
+  backstopMarginRatio: number;
+}
+
 /** Where a market's bad debt is paid from: one fund for the exchange, or one per market. */
 export type InsuranceFundScope = "shared" | "market";
 
@@ -71,11 +86,17 @@ export interface ExchangeSpec {
   marginMode: MarginMode;
   liquidationFeeRate: number;
   liquidation: {
-    mode: "full" | "partial";
+    /**
+     * full: close everything at once; partial: reduce until the margin target is met (Binance);
+     * hyperliquid: Hyperliquid's staging (HyperliquidStaging) and its vault trigger.
+     */
+    mode: "full" | "partial" | "hyperliquid";
     /** Partial mode: the remainder's maintenance margin ≤ this share of its equity after fees. */
     partialTargetRatio: number;
     maxNotionalPerStep?: number;
     maxRoundsPerStep: number;
+    /** Hyperliquid mode's numbers; the venue's published ones when absent. */
+    hyperliquid?: HyperliquidStaging;
   };
   /** The shared fund; with scope "market" each market's own `insuranceFund` is used instead. */
   insuranceFund: number;

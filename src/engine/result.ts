@@ -20,6 +20,8 @@ export const eventTypes = [
   "stop_loss",
   /** The bankrupt position's side of an ADL close (the winner's side is `adl`). */
   "adl_liquidation",
+  /** Hyperliquid backstop: the trader's remaining margin taken by the vault with its positions. */
+  "backstop_margin",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -35,7 +35,7 @@ import {
   type PopulationMarket,
 } from "./agents/population.ts";
 import { StopLossBook } from "./agents/stopLoss.ts";
-import type { EngineScenario, VolatilityPrice } from "./config.ts";
+import type { EngineScenario, HyperliquidStaging, VolatilityPrice } from "./config.ts";
 import { EngineNumericError } from "./errors.ts";
 import { EventRecorder } from "./eventLog.ts";
 import { accountNameAt, type MergedPositions, mergeCrossPositions } from "./explicitPositions.ts";
@@ -82,12 +82,24 @@ const code = {
   unwind: EventRecorder.code("backstop_unwind"),
   adl: EventRecorder.code("adl"),
   adlLiquidation: EventRecorder.code("adl_liquidation"),
+  backstopMargin: EventRecorder.code("backstop_margin"),
   socialized: EventRecorder.code("socialized_loss"),
   exchangeLoss: EventRecorder.code("exchange_loss"),
   unfilled: EventRecorder.code("unfilled"),
   funding: EventRecorder.code("funding"),
   stopLoss: EventRecorder.code("stop_loss"),
 };
+
+/** Hyperliquid's published staging numbers (HyperliquidStaging). */
+const hyperliquidStaging: HyperliquidStaging = {
+  sliceNotional: 100_000,
+  sliceFraction: 0.2,
+  cooldownSeconds: 30,
+  backstopMarginRatio: 2 / 3,
+};
+
+/** How far a liquidation got: see Simulation.liquidate. */
+type LiquidationStatus = "done" | "capacity" | "unfilled" | "open";
 
 /** Accumulation agents pay at most this fraction over the mark (and sell at most under it). */
 const agentSlippageLimit = 0.01;
@@ -179,6 +191,12 @@ export class Simulation {
   private readonly contagion: Float64Array;
   /** Each market's start mark, for an account's loss source. */
   private readonly startMarks: Float64Array;
+  private readonly liquidatedSnapshot: Float64Array;
+  /** Liquidation mode hyperliquid: its numbers, and when each position or account may slice again. */
+  private readonly hyperliquid: boolean;
+  private readonly staging: HyperliquidStaging;
+  private readonly positionCooldown: Float64Array;
+  private readonly accountCooldown: Float64Array;
 
   /** Insurance funds: one shared, or one per market (exchange.insuranceFundScope). */
   private readonly funds: Float64Array;
@@ -328,6 +346,11 @@ export class Simulation {
     this.marks = new Float64Array(marketCount);
     this.tiersInForce = this.markets.map((market) => market.marginTiers);
     this.contagion = new Float64Array(marketCount * marketCount);
+    this.liquidatedSnapshot = new Float64Array(marketCount);
+    this.hyperliquid = exchange.liquidation.mode === "hyperliquid";
+    this.staging = exchange.liquidation.hyperliquid ?? hyperliquidStaging;
+    this.positionCooldown = new Float64Array(this.hyperliquid ? store.count : 0).fill(-1);
+    this.accountCooldown = new Float64Array(this.hyperliquid ? crossAccountCount : 0).fill(-1);
     for (const market of this.markets) market.mark = market.computeMark();
     this.syncMarks();
     this.startMarks = this.marks.slice();
@@ -1247,11 +1270,13 @@ export class Simulation {
   private liquidateStandalone(id: number): void {
     const market = this.marketOf(id);
     const before = market.totals.liquidatedNotional;
-    const status = this.liquidate(id, this.partialQuantity(id));
+    const status = this.hyperliquid
+      ? this.liquidateHyperliquid(id)
+      : this.liquidate(id, this.partialQuantity(id));
     this.contagion[market.id * (this.markets.length + 1)] +=
       market.totals.liquidatedNotional - before;
     if (this.store.size[id] === 0) return;
-    if (status === "done") {
+    if (status === "done" || status === "open") {
       this.reindex(id);
       return;
     }
@@ -1277,25 +1302,75 @@ export class Simulation {
     }
     const source = this.lossSource(account);
     const order = this.byMaintenanceDescending(account);
-    const partial = this.scenario.exchange.liquidation.mode === "partial";
+    const mode = this.scenario.exchange.liquidation.mode;
+    const before = this.liquidatedByMarket();
     let leftOpen = false;
     for (let index = 0; index < order.length; index++) {
       const id = order[index];
       if (store.size[id] === 0) continue;
-      if (partial && index > 0 && !this.accountLiquidatable(account)) break;
-      const before = this.marketOf(id).totals.liquidatedNotional;
-      const status = this.liquidate(id, this.partialQuantity(id));
-      const market = store.market[id];
-      this.contagion[source * this.markets.length + market] +=
-        this.marketOf(id).totals.liquidatedNotional - before;
-      if (status !== "done") leftOpen = true;
+      if (mode === "partial" && index > 0 && !this.accountLiquidatable(account)) break;
+      const status =
+        mode === "hyperliquid"
+          ? this.liquidate(id, this.hyperliquidQuantity(id, this.accountCooldown, account), true)
+          : this.liquidate(id, this.partialQuantity(id));
+      if (status === "capacity" || status === "unfilled") leftOpen = true;
     }
+    if (mode === "hyperliquid" && accounts.openCount(account, store) > 0) {
+      leftOpen = this.hyperliquidAccountBackstop(account, order) || leftOpen;
+    }
+    this.countContagion(source, before);
     if (accounts.openCount(account, store) === 0) {
       this.triggers?.unwatch(account);
       return;
     }
     if (leftOpen) this.pendingAccounts.push(account);
     else this.markAccountForReindex(account);
+  }
+
+  /**
+   * Hyperliquid mode, after the book orders of an account: below the backstop share of its
+   * maintenance margin the vault takes every open position and the margin; an account under
+   * water goes to ADL position by position (its wallet pooled again so each one's bankruptcy
+   * price is the account's). Returns whether something is left that nothing would take.
+   */
+  private hyperliquidAccountBackstop(account: number, order: readonly number[]): boolean {
+    const accounts = this.accounts;
+    const store = this.store;
+    const equity = accounts.equity(account, store, this.marks);
+    const maintenance = accounts.maintenance(account, store, this.marks, this.tiersInForce);
+    if (equity >= this.staging.backstopMarginRatio * maintenance) return false;
+    const open = order.filter((id) => store.size[id] > 0);
+    if (equity >= 0) {
+      // The margin is what the account's positions hold: every wallet share, closed ones too.
+      const members: number[] = [];
+      for (let index = accounts.start[account]; index < accounts.start[account + 1]; index++) {
+        members.push(accounts.members[index]);
+      }
+      return !this.vaultTakesOver(members, equity);
+    }
+    accounts.pool(account, store, this.marks, this.tiersInForce);
+    let unfilled = false;
+    for (const id of open) {
+      if (this.deleverageRest(id, store.size[id], store.size[id], false) !== "done")
+        unfilled = true;
+    }
+    return unfilled;
+  }
+
+  /** Liquidated notional so far, by market (for the contagion table), in a reused array. */
+  private liquidatedByMarket(): Float64Array {
+    const snapshot = this.liquidatedSnapshot;
+    for (const market of this.markets) snapshot[market.id] = market.totals.liquidatedNotional;
+    return snapshot;
+  }
+
+  /** What each market liquidated since `before` goes to the (source, market) cells. */
+  private countContagion(source: number, before: Float64Array): void {
+    const count = this.markets.length;
+    for (const market of this.markets) {
+      this.contagion[source * count + market.id] +=
+        market.totals.liquidatedNotional - before[market.id];
+    }
   }
 
   /** The account's open positions, largest maintenance margin first (ties by id). */
@@ -1357,9 +1432,10 @@ export class Simulation {
    * Liquidates up to `wanted` of position `id` down the waterfall: book (within what the funds
    * and the vault can absorb), backstop takeover, ADL, then the book at any price. Returns
    * "capacity" when the engine's capacity cut it short, "unfilled" when something is left that
-   * nothing would take, "done" otherwise.
+   * nothing would take, "done" otherwise. With `bookOnly` (Hyperliquid staging) it stops after
+   * the book and returns "open" when the book took part of it, "unfilled" when it took none.
    */
-  private liquidate(id: number, wanted: number): "done" | "capacity" | "unfilled" {
+  private liquidate(id: number, wanted: number, bookOnly = false): LiquidationStatus {
     const store = this.store;
     const side = store.side[id];
     const size = store.size[id];
@@ -1372,13 +1448,7 @@ export class Simulation {
       capacityLimited = true;
     }
     this.capacityLeft -= quantity * mark;
-    if (this.liquidatedOnce[id] === 0) {
-      // Counted once per position, however many steps or rounds its liquidation takes.
-      this.liquidatedOnce[id] = 1;
-      market.stepCount++;
-      market.totals.liquidationCount++;
-      this.totals.liquidationCount++;
-    }
+    this.countLiquidated(id);
     if (quantity < size) this.totals.partialLiquidationCount++;
 
     // The worst price the order may fill at: the loss beyond bankruptcy must stay within what
@@ -1388,33 +1458,145 @@ export class Simulation {
     const bankrupt = bankruptcyPrice(side, size, store.entryPrice[id], store.collateral[id]);
     const limit =
       side > 0 ? Math.max(0, bankrupt - absorb / quantity) : bankrupt + absorb / quantity;
-    let remaining = quantity - this.closeInMarket(id, quantity, limit, quantity < size);
-
+    const filled = this.closeInMarket(id, quantity, limit, quantity < size);
+    if (bookOnly) {
+      if (store.size[id] <= dustFraction * size) this.closeDust(id);
+      this.checkPosition(id);
+      if (store.size[id] === 0) return "done";
+      if (capacityLimited) return "capacity";
+      return filled > 0 ? "open" : "unfilled";
+    }
+    let remaining = quantity - filled;
     if (remaining > dustFraction * size) {
       remaining -= this.backstopTakeover(id, remaining);
     }
-    if (remaining > dustFraction * size && market.adlQueues) {
-      remaining -= this.autoDeleverage(id, remaining);
+    return this.deleverageRest(id, remaining, size, capacityLimited);
+  }
+
+  /** Counts a position as liquidated once, however many steps or rounds its liquidation takes. */
+  private countLiquidated(id: number): void {
+    if (this.liquidatedOnce[id] !== 0) return;
+    const market = this.marketOf(id);
+    this.liquidatedOnce[id] = 1;
+    market.stepCount++;
+    market.totals.liquidationCount++;
+    this.totals.liquidationCount++;
+  }
+
+  /**
+   * The end of the waterfall for `remaining` of position `id` (of `size` when its liquidation
+   * began): ADL against the market's winners, then the book at any price (the loss is
+   * socialised), and what nothing takes is logged unfilled.
+   */
+  private deleverageRest(
+    id: number,
+    remaining: number,
+    size: number,
+    capacityLimited: boolean,
+  ): LiquidationStatus {
+    const store = this.store;
+    const side = store.side[id];
+    const market = this.marketOf(id);
+    const mark = market.mark;
+    let left = remaining;
+    if (left > dustFraction * size && market.adlQueues) {
+      left -= this.autoDeleverage(id, left);
     }
-    if (remaining > dustFraction * size) {
+    if (left > dustFraction * size) {
       // Last resort: sell at any price the book offers; the loss is socialised.
       const unlimited = side > 0 ? 0 : Number.POSITIVE_INFINITY;
-      remaining -= this.closeInMarket(id, remaining, unlimited, true);
+      left -= this.closeInMarket(id, left, unlimited, true);
     }
-    const unfilled = remaining > dustFraction * size;
+    const unfilled = left > dustFraction * size;
     if (unfilled) {
-      this.log(code.unfilled, id, side, remaining, mark, 0);
-      this.totals.unfilledNotional += remaining * mark;
-      market.totals.unfilledNotional += remaining * mark;
+      this.log(code.unfilled, id, side, left, mark, 0);
+      this.totals.unfilledNotional += left * mark;
+      market.totals.unfilledNotional += left * mark;
     }
     if (store.size[id] <= dustFraction * size) this.closeDust(id);
-    if (!Number.isFinite(store.collateral[id]) || !Number.isFinite(store.size[id])) {
-      const field = Number.isFinite(store.size[id]) ? "collateral" : "size";
-      throw new EngineNumericError(this.step, store.accountName(id), field, store[field][id]);
-    }
+    this.checkPosition(id);
     if (store.size[id] === 0) return "done";
     if (capacityLimited) return "capacity";
     return unfilled ? "unfilled" : "done";
+  }
+
+  private checkPosition(id: number): void {
+    const store = this.store;
+    if (Number.isFinite(store.collateral[id]) && Number.isFinite(store.size[id])) return;
+    const field = Number.isFinite(store.size[id]) ? "collateral" : "size";
+    throw new EngineNumericError(this.step, store.accountName(id), field, store[field][id]);
+  }
+
+  /**
+   * Hyperliquid staging ("Liquidations"): the order for a position above the slice notional is
+   * a slice of it, unless its account had a partial liquidation within the cooldown; a slice
+   * starts the cooldown. `cooldown` holds the time each unit (position or account) may slice
+   * again.
+   */
+  private hyperliquidQuantity(id: number, cooldown: Float64Array, unit: number): number {
+    const store = this.store;
+    const staging = this.staging;
+    const size = store.size[id];
+    const now = this.step * this.scenario.dt;
+    if (size * this.marketOf(id).mark <= staging.sliceNotional || now < cooldown[unit]) return size;
+    cooldown[unit] = now + staging.cooldownSeconds;
+    return size * staging.sliceFraction;
+  }
+
+  /**
+   * Hyperliquid's liquidator vault (HLP), "Liquidations": once the equity behind positions
+   * `ids` is below the backstop share of their maintenance margin (and still ≥ 0), the vault
+   * takes them over at the mark together with that equity, so the trader keeps nothing: the
+   * maintenance margin is the vault's buffer. All or nothing, within the vault's own margin.
+   * Returns whether it took them.
+   */
+  private vaultTakesOver(ids: readonly number[], equity: number): boolean {
+    const store = this.store;
+    const spec = this.vault.spec;
+    if (spec === undefined) return false;
+    let notional = 0;
+    for (const id of ids) notional += store.size[id] * this.marketOf(id).mark;
+    if (this.vault.spare(this.marks) + equity - notional / spec.maxLeverage < 0) return false;
+    for (const id of ids) {
+      const size = store.size[id];
+      if (size === 0) continue;
+      const side = store.side[id];
+      const market = this.marketOf(id);
+      const mark = market.mark;
+      store.collateral[id] += side * size * (mark - store.entryPrice[id]);
+      this.changeSize(id, -size);
+      this.vault.trade(market.id, side, size, size * mark);
+      this.totals.backstopTakeoverNotional += size * mark;
+      this.addLiquidated(market, size * mark);
+      this.log(code.takeover, id, side, size, mark, 0);
+    }
+    for (const id of ids) {
+      const margin = store.collateral[id];
+      if (margin === 0) continue;
+      this.vault.cash += margin;
+      store.collateral[id] = 0;
+      this.log(code.backstopMargin, id, store.side[id], 0, 0, margin);
+    }
+    return true;
+  }
+
+  /** Hyperliquid mode, a position on its own: slice or whole to the book, then the vault or ADL. */
+  private liquidateHyperliquid(id: number): LiquidationStatus {
+    const store = this.store;
+    const size = store.size[id];
+    const status = this.liquidate(
+      id,
+      this.hyperliquidQuantity(id, this.positionCooldown, id),
+      true,
+    );
+    if (store.size[id] === 0 || status === "capacity") return status;
+    const market = this.marketOf(id);
+    const equity = store.equity(id, market.mark);
+    const maintenance = market.marginTiers.maintenanceMargin(store.size[id] * market.mark);
+    if (equity >= this.staging.backstopMarginRatio * maintenance) return status;
+    if (equity >= 0 && this.vaultTakesOver([id], equity)) return "done";
+    if (equity >= 0) return status;
+    return this.deleverageRest(id, store.size[id], size, false);
   }
 
   /** Liquidation price kept current without an index entry: the position waits in `pending`. */

@@ -222,7 +222,12 @@ export const exchangeSchema = z.strictObject({
   liquidationFeeRate: fraction.default(0.005),
   liquidation: z
     .strictObject({
-      mode: z.enum(["full", "partial"]).default("full"),
+      mode: z
+        .enum(["full", "partial", "hyperliquid"])
+        .default("full")
+        .describe(
+          "full: close at once; partial: reduce until the margin target is met (Binance); hyperliquid: 20 % slices over 100k, a 30 s cooldown, the vault below 2/3 of maintenance (Hyperliquid docs, Liquidations).",
+        ),
       partialTargetRatio: openFraction
         .default(0.9)
         .describe(
@@ -232,6 +237,23 @@ export const exchangeSchema = z.strictObject({
         .optional()
         .describe("Liquidation engine capacity per step (quote notional); unlimited if absent."),
       maxRoundsPerStep: positiveInteger.default(1000),
+      hyperliquid: z
+        .strictObject({
+          sliceNotional: positive
+            .default(100_000)
+            .describe("Positions above this notional send only sliceFraction to the book."),
+          sliceFraction: openFraction.default(0.2),
+          cooldownSeconds: nonNegative
+            .default(30)
+            .describe(
+              "After a slice, liquidation orders of the account are for the whole position.",
+            ),
+          backstopMarginRatio: openFraction
+            .default(2 / 3)
+            .describe("The vault takes over below this share of the maintenance margin."),
+        })
+        .optional()
+        .describe("mode: hyperliquid's numbers; Hyperliquid's published ones when absent."),
     })
     .default({ mode: "full", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 }),
   insuranceFund: nonNegative

@@ -15,7 +15,7 @@ const venue = fc.record({
   insuranceFund: fc.constantFrom(0, 1_000, 100_000, 10_000_000),
   backstop: fc.option(fc.double({ min: 1_000, max: 5_000_000, noNaN: true }), { nil: undefined }),
   ranking: fc.constantFrom<AdlRanking>("binance", "hyperliquid", "proRata", "none"),
-  mode: fc.constantFrom<"full" | "partial">("full", "partial"),
+  mode: fc.constantFrom<"full" | "partial" | "hyperliquid">("full", "partial", "hyperliquid"),
   capacity: fc.option(fc.double({ min: 10_000, max: 10_000_000, noNaN: true }), { nil: undefined }),
   funding: fc.boolean(),
   mark: fc.constantFrom<"book" | "median" | "blend">("book", "median", "blend"),

@@ -7,7 +7,12 @@ import type {
   PerpMarketSpec,
   ShockSpec,
 } from "../../src/engine/config.ts";
-import { marketSeriesColumns, type RunResult, timeseriesColumns } from "../../src/engine/result.ts";
+import {
+  eventTypes,
+  marketSeriesColumns,
+  type RunResult,
+  timeseriesColumns,
+} from "../../src/engine/result.ts";
 import { runScenario } from "../../src/engine/sim.ts";
 import { bookMarket, exchangeScenario, perpMarket } from "./fixtures.ts";
 
@@ -37,7 +42,7 @@ const exchange = fc.record({
   insuranceFund: fc.constantFrom(0, 10_000, 1_000_000),
   backstop: fc.option(fc.double({ min: 1_000, max: 2_000_000, noNaN: true }), { nil: undefined }),
   ranking: fc.constantFrom<AdlRanking>("binance", "hyperliquid", "proRata", "none"),
-  mode: fc.constantFrom<"full" | "partial">("full", "partial"),
+  mode: fc.constantFrom<"full" | "partial" | "hyperliquid">("full", "partial", "hyperliquid"),
   capacity: fc.option(fc.double({ min: 10_000, max: 5_000_000, noNaN: true }), { nil: undefined }),
   band: fc.constantFrom(0.002, 0.02, 0.2),
 });
@@ -108,6 +113,13 @@ function build(parameters: Parameters, band: number = parameters.band): EngineSc
         maxNotionalPerStep: parameters.capacity,
         partialTargetRatio: 0.9,
         maxRoundsPerStep: 1000,
+        // Small positions: a low slice notional so staging and the vault are reached.
+        hyperliquid: {
+          sliceNotional: 5_000,
+          sliceFraction: 0.2,
+          cooldownSeconds: 30,
+          backstopMarginRatio: 2 / 3,
+        },
       },
       crossMarginBand: band,
     },
@@ -164,6 +176,7 @@ describe("exchanges of several markets (property, fixed seeds)", () => {
       marketFunds: 0,
       funding: 0,
       partial: 0,
+      vaultMargin: 0,
     };
     fc.assert(
       fc.property(exchange, (parameters) => {
@@ -200,6 +213,8 @@ describe("exchanges of several markets (property, fixed seeds)", () => {
         if (parameters.fundScope === "market" && summary.badDebt > 0) reached.marketFunds++;
         if (summary.fundingPaid > 0) reached.funding++;
         if (summary.partialLiquidationCount > 0) reached.partial++;
+        const margin = eventTypes.indexOf("backstop_margin");
+        if (result.events.type.includes(margin)) reached.vaultMargin++;
       }),
       { seed: 20251010, numRuns: 300 },
     );
