@@ -10,6 +10,7 @@ import { type ReportChartData, reportChartData } from "./chartData.ts";
 import { chartCss, chartSections } from "./chartStyle.ts";
 import { eventColumns, sideName } from "./csv.ts";
 import { formatCount, formatNumber, formatReadable } from "./format.ts";
+import { marketsCss, marketsSectionHtml } from "./markets.ts";
 import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
 import { type Summary, summaryJson, summaryText } from "./summary.ts";
 import { cycleSvgCharts } from "./svg.ts";
@@ -46,7 +47,9 @@ function summaryRows(summary: Summary): [field: string, value: string][] {
       rows.push([prefix, value === null ? "n/a" : String(value)]);
     }
   };
-  visit("", JSON.parse(summaryJson(summary)));
+  // Per-market figures have their own section; 160 markets would bury the rest here.
+  const { markets: _markets, contagion: _contagion, ...rest } = JSON.parse(summaryJson(summary));
+  visit("", rest);
   return rows;
 }
 
@@ -137,7 +140,8 @@ table.fields td { white-space: normal; word-break: break-all;
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .scroll { overflow: auto; max-height: 70vh; border: 1px solid var(--rule); }
 img.cycle { display: block; width: 100%; max-width: 1200px; height: auto; margin: 12px 0; }
-${chartCss}`;
+${chartCss}
+${marketsCss}`;
 
 export interface ReportOptions {
   title?: string;
@@ -158,6 +162,7 @@ export function reportHtml(
     title,
     [inlinable(uplot.css, "style"), basePageCss, reportCss],
     `<p class="lead">${escapeHtml(summaryText(summary))}</p>
+${marketsSectionHtml(summary, result)}
 ${chartSectionsHtml(data)}
 ${cycleSectionHtml(data, `${summary.name} (${summary.symbol}), seed ${summary.seed}`)}
 <h2>summary.json</h2>

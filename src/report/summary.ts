@@ -206,13 +206,69 @@ function lossSentences(summary: Summary): string[] {
   return sentences;
 }
 
+/** A span of simulation time: minutes from two minutes on, seconds below. */
+function duration(seconds: number): string {
+  return seconds >= 120 ? `${formatCount(seconds / 60)} min` : `${formatCount(seconds)} s`;
+}
+
+/**
+ * Several markets: each one's fall and liquidations, where ADL began and how long after the
+ * first liquidation, and what cross accounts carried from one market into another.
+ */
+function marketSentences(summary: Summary): string[] {
+  const markets = summary.markets;
+  if (markets.length < 2) return [];
+  const perMarket = markets
+    .map(
+      (market) =>
+        `${market.symbol} ${describeMove(market.totalMove)} (${formatPercent(market.exogenousMove)} exogenous), ` +
+        `${formatMoney(market.liquidatedNotional)} liquidated (${formatCount(market.liquidationCount)}), ADL ${formatMoney(market.adlNotional)}`,
+    )
+    .join("; ");
+  const sentences = [`Per market: ${perMarket}.`];
+  const firsts = markets.filter((market) => market.firstLiquidationStep !== null);
+  const adls = markets.filter((market) => market.firstAdlStep !== null);
+  if (firsts.length > 0) {
+    const first = Math.min(...firsts.map((market) => market.firstLiquidationStep as number));
+    const firstMarkets = firsts
+      .filter((market) => market.firstLiquidationStep === first)
+      .map((market) => market.symbol);
+    let timing = `The first liquidations came ${duration(first * summary.dt)} in (${firstMarkets.join(", ")})`;
+    if (adls.length > 0) {
+      const firstAdl = Math.min(...adls.map((market) => market.firstAdlStep as number));
+      const adlMarkets = adls
+        .filter((market) => market.firstAdlStep === firstAdl)
+        .map((market) => market.symbol);
+      timing += `; the first ADL ${duration(firstAdl * summary.dt)} in (${adlMarkets.join(", ")}), ${duration((firstAdl - first) * summary.dt)} after the first liquidation`;
+    }
+    sentences.push(`${timing}.`);
+  }
+  const rows = summary.contagion.liquidatedNotional;
+  let carried = 0;
+  rows.forEach((row, source) => {
+    row.forEach((value, market) => {
+      if (market !== source) carried += value;
+    });
+  });
+  if (summary.crossAccountCount > 0) {
+    sentences.push(
+      `${formatCount(summary.crossAccountLiquidations)} of ${plural(summary.crossAccountCount, "cross account")} holding several markets were liquidated; ` +
+        `${formatMoney(carried)} of liquidations hit a market other than the one the account lost most in.`,
+    );
+  }
+  return sentences;
+}
+
 /** A short paragraph a non-specialist can read: what the shock did and who paid for it. */
 export function summaryText(summary: Summary): string {
+  const lead = summary.markets.length > 1 ? [`In ${summary.symbol}, the lead market:`] : [];
   return [
+    ...lead,
     moveSentence(summary),
     liquidationSentence(summary),
     ...stopLossSentence(summary),
     ...decompositionSentence(summary),
+    ...marketSentences(summary),
     ...lossSentences(summary),
     `Ledger drift ${formatScientific(summary.ledger.drift)}.`,
   ].join(" ");
