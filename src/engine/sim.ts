@@ -192,6 +192,9 @@ export class Simulation {
   /** Each market's start mark, for an account's loss source. */
   private readonly startMarks: Float64Array;
   private readonly liquidatedSnapshot: Float64Array;
+  /** An account's positions in liquidation order, and their maintenance margins (reused). */
+  private readonly liquidationOrder: number[] = [];
+  private orderMargins = new Float64Array(8);
   /** Liquidation mode hyperliquid: its numbers, and when each position or account may slice again. */
   private readonly hyperliquid: boolean;
   private readonly staging: HyperliquidStaging;
@@ -1373,20 +1376,42 @@ export class Simulation {
     }
   }
 
-  /** The account's open positions, largest maintenance margin first (ties by id). */
+  /**
+   * The account's open positions, largest maintenance margin first (ties by id), in an array
+   * reused from one account to the next: an insertion sort of the few markets one account holds.
+   */
   private byMaintenanceDescending(account: number): number[] {
     const accounts = this.accounts;
     const store = this.store;
-    const ids: number[] = [];
+    const ids = this.liquidationOrder;
+    ids.length = 0;
+    let margins = this.orderMargins;
+    const members = accounts.start[account + 1] - accounts.start[account];
+    if (margins.length < members) {
+      margins = new Float64Array(2 * members);
+      this.orderMargins = margins;
+    }
     for (let index = accounts.start[account]; index < accounts.start[account + 1]; index++) {
       const id = accounts.members[index];
-      if (store.size[id] > 0) ids.push(id);
-    }
-    const margin = (id: number) =>
-      this.tiersInForce[store.market[id]].maintenanceMargin(
-        store.size[id] * this.marks[store.market[id]],
+      if (store.size[id] === 0) continue;
+      const market = store.market[id];
+      const margin = this.tiersInForce[market].maintenanceMargin(
+        store.size[id] * this.marks[market],
       );
-    return ids.sort((left, right) => margin(right) - margin(left) || left - right);
+      let slot = ids.length;
+      ids.push(id);
+      while (
+        slot > 0 &&
+        (margins[slot - 1] < margin || (margins[slot - 1] === margin && ids[slot - 1] > id))
+      ) {
+        ids[slot] = ids[slot - 1];
+        margins[slot] = margins[slot - 1];
+        slot--;
+      }
+      ids[slot] = id;
+      margins[slot] = margin;
+    }
+    return ids;
   }
 
   /** The market where the account's positions lost the most since the start (its loss source). */

@@ -32,6 +32,8 @@ export class CrossTriggers {
   private readonly repriceStamp: Int32Array;
   private stamp = 0;
   private readonly toReprice: number[] = [];
+  /** Each member's adverse margin surplus while one account is priced. */
+  private surplus = new Float64Array(8);
 
   constructor(
     private readonly accounts: CrossAccounts,
@@ -59,12 +61,25 @@ export class CrossTriggers {
     const first = accounts.start[account];
     const last = accounts.start[account + 1];
     const band = this.band;
+    if (this.surplus.length < last - first) this.surplus = new Float64Array(2 * (last - first));
+    const surplus = this.surplus;
     let wallet = 0;
     let adverseSurplus = 0;
     for (let member = first; member < last; member++) {
       const id = accounts.members[member];
       wallet += store.collateral[id];
-      if (store.size[id] > 0) adverseSurplus += this.adverse(id, store, tiers, band);
+      const size = store.size[id];
+      if (size === 0) continue;
+      // S_j at the adverse edge of its market's band: the lowest mark for a long, the highest
+      // for a short.
+      const market = store.market[id];
+      const side = store.side[id];
+      const price = this.reference[market] * (1 - side * band);
+      const value =
+        side * size * (price - store.entryPrice[id]) -
+        tiers[market].maintenanceMargin(size * price);
+      surplus[member - first] = value;
+      adverseSurplus += value;
     }
     let crossed = false;
     for (let member = first; member < last; member++) {
@@ -73,7 +88,7 @@ export class CrossTriggers {
       if (size === 0) continue;
       const market = store.market[id];
       const side = store.side[id];
-      const others = wallet + adverseSurplus - this.adverse(id, store, tiers, band);
+      const others = wallet + adverseSurplus - surplus[member - first];
       const trigger = tiers[market].liquidationPrice(side, size, store.entryPrice[id], others);
       store.liquidationPrice[id] = trigger;
       const mark = marks[market];
@@ -89,17 +104,6 @@ export class CrossTriggers {
       if (store.size[id] > 0) index(id);
     }
     return false;
-  }
-
-  /** S_j at the adverse edge of its market's band: the lowest mark for a long, the highest for a short. */
-  private adverse(id: number, store: PositionStore, tiers: readonly MarginTiers[], band: number) {
-    const market = store.market[id];
-    const side = store.side[id];
-    const size = store.size[id];
-    const price = this.reference[market] * (1 - side * band);
-    return (
-      side * size * (price - store.entryPrice[id]) - tiers[market].maintenanceMargin(size * price)
-    );
   }
 
   watch(account: number): void {
