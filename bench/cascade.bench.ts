@@ -12,6 +12,8 @@ import { join, resolve } from "node:path";
 import { do_not_optimize, measure } from "mitata";
 import { Simulation } from "../src/engine/sim.ts";
 import { loadScenario } from "../src/scenario/load.ts";
+import { writeMarketsCsv } from "./marketsCsvWorkload.ts";
+import { marketsWorkload } from "./marketsWorkload.ts";
 import { writeW1 } from "./w1Workload.ts";
 import { standardWorkload } from "./workload.ts";
 
@@ -56,6 +58,30 @@ const cascade = await measure(function* () {
   };
 }, options);
 
+// Issue 10: 1,000,000 positions over 20 markets, half on cross margin (bench/marketsWorkload.ts).
+const markets = marketsWorkload(count);
+const marketsSetup = await measure(
+  () => do_not_optimize(new Simulation(markets, { seed: 1 })),
+  options,
+);
+const marketsCascade = await measure(function* () {
+  yield {
+    [0]() {
+      return new Simulation(markets, { seed: 1 });
+    },
+    bench(simulation: Simulation) {
+      do_not_optimize(simulation.run());
+    },
+  };
+}, options);
+const marketsOnce = JSON.parse(
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", resolve(import.meta.dirname, "cascadeOnce.ts"), "markets"],
+    { encoding: "utf8" },
+  ),
+) as Record<string, number>;
+
 const child = execFileSync(
   process.execPath,
   ["--import", "tsx", resolve(import.meta.dirname, "cascadeOnce.ts")],
@@ -67,6 +93,7 @@ const root = resolve(import.meta.dirname, "..");
 const cli = join(root, "bin/deleverage.js");
 const scratch = mkdtempSync(join(tmpdir(), "deleverage-bench-"));
 const w1 = writeW1(join(scratch, "w1"), count);
+const marketsCsv = writeMarketsCsv(join(scratch, "markets"), count);
 
 const csvLoad = await measure(async () => do_not_optimize(await loadScenario(w1.scenario)), {
   ...options,
@@ -119,6 +146,7 @@ const whole = hasTime
         wholeRun(standardFile, ["--events", "parquet"]),
       ],
       ["run W1 --events parquet", wholeRun(w1.scenario, ["--events", "parquet"])],
+      ["run 20-market positions CSV + wallets (1M rows)", wholeRun(marketsCsv.scenario)],
     ] as const)
   : [];
 rmSync(scratch, { recursive: true, force: true });
@@ -135,6 +163,8 @@ process.stdout.write(
       ["sort 1,000,000 doubles (Float64Array.sort)", sort],
       ["setup: generate 1,000,000 positions + index", setup],
       ["cascade: 10 % drop to the end (60 steps)", cascade],
+      ["20 markets: setup (1,000,000 positions, half cross)", marketsSetup],
+      ["20 markets: cascade (10 % factor drop, betas 0.8-1.6)", marketsCascade],
     ].map(
       ([name, stats]) =>
         `| ${name as string} | ${milliseconds((stats as typeof sort).avg)} | ${milliseconds((stats as typeof sort).p50)} | ${milliseconds((stats as typeof sort).min)} | ${milliseconds((stats as typeof sort).max)} | ${(stats as typeof sort).samples.length} |`,
@@ -142,6 +172,7 @@ process.stdout.write(
     "",
     `cascade / sort: ${ratio.toFixed(2)}x (goal ≤ 3x); setup + cascade / sort: ${endToEnd.toFixed(2)}x`,
     `peak RSS of one setup + cascade in a fresh process: ${(once.maxRssBytes / 2 ** 20).toFixed(0)} MiB (goal < 1024 MiB)`,
+    `20 markets: cascade / sort ${(marketsCascade.avg / sort.avg).toFixed(2)}x (goal ≤ 5x); setup + cascade / sort ${((marketsSetup.avg + marketsCascade.avg) / sort.avg).toFixed(2)}x; peak RSS ${(marketsOnce.maxRssBytes / 2 ** 20).toFixed(0)} MiB (goal < 1536 MiB); ${marketsOnce.liquidations} positions liquidated, ${marketsOnce.crossAccountLiquidations} of ${marketsOnce.crossAccounts} cross accounts, ${marketsOnce.cascadeRounds} rounds, ledger drift ${marketsOnce.drift.toExponential(2)}`,
     "",
     "| whole job (issue 12) | time | / sort | peak RSS |",
     "|---|---|---|---|",

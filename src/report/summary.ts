@@ -215,17 +215,34 @@ function duration(seconds: number): string {
  * Several markets: each one's fall and liquidations, where ADL began and how long after the
  * first liquidation, and what cross accounts carried from one market into another.
  */
+/** Up to five names, then how many more. */
+function listNames(names: readonly string[]): string {
+  return names.length <= 5
+    ? names.join(", ")
+    : `${names.slice(0, 5).join(", ")} and ${formatCount(names.length - 5)} more`;
+}
+
+/** Markets named one by one in the text; summary.json and the report have all of them. */
+const marketsInText = 6;
+
 function marketSentences(summary: Summary): string[] {
   const markets = summary.markets;
   if (markets.length < 2) return [];
-  const perMarket = markets
+  const largest = [...markets]
+    .sort((left, right) => right.liquidatedNotional - left.liquidatedNotional)
+    .slice(0, marketsInText);
+  const perMarket = largest
     .map(
       (market) =>
         `${market.symbol} ${describeMove(market.totalMove)} (${formatPercent(market.exogenousMove)} exogenous), ` +
         `${formatMoney(market.liquidatedNotional)} liquidated (${formatCount(market.liquidationCount)}), ADL ${formatMoney(market.adlNotional)}`,
     )
     .join("; ");
-  const sentences = [`Per market: ${perMarket}.`];
+  const rest =
+    markets.length > largest.length
+      ? ` (the ${largest.length} that liquidated most of ${markets.length}; summary.json has every market)`
+      : "";
+  const sentences = [`Per market${rest}: ${perMarket}.`];
   const firsts = markets.filter((market) => market.firstLiquidationStep !== null);
   const adls = markets.filter((market) => market.firstAdlStep !== null);
   if (firsts.length > 0) {
@@ -233,13 +250,13 @@ function marketSentences(summary: Summary): string[] {
     const firstMarkets = firsts
       .filter((market) => market.firstLiquidationStep === first)
       .map((market) => market.symbol);
-    let timing = `The first liquidations came ${duration(first * summary.dt)} in (${firstMarkets.join(", ")})`;
+    let timing = `The first liquidations came ${duration(first * summary.dt)} in (${listNames(firstMarkets)})`;
     if (adls.length > 0) {
       const firstAdl = Math.min(...adls.map((market) => market.firstAdlStep as number));
       const adlMarkets = adls
         .filter((market) => market.firstAdlStep === firstAdl)
         .map((market) => market.symbol);
-      timing += `; the first ADL ${duration(firstAdl * summary.dt)} in (${adlMarkets.join(", ")}), ${duration((firstAdl - first) * summary.dt)} after the first liquidation`;
+      timing += `; the first ADL ${duration(firstAdl * summary.dt)} in (${listNames(adlMarkets)}), ${duration((firstAdl - first) * summary.dt)} after the first liquidation`;
     }
     sentences.push(`${timing}.`);
   }

@@ -999,7 +999,12 @@ async function explicitPositions(
   }
   const positions = builder.finish();
   if (rows !== undefined && wallets !== undefined) {
-    fileIssues.push(...applyWallets(positions, rows, wallets));
+    const tiers = markets.map((market) => new MarginTiers(market.tiers));
+    const initialMargin = (index: number): number => {
+      const notional = positions.size[index] * positions.entryPrice[index];
+      return notional / tiers[positions.market[index]].maxLeverageFor(notional);
+    };
+    fileIssues.push(...applyWallets(positions, rows, wallets, initialMargin));
   }
   const check = new PositionChecks(markets, positions);
   const inlineIssue = (index: number, message: string): ScenarioIssue =>

@@ -3,11 +3,13 @@
  * ignored). On a cross account every position draws on one wallet (Binance USDⓈ-M "Cross
  * Margin": the margin balance is shared by all cross positions); the engine keeps a wallet per
  * position, so a listed account's wallet is split over its cross positions in the positions file
- * in proportion to their notional, size × entryPrice: lots in one market merge back into one
- * position (one-way mode), and an account across markets is margined on the sum of its shares.
+ * in proportion to their initial margin (notional / the bracket's max leverage): lots in one
+ * market merge back into one position (one-way mode), and an account across markets is
+ * margined on the sum of its shares.
  *
  * Worked example: wallet 30,000 over a cross long of 2 at 100 (notional 200) and one of 1 at 400
- * (notional 400): shares 30,000 × 200 / 600 = 10,000 and 30,000 × 400 / 600 = 20,000.
+ * (notional 400), both in a 125x bracket: shares 30,000 × 1.6 / 4.8 = 10,000 and
+ * 30,000 × 3.2 / 4.8 = 20,000.
  */
 import type { ExplicitPositions } from "../../engine/config.ts";
 import { accountNameAt, type ExplicitPositionsBuilder } from "../../engine/explicitPositions.ts";
@@ -170,32 +172,34 @@ function grownInt(column: Int32Array, length: number): Int32Array<ArrayBuffer> {
 }
 
 /**
- * Sets each listed account's cross positions in `rows` to their notional share of its wallet;
- * an issue for a listed account with no cross position there.
+ * Sets each listed account's cross positions in `rows` to their share of its wallet in
+ * proportion to `initialMargin(index)` (what each position needs at its market's bracket: its
+ * notional / that bracket's max leverage), so the wallet covers every position exactly when it
+ * covers the account's total initial margin; an issue for a listed account with no cross
+ * position there.
  */
 export function applyWallets(
   positions: ExplicitPositions,
   rows: PositionsCsvRows,
   wallets: WalletsCsv,
+  initialMargin: (index: number) => number,
 ): ScenarioIssue[] {
   const listed = wallets.walletAccounts;
-  const notional = new Float64Array(listed.length);
+  const needed = new Float64Array(listed.length);
   const end = rows.first + rows.count;
   const shared = (index: number): boolean => {
     const account = positions.account[index];
     return positions.cross[index] === 1 && account < listed.length && listed[account] === 1;
   };
   for (let index = rows.first; index < end; index++) {
-    if (shared(index)) {
-      notional[positions.account[index]] += positions.size[index] * positions.entryPrice[index];
-    }
+    if (shared(index)) needed[positions.account[index]] += initialMargin(index);
   }
   const walletOf = new Float64Array(listed.length);
   const issues: ScenarioIssue[] = [];
   for (let row = 0; row < wallets.count; row++) {
     const account = wallets.account[row];
     walletOf[account] = wallets.wallet[row];
-    if (notional[account] === 0 && issues.length < maxIssues) {
+    if (needed[account] === 0 && issues.length < maxIssues) {
       issues.push({
         location: `${wallets.fileName}:${wallets.lines[row]}:1`,
         path: "account",
@@ -206,9 +210,7 @@ export function applyWallets(
   for (let index = rows.first; index < end; index++) {
     if (shared(index)) {
       const account = positions.account[index];
-      positions.collateral[index] =
-        (walletOf[account] * positions.size[index] * positions.entryPrice[index]) /
-        notional[account];
+      positions.collateral[index] = (walletOf[account] * initialMargin(index)) / needed[account];
     }
   }
   return issues;

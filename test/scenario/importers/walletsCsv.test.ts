@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ExplicitPositionsBuilder } from "../../../src/engine/explicitPositions.ts";
+import { MarginTiers } from "../../../src/engine/venue/marginTiers.ts";
 import { ScenarioError } from "../../../src/scenario/errors.ts";
 import { parsePositionsCsv } from "../../../src/scenario/importers/positionsCsv.ts";
 import { applyWallets, parseWalletsCsv } from "../../../src/scenario/importers/walletsCsv.ts";
+import { defaultTiers } from "../../../src/scenario/schema.ts";
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -16,7 +18,13 @@ function load(walletsText: string, positionsText: string) {
     walletAccounts: wallets.walletAccounts,
   });
   const positions = builder.finish();
-  const issues = applyWallets(positions, rows, wallets);
+  const tiers = new MarginTiers(defaultTiers);
+  // Each position's initial margin at its bracket (notional / max leverage; 125x here).
+  const initialMargin = (index: number) => {
+    const notional = positions.size[index] * positions.entryPrice[index];
+    return notional / tiers.maxLeverageFor(notional);
+  };
+  const issues = applyWallets(positions, rows, wallets, initialMargin);
   return { positions, issues };
 }
 
@@ -31,7 +39,7 @@ function messages(action: () => unknown): string[] {
 }
 
 describe("positions.wallets", () => {
-  it("splits a cross account's wallet over its cross positions by notional (the file's worked example)", () => {
+  it("splits a cross account's wallet over its cross positions by initial margin (the file's worked example)", () => {
     const { positions, issues } = load(
       "account,wallet,note\nfund,30000,desk A\n",
       [
@@ -43,8 +51,12 @@ describe("positions.wallets", () => {
       ].join("\n"),
     );
     expect(issues).toEqual([]);
-    // 30,000 × 200 / 600 and 30,000 × 400 / 600; the isolated and unlisted positions keep theirs.
-    expect(Array.from(positions.collateral)).toEqual([10_000, 20_000, 70, 50]);
+    // Both in the 125x bracket: 30,000 × 1.6 / 4.8 and 30,000 × 3.2 / 4.8; the isolated and
+    // unlisted positions keep theirs.
+    const collateral = Array.from(positions.collateral);
+    expect(collateral[0]).toBeCloseTo(10_000, 9);
+    expect(collateral[1]).toBeCloseTo(20_000, 9);
+    expect(collateral.slice(2)).toEqual([70, 50]);
   });
 
   it("lets the collateral column go when every position draws on a wallet", () => {
