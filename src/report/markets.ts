@@ -87,8 +87,8 @@ function figuresTable(summary: Summary): string {
   return `<div class="scroll"><table class="markets">\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table></div>`;
 }
 
-/** Cumulative liquidated notional of each market, elapsed minutes on x. */
-function timeChart(summary: Summary, result: RunResult): string {
+/** Cumulative liquidated notional of each market, elapsed minutes on x (also a docs figure). */
+export function timeChart(summary: Summary, result: RunResult): string {
   const rows = result.timeseries.step.length;
   const liquidated = result.marketSeries.liquidatedNotional;
   const times = result.timeseries.time;
