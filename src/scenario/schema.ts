@@ -584,8 +584,7 @@ export const scenarioSchema = z
         context.addIssue({
           code: "custom",
           path: [field],
-          message:
-            "is not allowed with `markets`; each market gives its own symbol, price and book",
+          message: "use either asset + market (one market) or markets (several), not both",
         });
       }
     }
@@ -596,7 +595,7 @@ export const scenarioSchema = z
         context.addIssue({
           code: "custom",
           path: ["markets", index, "symbol"],
-          message: `"${market.symbol}" is already markets.${first}; symbols must be unique`,
+          message: `markets.${first} has this symbol already; symbols must be unique`,
         });
       }
       seen.set(market.symbol, index);
@@ -614,7 +613,7 @@ export const scenarioSchema = z
           context.addIssue({
             code: "custom",
             path: [layer],
-            message: `is not allowed with ${scenario.markets.length} markets; the leverage-cycle layers act on a single-market exchange (use asset + market)`,
+            message: `the leverage-cycle layers act on a single-market exchange (asset + market), not on ${scenario.markets.length} markets`,
           });
         }
       }
