@@ -103,11 +103,11 @@ positions: { population: { count: 10, leverage: { 5: 1 } } }
 `),
     ).toEqual(["bad.yaml:5:19: correlation.0.1: 1.2 is not allowed; must be between -1 and 1"]);
     expect(
-      await issues(`${twoMarkets}stopLosses: { groups: [] }
+      await issues(`${twoMarkets}decomposition: true
 positions: { population: { count: 10, leverage: { 5: 1 } } }
 `),
     ).toEqual([
-      'bad.yaml:5:1: stopLosses: {"groups":[]} is not allowed; the leverage-cycle layers act on a single-market exchange (asset + market), not on 2 markets',
+      "bad.yaml:5:16: decomposition: true is not allowed; the leverage-cycle layers act on a single-market exchange (asset + market), not on 2 markets",
     ]);
   });
 
