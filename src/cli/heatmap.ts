@@ -1,6 +1,11 @@
 import { lendingHeatmaps } from "../engine/lending/run.ts";
 import { Simulation } from "../engine/sim.ts";
-import { heatmapCsv, heatmapTable } from "../report/heatmap.ts";
+import {
+  heatmapCsv,
+  heatmapTable,
+  marketHeatmapsCsv,
+  marketHeatmapTables,
+} from "../report/heatmap.ts";
 import { lendingHeatmapCsv, lendingHeatmapTable } from "../report/lendingHeatmap.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { loadAnyScenario } from "../scenario/load.ts";
@@ -31,6 +36,16 @@ export async function heatmapCommand(
     return;
   }
   const simulation = new Simulation(loaded.engine, { seed: loaded.scenario.seed });
+  if (simulation.markets.length > 1) {
+    // A cross position counts at its price in its own market with the account's others held.
+    const symbols = simulation.markets.map((market) => market.symbol);
+    const heatmaps = simulation.preShockHeatmaps();
+    process.stdout.write(marketHeatmapTables(symbols, heatmaps));
+    if (options.out !== undefined) {
+      writeOutputs(options.out, { "heatmap.csv": marketHeatmapsCsv(symbols, heatmaps) });
+    }
+    return;
+  }
   const buckets = simulation.preShockHeatmap();
   process.stdout.write(heatmapTable(buckets));
   if (options.out !== undefined) writeOutputs(options.out, { "heatmap.csv": heatmapCsv(buckets) });

@@ -595,7 +595,7 @@ export class Simulation {
   }
 
   /** Liquidation notional by price level at the start, before any step has run, per market. */
-  private preShockHeatmaps(): HeatmapBucket[][] {
+  preShockHeatmaps(): HeatmapBucket[][] {
     return this.markets.map((market) =>
       liquidationHeatmap(this.store, market.mark, undefined, market.positions),
     );

@@ -3,6 +3,7 @@
  * short positions would be liquidated.
  */
 import type { HeatmapBucket } from "../engine/result.ts";
+import { csvField } from "./csv.ts";
 import { formatCount, formatMoney, formatNumber } from "./format.ts";
 
 function isEmpty(bucket: HeatmapBucket): boolean {
@@ -82,4 +83,26 @@ export function heatmapCsv(buckets: readonly HeatmapBucket[]): string {
     heatmapColumns.map((column) => formatNumber(bucket[column])).join(","),
   );
   return `${[heatmapColumns.join(","), ...rows].join("\n")}\n`;
+}
+
+/** Several markets: each market's table under its symbol. */
+export function marketHeatmapTables(
+  symbols: readonly string[],
+  heatmaps: readonly (readonly HeatmapBucket[])[],
+): string {
+  return symbols.map((symbol, market) => `${symbol}\n${heatmapTable(heatmaps[market])}`).join("\n");
+}
+
+/** Several markets: heatmapCsv's rows with the market's symbol in a first column. */
+export function marketHeatmapsCsv(
+  symbols: readonly string[],
+  heatmaps: readonly (readonly HeatmapBucket[])[],
+): string {
+  const rows = symbols.flatMap((symbol, market) =>
+    heatmaps[market].map(
+      (bucket) =>
+        `${csvField(symbol)},${heatmapColumns.map((column) => formatNumber(bucket[column])).join(",")}`,
+    ),
+  );
+  return `${["market", ...heatmapColumns].join(",")}\n${rows.map((row) => `${row}\n`).join("")}`;
 }
