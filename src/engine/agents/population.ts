@@ -297,7 +297,9 @@ const rankHalfRange = 0.6;
 /**
  * Orders generated positions so that those a falling (rising) price liquidates together are
  * adjacent: market by market, longs from the highest liquidation price down, then shorts from
- * the lowest up. Reads the liquidation prices `generatePopulation` stored.
+ * the lowest up. Reads the liquidation prices `generatePopulation` stored. Positions of cross
+ * accounts that hold several markets come last, account by account: such an account is priced,
+ * checked and liquidated as a whole, so its positions are read together.
  */
 export function orderForLocality(
   store: PositionStore,
@@ -306,9 +308,17 @@ export function orderForLocality(
 ): void {
   const bucketsPerSide = Math.ceil((2 * rankHalfRange) / rankWidth) + 1;
   const ranksPerMarket = 2 * bucketsPerSide;
+  const standaloneRanks = ranksPerMarket * prices.length;
   const rank = new Int32Array(store.count - from);
   const logPrices = prices.map(Math.log);
+  let accounts = 0;
   for (let id = from; id < store.count; id++) {
+    const account = store.account[id];
+    if (account >= 0) {
+      rank[id - from] = standaloneRanks + account;
+      accounts = Math.max(accounts, account + 1);
+      continue;
+    }
     const side = store.side[id];
     const market = store.market[id];
     const liquidationPrice = store.liquidationPrice[id];
@@ -320,5 +330,5 @@ export function orderForLocality(
     rank[id - from] =
       market * ranksPerMarket + (side > 0 ? bucketsPerSide - 1 - bucket : bucketsPerSide + bucket);
   }
-  store.reorder(from, rank, ranksPerMarket * prices.length);
+  store.reorder(from, rank, standaloneRanks + accounts);
 }
