@@ -1306,7 +1306,7 @@ export class Simulation {
     const source = this.lossSource(account);
     const order = this.byMaintenanceDescending(account);
     const mode = this.scenario.exchange.liquidation.mode;
-    const before = this.liquidatedByMarket();
+    this.snapshotLiquidated(order);
     let leftOpen = false;
     for (let index = 0; index < order.length; index++) {
       const id = order[index];
@@ -1321,7 +1321,7 @@ export class Simulation {
     if (mode === "hyperliquid" && accounts.openCount(account, store) > 0) {
       leftOpen = this.hyperliquidAccountBackstop(account, order) || leftOpen;
     }
-    this.countContagion(source, before);
+    this.countContagion(source, order);
     if (accounts.openCount(account, store) === 0) {
       this.triggers?.unwatch(account);
       return;
@@ -1360,19 +1360,24 @@ export class Simulation {
     return unfilled;
   }
 
-  /** Liquidated notional so far, by market (for the contagion table), in a reused array. */
-  private liquidatedByMarket(): Float64Array {
-    const snapshot = this.liquidatedSnapshot;
-    for (const market of this.markets) snapshot[market.id] = market.totals.liquidatedNotional;
-    return snapshot;
+  /**
+   * Liquidated notional so far in the markets of `positions` (one per market: an account holds
+   * one position per market), kept by market in a reused array for the contagion table.
+   */
+  private snapshotLiquidated(positions: readonly number[]): void {
+    for (const id of positions) {
+      const market = this.marketOf(id);
+      this.liquidatedSnapshot[market.id] = market.totals.liquidatedNotional;
+    }
   }
 
-  /** What each market liquidated since `before` goes to the (source, market) cells. */
-  private countContagion(source: number, before: Float64Array): void {
+  /** What the markets of `positions` liquidated since the snapshot goes to the (source, market) cells. */
+  private countContagion(source: number, positions: readonly number[]): void {
     const count = this.markets.length;
-    for (const market of this.markets) {
+    for (const id of positions) {
+      const market = this.marketOf(id);
       this.contagion[source * count + market.id] +=
-        market.totals.liquidatedNotional - before[market.id];
+        market.totals.liquidatedNotional - this.liquidatedSnapshot[market.id];
     }
   }
 
