@@ -115,13 +115,21 @@ describe("ADL mechanisms on the worked case", () => {
     expect(result.summary.adl.profitTaken).toBeCloseTo(50_000, 6);
   });
 
-  it("proRata splits by size 10 : 30 : 20", () => {
-    expectCloses(run({ mechanism: "proRata" }), { bob: 10 / 6, carol: 5, dave: 10 / 3 });
+  it("proRata splits by size 10 : 30 : 20; dave's 3.333 units cost 16,667 of his 40,000", () => {
+    const result = run({ mechanism: "proRata" });
+    expectCloses(result, { bob: 10 / 6, carol: 5, dave: 10 / 3 });
+    // 1.667 × 10,000 + 5 × 11,000 + 3.333 × 5,000 (more than the 6,667 his units held).
+    expect(result.summary.adl.profitTaken).toBeCloseTo(50_000 / 3 + 55_000 + 50_000 / 3, 6);
   });
 
   it("pnlProRata splits by positive PnL 100,000 : 330,000 : 40,000, the same share of each", () => {
     const result = run({ mechanism: "pnlProRata" });
     expectCloses(result, { bob: 100 / 47, carol: 330 / 47, dave: 40 / 47 });
+    // Dave's close costs more than his units held (u 2,000 < 5,000): counted at what it cost.
+    expect(result.summary.adl.profitTaken).toBeCloseTo(
+      (100 / 47) * 10_000 + (330 / 47) * 11_000 + (40 / 47) * 5_000,
+      6,
+    );
     // Each pays 5,000 per unit: 50,000 × U / 470,000, i.e. 10.6 % of its PnL.
     expect(result.summary.adl.haircutToPnlGini).toBeCloseTo(0, 9);
     expect(result.summary.adl.haircutBeyondProfit).toBe(0);
@@ -135,11 +143,13 @@ describe("ADL mechanisms on the worked case", () => {
       dave: 40_000 * (1_800_000 / 440_000),
     };
     const total = weights.bob + weights.carol + weights.dave;
-    expectCloses(run({ mechanism: "riskAwareProRata" }), {
+    const result = run({ mechanism: "riskAwareProRata" });
+    expectCloses(result, {
       bob: (10 * weights.bob) / total,
       carol: (10 * weights.carol) / total,
       dave: (10 * weights.dave) / total,
     });
+    expect(result.summary.adl.profitTaken).toBeCloseTo(100_983.91, 1);
   });
 
   it("budgeted takes the least profit: dave's 8 units (all his PnL), then 2 of bob's", () => {
