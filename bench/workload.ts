@@ -40,7 +40,7 @@ export function standardWorkload(count = 1_000_000): EngineScenario {
       liquidation: { mode: "full", partialTargetRatio: 0.9, maxRoundsPerStep: 1000 },
       insuranceFund: 50_000_000,
       insuranceFundScope: "shared",
-      adl: { ranking: "binance" },
+      adl: { ranking: "binance", mechanism: "binance", price: "bankruptcy", innocentLeverage: 2 },
       crossMarginBand: 0.02,
     },
     positions: {

@@ -54,6 +54,28 @@ program
   });
 
 program
+  .command("compare-adl")
+  .description(
+    "Run a scenario under every ADL mechanism (same seed and run): shortfall, overshoot, concentration, innocents hit, bad debt left.",
+  )
+  .argument("<scenario>", "scenario file (YAML or JSON) or preset name, e.g. example")
+  .option("--mechanisms <list>", "comma-separated mechanisms to compare (default: all of them)")
+  .option("--seed <n>", "master seed (overrides the scenario's)")
+  .option("--run-index <i>", "run I of a stress batch with the same seed", "0")
+  .option(
+    "--out <dir>",
+    "output folder: compare-adl.csv, compare-adl.json, compare-adl.html",
+    "out/compare-adl",
+  )
+  .option("--json", "print compare-adl.json to stdout instead of the table")
+  .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
+  .option("--png [dir]", "also write the two charts as PNG, next to compare-adl.html or into DIR")
+  .action(async (scenario, options) => {
+    const { compareAdlCommand } = await import("./compareAdl.ts");
+    await compareAdlCommand(scenario, options);
+  });
+
+program
   .command("schema")
   .description("Print the JSON Schema of scenario files.")
   .action(async () => {

@@ -539,6 +539,7 @@ function sweepTable(summary: SweepSummary): { columns: string[]; rows: string[][
     "VaR",
     "LaR",
     "mean bad debt",
+    "mean ADL overshoot",
   ];
   const rows = summary.points.map((point) => [
     String(point.index),
@@ -550,6 +551,7 @@ function sweepTable(summary: SweepSummary): { columns: string[]; rows: string[][
     formatMoney(point.summary.valueAtRisk),
     formatMoney(point.summary.liquidationsAtRisk),
     formatMoney(point.summary.distributions.badDebt.mean),
+    formatMoney(point.summary.distributions.adlOvershoot.mean),
   ]);
   return { columns, rows };
 }
@@ -621,7 +623,15 @@ async function stressSweep(
       out,
       {
         "stress-summary.json": json,
-        "stress-report.html": stressReportHtml(focusSummary, pointRuns[focus], section),
+        "stress-report.html": stressReportHtml(
+          focusSummary,
+          pointRuns[focus],
+          section,
+          pointSummaries.map((point, index) => ({
+            label: `${index}: ${pointLabel(points[index])}`,
+            summary: point.summary,
+          })),
+        ),
       },
       options.png,
       () => stressPngCharts(focusSummary, pointRuns[focus], chart),

@@ -79,6 +79,41 @@ export interface HyperliquidStaging {
   backstopMarginRatio: number;
 }
 
+/**
+ * How auto-deleveraging picks winners and sizes their closes (src/engine/risk/adlMechanism.ts):
+ * the rankings above, or a pro-rata allocation of the shortfall over positive PnL (plain, or
+ * weighted by leverage), a budgeted least-profit-first queue, or an online policy.
+ */
+export type AdlMechanism = AdlRanking | "pnlProRata" | "riskAwareProRata" | "budgeted" | "online";
+
+/**
+ * The price ADL closes trade at: the bankrupt position's bankruptcy price (Binance), or the
+ * market's mark at the end of the previous step (Hyperliquid: "the previous oracle price").
+ */
+export type AdlPrice = "bankruptcy" | "previousMark";
+
+/** The online policy's step sizes and bounds (src/engine/risk/adlOnline.ts). */
+export interface OnlineAdlSpec {
+  /** η of the severity's projected gradient step, divided by √round. */
+  severityLearningRate: number;
+  /** η of the winners' multiplicative (entropic mirror descent) weight update. */
+  weightLearningRate: number;
+  /** Severity of the first round: the share of the shortfall winners pay. */
+  initialSeverity: number;
+  minSeverity: number;
+}
+
+export interface AdlSpec {
+  /** The mechanism by its older name; `mechanism`, when set, is what runs. */
+  ranking?: AdlRanking;
+  mechanism?: AdlMechanism;
+  /** Default "bankruptcy". */
+  price?: AdlPrice;
+  /** Hit accounts below this effective leverage count as "innocent" (default 2). */
+  innocentLeverage?: number;
+  online?: OnlineAdlSpec;
+}
+
 /** Where a market's bad debt is paid from: one fund for the exchange, or one per market. */
 export type InsuranceFundScope = "shared" | "market";
 
@@ -102,7 +137,7 @@ export interface ExchangeSpec {
   insuranceFund: number;
   insuranceFundScope: InsuranceFundScope;
   backstop?: BackstopSpec;
-  adl: { ranking: AdlRanking };
+  adl: AdlSpec;
   /**
    * Cross accounts holding several markets are indexed by a conservative liquidation price per
    * market, valid while every other market's mark stays within ± this band of its reference

@@ -1,3 +1,6 @@
+import type { AdlMechanism, AdlPrice } from "./config.ts";
+import type { AdlFigures } from "./risk/adlMetrics.ts";
+
 /**
  * What one engine run returns. Columnar on purpose: a cascade over a million positions logs
  * hundreds of thousands of events, and typed columns keep that cheap and allocation-free.
@@ -157,6 +160,15 @@ export interface MarketSummary {
   /** The market's own fund (insuranceFundScope "market"); null when the fund is shared. */
   insuranceFundStart: number | null;
   insuranceFundEnd: number | null;
+  /** What ADL cost in this market and who paid (src/engine/risk/adlMetrics.ts). */
+  adl: AdlFigures;
+}
+
+/** The exchange's ADL figures, with the mechanism that produced them. */
+export interface AdlSummary extends AdlFigures {
+  mechanism: AdlMechanism;
+  price: AdlPrice;
+  innocentLeverage: number;
 }
 
 /**
@@ -191,6 +203,7 @@ export interface EngineSummary {
   backstopTakeoverNotional: number;
   adlNotional: number;
   adlCount: number;
+  adl: AdlSummary;
   socializedLoss: number;
   exchangeLoss: number;
   unfilledNotional: number;

@@ -45,6 +45,7 @@ import { liquidationHeatmap } from "./metrics/heatmap.ts";
 import { marketPaths } from "./prices.ts";
 import { runStreams } from "./random.ts";
 import type {
+  AdlSummary,
   Contagion,
   HeatmapBucket,
   MarketSeriesColumn,
@@ -53,8 +54,12 @@ import type {
   TimeseriesColumn,
 } from "./result.ts";
 import { marketSeriesColumns, timeseriesColumns } from "./result.ts";
+import type { AdlQueue } from "./risk/adl.ts";
+import { adlPrice, type ResolvedAdl, resolveAdl } from "./risk/adlMechanism.ts";
+import { type AdlFigures, AdlMetrics } from "./risk/adlMetrics.ts";
+import { OnlineAdl } from "./risk/adlOnline.ts";
 import { CrossTriggers } from "./risk/crossTriggers.ts";
-import { BackstopVault } from "./risk/holders.ts";
+import { BackstopVault, type Holder } from "./risk/holders.ts";
 import { CrossAccounts } from "./venue/crossAccounts.ts";
 import { bankruptcyPrice, type MarginTiers } from "./venue/marginTiers.ts";
 import { PerpMarket } from "./venue/perpMarket.ts";
@@ -170,6 +175,11 @@ export class Simulation {
     if (this.accountLiquidatable(account)) this.addAccountToBatch(account);
   };
   private readonly marginOfPosition = (id: number): number => this.adlMarginOf(id);
+  /** Auto-deleveraging: the mechanism, what it cost and who paid, and the online policy's state. */
+  private readonly adl: ResolvedAdl;
+  private readonly adlMetrics: AdlMetrics;
+  private readonly adlOnline: OnlineAdl | null;
+  private readonly adlLogWeightOf = (id: number): number => this.adlOnline?.logWeight(id) ?? 0;
   private readonly batch: number[] = [];
   private readonly accountBatch: number[] = [];
   /** Positions still liquidatable when capacity ran out or the book was empty: first next step. */
@@ -275,9 +285,17 @@ export class Simulation {
       ? scenario.accumulation.agents.reduce((total, agent) => total + agent.count, 0)
       : 0;
     const capacity = explicit.count + (population?.count ?? 0) + marketCount + agentCount;
+    this.adl = resolveAdl(exchange.adl);
     this.markets = scenario.markets.map(
       (spec, index) =>
-        new PerpMarket(index, spec, paths[index], exchange.adl.ranking, capacity / marketCount),
+        new PerpMarket(
+          index,
+          spec,
+          paths[index],
+          this.adl.mechanism,
+          capacity / marketCount,
+          this.adlLogWeightOf,
+        ),
     );
     const lead = this.markets[0];
     this.policy = scenario.policy
@@ -343,6 +361,16 @@ export class Simulation {
     this.liquidatedOnce = new Uint8Array(store.count);
     this.reindexStamp = new Int32Array(store.count);
     this.accounts = new CrossAccounts(store, crossAccountCount, marketCount);
+    this.adlMetrics = new AdlMetrics(
+      store.count,
+      crossAccountCount,
+      marketCount,
+      this.adl.innocentLeverage,
+    );
+    this.adlOnline =
+      this.adl.mechanism === "online"
+        ? new OnlineAdl(this.adl.online, marketCount, store.count)
+        : null;
     this.accountStamp = new Int32Array(crossAccountCount);
     this.accountLiquidatedOnce = new Uint8Array(crossAccountCount);
     this.accountReindexStamp = new Int32Array(crossAccountCount);
@@ -739,8 +767,12 @@ export class Simulation {
     const steps = this.step;
     const { valueStart, insuranceFundStart, backstopStart, openInterestStart } = opening;
     const valueEnd = this.ledgerValue();
-    const marketSummaries = this.markets.map((market) =>
-      this.marketSummary(market, marketSeries, steps, opening),
+    const adl = this.adlFigures();
+    const marketSummaries = this.markets.map(
+      (market): MarketSummary => ({
+        ...this.marketSummary(market, marketSeries, steps, opening),
+        adl: adl.markets[market.id],
+      }),
     );
     const lead = marketSummaries[0];
     const symbols = this.markets.map((market) => market.symbol);
@@ -752,6 +784,7 @@ export class Simulation {
         dt: this.scenario.dt,
         positionCount: this.store.count,
         ...this.totals,
+        adl: adl.exchange,
         insuranceFundStart,
         insuranceFundEnd: this.totalFunds(),
         insuranceFundUsed: Math.max(
@@ -800,7 +833,7 @@ export class Simulation {
     marketSeries: Record<MarketSeriesColumn, Float64Array>,
     steps: number,
     opening: NonNullable<Simulation["opening"]>,
-  ): MarketSummary {
+  ): Omit<MarketSummary, "adl"> {
     const rows = this.scenario.steps + 1;
     const offset = market.id * rows;
     const marks = marketSeries.markPrice;
@@ -837,6 +870,29 @@ export class Simulation {
       firstAdlStep: totals.firstAdlStep < 0 ? null : totals.firstAdlStep,
       insuranceFundStart: ownFund ? opening.fundsStart[market.id] : null,
       insuranceFundEnd: ownFund ? this.funds[market.id] : null,
+    };
+  }
+
+  /** The run's ADL figures, per market and for the exchange (risk/adlMetrics.ts). */
+  private adlFigures(): { exchange: AdlSummary; markets: AdlFigures[] } {
+    const figures = this.adlMetrics.finish(
+      (id) => this.store.market[id],
+      (id) => this.store.counterpartyIds[this.store.market[id]] === id,
+      this.markets.map((market) => ({
+        liquidation:
+          market.totals.firstLiquidationStep < 0 ? null : market.totals.firstLiquidationStep,
+        adl: market.totals.firstAdlStep < 0 ? null : market.totals.firstAdlStep,
+      })),
+      this.scenario.dt,
+    );
+    return {
+      exchange: {
+        mechanism: this.adl.mechanism,
+        price: this.adl.price,
+        ...figures.exchange,
+        innocentLeverage: this.adl.innocentLeverage,
+      },
+      markets: figures.markets,
     };
   }
 
@@ -1890,9 +1946,11 @@ export class Simulation {
   }
 
   /**
-   * ADL: close `quantity` of the bankrupt position against ranked winners on the other side of
-   * the same market at the bankruptcy price (Binance "Auto-Deleveraging"; Hyperliquid
-   * "Auto-deleveraging").
+   * ADL: close `quantity` of the bankrupt position against winners on the other side of the same
+   * market (Binance "Auto-Deleveraging"; Hyperliquid "Auto-deleveraging"), at its bankruptcy
+   * price or the previous mark (exchange.adl.price), chosen and sized by the mechanism
+   * (risk/adlMechanism.ts). A price beyond the bankruptcy price leaves the loser a deficit, paid
+   * down the waterfall like any bad debt (coverAdlGap).
    */
   private autoDeleverage(id: number, quantity: number): number {
     const store = this.store;
@@ -1901,40 +1959,101 @@ export class Simulation {
     const queues = market.adlQueues;
     if (!queues) return 0;
     const queue = side > 0 ? queues.short : queues.long;
-    const price = this.bankruptcyPriceOf(id);
+    const bankrupt = this.bankruptcyPriceOf(id);
+    const mark = market.mark;
+    const online = this.adlOnline;
+    if (online !== null) {
+      online.noteCapacity(
+        market.id,
+        this.funds[this.fundIndex(market.id)] + this.vault.spare(this.marks),
+      );
+    }
+    const price = adlPrice(
+      this.adl.price,
+      side,
+      bankrupt,
+      mark,
+      market.previousMark,
+      online === null ? 1 : online.severity(market.id),
+    );
+    // What the winners lose per unit against closing at the mark.
+    const haircut = -side * (mark - price);
     let remaining = quantity;
-    if (queue.isProRata) {
+    if (queue.isPooled) {
       // Pro rata hits every winner: closing against each one per liquidation would cost
-      // winners × liquidations. The round's ADL volume is pooled here at each bankruptcy price
-      // and handed out once, at the round's end (settleProRata).
+      // winners × liquidations. The round's ADL volume is pooled here at each ADL price and
+      // handed out once, at the round's end (settleProRata).
       const pool = side > 0 ? market.proRataPools.long : market.proRataPools.short;
-      const available =
-        queue.totalWinnerSize(store, market.positions, market.mark, this.marginOfPosition) -
-        Math.abs(pool.size);
+      const available = queue.isCapped
+        ? queue.admissible(
+            store,
+            market.positions,
+            mark,
+            this.marginOfPosition,
+            Math.abs(pool.size),
+            pool.size === 0 ? 0 : Math.abs(pool.size) * -side * (mark + pool.cash / pool.size),
+            quantity,
+            haircut,
+          )
+        : queue.totalWinnerSize(store, market.positions, mark, this.marginOfPosition) -
+          Math.abs(pool.size);
       const taken = Math.min(quantity, available);
       if (!(taken > 0)) return 0;
+      this.noteShortfall(market, side, taken, bankrupt);
       this.logAdlLiquidation(id, taken, price, this.adlLoserCloses(id, taken, price));
       pool.trade(side, taken, taken * price);
+      this.coverAdlGap(id, taken, bankrupt, price);
       return taken;
     }
+    const capped = queue.isCapped;
     let realised = 0;
     while (remaining > 0) {
-      const winner = queue.nextWinner(
-        store,
-        market.positions,
-        market.mark,
-        this.marginOfPosition,
-        id,
-      );
+      const winner = queue.nextWinner(store, market.positions, mark, this.marginOfPosition, id);
       if (winner < 0) break;
-      const closed = Math.min(store.size[winner], remaining);
+      let closed = Math.min(store.size[winner], remaining);
+      if (capped && haircut > 0) {
+        // Never more than the winner's positive PnL at the round's mark can pay.
+        const room = this.adlMetrics.roomLeft(
+          winner,
+          this.roundStamp,
+          store.size[winner],
+          store.side[winner] * (mark - store.entryPrice[winner]),
+        );
+        closed = Math.min(closed, room / haircut);
+        if (!(closed > dustFraction * store.size[winner])) {
+          queue.dropTop();
+          continue;
+        }
+      }
       if (!(closed > 0)) break;
       realised += this.adlLoserCloses(id, closed, price);
       this.adlWinnerCloses(winner, closed, price);
       remaining -= closed;
     }
-    if (remaining < quantity) this.logAdlLiquidation(id, quantity - remaining, price, realised);
+    if (remaining < quantity) {
+      const taken = quantity - remaining;
+      this.noteShortfall(market, side, taken, bankrupt);
+      this.logAdlLiquidation(id, taken, price, realised);
+      this.coverAdlGap(id, taken, bankrupt, price);
+    }
     return quantity - remaining;
+  }
+
+  /** The bankruptcy gap at the mark of `quantity` ADL'd units of a `side` position. */
+  private noteShortfall(market: PerpMarket, side: number, quantity: number, bankrupt: number) {
+    const shortfall = Math.max(0, side * quantity * (bankrupt - market.mark));
+    this.adlMetrics.addShortfall(market.id, shortfall);
+    this.adlOnline?.noteShortfall(market.id, shortfall);
+  }
+
+  /**
+   * ADL'd units of position `id` that traded beyond its bankruptcy price (the previous mark, or a
+   * severity below 1) leave it short of zero equity by side × quantity × (BP − price): bad debt,
+   * paid by the fund, the vault, then the round's socialised loss.
+   */
+  private coverAdlGap(id: number, quantity: number, bankrupt: number, price: number): void {
+    const deficit = this.store.side[id] * quantity * (bankrupt - price);
+    if (deficit > 0) this.coverDeficit(id, deficit);
   }
 
   /**
@@ -1973,6 +2092,19 @@ export class Simulation {
     const unrealised = side * size * (price - store.entryPrice[winner]);
     const effectiveLeverage = (size * price) / (wallet + unrealised);
     const pnlPercent = (100 * unrealised) / wallet;
+    this.adlMetrics.recordClose(
+      winner,
+      store.account[winner],
+      market.id,
+      this.roundStamp,
+      side,
+      store.entryPrice[winner],
+      size,
+      quantity,
+      price,
+      market.mark,
+      effectiveLeverage,
+    );
     store.collateral[winner] += profit;
     this.changeSize(winner, -quantity);
     if (store.size[winner] <= dustFraction * quantity) this.closeDust(winner);
@@ -1984,10 +2116,11 @@ export class Simulation {
   }
 
   /**
-   * Pro-rata ADL, end of round: each pool (the bankrupt longs' or shorts' ADL volume of a market,
-   * bought at their bankruptcy prices) goes to every winner on the other side of that market in
-   * proportion to its size, at the pool's average price, so the winners pay exactly what the
-   * bankrupt positions got.
+   * End of a round's ADL in one market. Pooled mechanisms: each pool (the bankrupt longs' or
+   * shorts' ADL volume of the market, bought at their ADL prices) goes to the winners on the
+   * other side at the pool's average price, so the winners pay exactly what the bankrupt
+   * positions got: by size (proRata), or by capped weighted water-filling (pnlProRata,
+   * riskAwareProRata, online: adl.ts `allocate`). The online policy then learns from the round.
    */
   private settleProRata(market: PerpMarket): void {
     const queues = market.adlQueues;
@@ -1995,30 +2128,64 @@ export class Simulation {
     for (const pool of [market.proRataPools.long, market.proRataPools.short]) {
       if (pool.size === 0) continue;
       const winnerSide = pool.size > 0 ? -1 : 1;
-      const winners = (winnerSide > 0 ? queues.long : queues.short).allWinners(
+      const queue = winnerSide > 0 ? queues.long : queues.short;
+      const winners = queue.allWinners(
         this.store,
         market.positions,
         market.mark,
         this.marginOfPosition,
       );
-      const averagePrice = -pool.cash / pool.size;
-      const poolSize = Math.abs(pool.size);
-      let total = 0;
-      let lastHolder = -1;
-      for (let index = 0; index < winners.length; index++) {
-        total += this.store.size[winners[index]];
-        if (this.store.size[winners[index]] > 0) lastHolder = index;
-      }
-      for (let index = 0; index <= lastHolder && pool.size !== 0; index++) {
-        const winner = winners[index];
-        const size = this.store.size[winner];
-        if (size === 0) continue;
-        // The last one takes what rounding left, so the pool ends exactly flat.
-        const last = index === lastHolder;
-        const quantity = Math.min(size, last ? Math.abs(pool.size) : (poolSize * size) / total);
-        this.adlWinnerCloses(winner, quantity, averagePrice);
-        pool.trade(winnerSide, quantity, quantity * averagePrice);
-      }
+      if (queue.isCapped) this.settleCapped(queue, market.mark, pool, winnerSide, winners);
+      else this.settleBySize(pool, winnerSide, winners);
+    }
+    this.adlOnline?.endRound(market.id);
+  }
+
+  private settleBySize(pool: Holder, winnerSide: number, winners: Int32Array): void {
+    const averagePrice = -pool.cash / pool.size;
+    const poolSize = Math.abs(pool.size);
+    let total = 0;
+    let lastHolder = -1;
+    for (let index = 0; index < winners.length; index++) {
+      total += this.store.size[winners[index]];
+      if (this.store.size[winners[index]] > 0) lastHolder = index;
+    }
+    for (let index = 0; index <= lastHolder && pool.size !== 0; index++) {
+      const winner = winners[index];
+      const size = this.store.size[winner];
+      if (size === 0) continue;
+      // The last one takes what rounding left, so the pool ends exactly flat.
+      const last = index === lastHolder;
+      const quantity = Math.min(size, last ? Math.abs(pool.size) : (poolSize * size) / total);
+      this.adlWinnerCloses(winner, quantity, averagePrice);
+      pool.trade(winnerSide, quantity, quantity * averagePrice);
+    }
+  }
+
+  private settleCapped(
+    queue: AdlQueue,
+    mark: number,
+    pool: Holder,
+    winnerSide: number,
+    winners: Int32Array,
+  ): void {
+    const averagePrice = -pool.cash / pool.size;
+    const haircut = winnerSide * (mark - averagePrice);
+    const allocation = queue.allocate(this.store, Math.abs(pool.size), haircut);
+    let lastHolder = -1;
+    for (let slot = 0; slot < winners.length; slot++) {
+      if (allocation[slot] > 0 && this.store.size[winners[slot]] > 0) lastHolder = slot;
+    }
+    const online = this.adlOnline;
+    for (let slot = 0; slot <= lastHolder && pool.size !== 0; slot++) {
+      const winner = winners[slot];
+      const size = this.store.size[winner];
+      if (size === 0 || !(allocation[slot] > 0)) continue;
+      // The last one takes what rounding left, so the pool ends exactly flat.
+      const quantity = Math.min(size, slot === lastHolder ? Math.abs(pool.size) : allocation[slot]);
+      this.adlWinnerCloses(winner, quantity, averagePrice);
+      pool.trade(winnerSide, quantity, quantity * averagePrice);
+      online?.penalize(winner, (quantity * haircut) / queue.profitOf(slot));
     }
   }
 

@@ -7,7 +7,7 @@
  * (price − entry). Binance ranks by PnL % × margin ratio, the margin ratio being the effective
  * leverage × maintenance margin / notional (src/engine/risk/adl.ts).
  */
-import { type EventLog, eventTypes } from "../engine/result.ts";
+import { type AdlSummary, type EventLog, eventTypes } from "../engine/result.ts";
 
 /** Upper bounds of the effective-leverage buckets (x); the last bucket is open-ended. */
 export const adlLeverageEdges = [2, 5, 10, 25, 50, 100] as const;
@@ -56,6 +56,8 @@ export interface AdlBreakdown {
   grid: AdlGrid | null;
   /** The positions closed for the most notional, largest first. */
   topAccounts: AdlAccount[];
+  /** The run's ADL figures (summary.adl), when the caller has them. */
+  figures: AdlSummary | null;
 }
 
 export const adlTopAccountCount = 10;
@@ -64,7 +66,7 @@ export const adlTopAccountCount = 10;
  * thousands of positions: no object each), and the top positions are picked in one pass instead
  * of sorting them all; the order is the same: notional descending, then position id.
  */
-export function adlBreakdown(events: EventLog): AdlBreakdown {
+export function adlBreakdown(events: EventLog, figures: AdlSummary | null = null): AdlBreakdown {
   const adlCode = eventTypes.indexOf("adl");
   const standing = events.adlStanding;
   const grid: AdlGrid | null =
@@ -133,5 +135,5 @@ export function adlBreakdown(events: EventLog): AdlBreakdown {
       profit: accountProfit[id],
     }),
   );
-  return { closes, notional, profit, grid, topAccounts };
+  return { closes, notional, profit, grid, topAccounts, figures };
 }

@@ -3,8 +3,9 @@
  * closed for the most notional. Plain strings with no Node imports, so the report and the
  * dashboard render the same markup.
  */
+import type { AdlSummary } from "../engine/result.ts";
 import { type AdlBreakdown, adlLeverageLabels, adlPnlLabels } from "./adl.ts";
-import { formatCount, formatMoney } from "./format.ts";
+import { formatCount, formatMoney, formatPercent } from "./format.ts";
 import { escapeHtml, plural } from "./markup.ts";
 
 /** Cell shading: the largest cell is the most opaque, empty cells stay white. */
@@ -55,12 +56,61 @@ function accountsHtml(breakdown: AdlBreakdown): string {
   );
 }
 
+function share(value: number | null): string {
+  return value === null ? "n/a" : formatPercent(value);
+}
+
+/** What ADL cost and who paid (docs/models/waterfall.md, "ADL metrics"). */
+function figuresHtml(figures: AdlSummary): string {
+  const rows: [string, string][] = [
+    ["mechanism, price", `${figures.mechanism}, ${figures.price}`],
+    ["shortfall covered", formatMoney(figures.shortfall)],
+    ["profit taken", formatMoney(figures.profitTaken)],
+    ["overshoot (profit taken − shortfall)", formatMoney(figures.overshoot)],
+    ["haircut (winners' loss against the mark)", formatMoney(figures.haircut)],
+    ["taken beyond winners' positive PnL", formatMoney(figures.haircutBeyondProfit)],
+    ["accounts hit", formatCount(figures.hitAccounts)],
+    [
+      `innocent (below ${figures.innocentLeverage}x effective leverage)`,
+      formatCount(figures.innocentAccounts),
+    ],
+    [
+      "haircut borne by the top 1 % / 10 %",
+      `${share(figures.topOnePercentShare)} / ${share(figures.topTenPercentShare)}`,
+    ],
+    [
+      "Gini of haircut / of haircut ÷ PnL",
+      `${figures.haircutGini === null ? "n/a" : figures.haircutGini.toFixed(3)} / ${figures.haircutToPnlGini === null ? "n/a" : figures.haircutToPnlGini.toFixed(3)}`,
+    ],
+    ["cascade rounds with ADL", formatCount(figures.rounds)],
+    [
+      "first liquidation to first ADL",
+      figures.firstLiquidationToAdlSeconds === null
+        ? "n/a"
+        : `${formatCount(figures.firstLiquidationToAdlSeconds)} s`,
+    ],
+  ];
+  const body = rows
+    .map(
+      ([label, value]) =>
+        `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
+    )
+    .join("\n");
+  return `<table class="adl-figures">\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
 /** Both tables with their explanations; a single sentence when ADL never ran. */
 export function adlTablesHtml(breakdown: AdlBreakdown): string {
   if (breakdown.closes === 0) {
     return `<p class="note">No position was auto-deleveraged.</p>`;
   }
+  const figures =
+    breakdown.figures === null
+      ? ""
+      : `<p class="note">Shortfall: what the bankrupt positions' ADL'd units lacked at the mark. Profit taken: the open profit ADL's closes took out of winners' positions. An account is one wallet (a cross account across markets is one); the balancing counterparty is not counted as an account.</p>\n` +
+        `<div class="scroll-x">${figuresHtml(breakdown.figures)}</div>\n`;
   return (
+    figures +
     `<p class="note">${plural(breakdown.closes, "ADL close")}, ${formatMoney(breakdown.notional)} of winning ` +
     `positions, ${formatMoney(breakdown.profit)} of profit realised. Each close is bucketed by the ` +
     `winner's effective leverage (notional / (wallet + unrealised PnL)) and PnL (unrealised PnL / wallet) ` +

@@ -272,7 +272,7 @@ export function reportChartData(
     ],
     funds: alignedChartData(steps, [series.insuranceFund, series.backstopCapital]),
     adl: alignedChartData(steps, [series.adlNotional, cumulativeSum(series.adlNotional)]),
-    adlBreakdown: adlBreakdown(result.events),
+    adlBreakdown: adlBreakdown(result.events, result.summary.adl),
     openInterest: alignedChartData(steps, [
       series.openInterest,
       series.longOpenInterest,

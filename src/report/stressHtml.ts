@@ -7,6 +7,7 @@
 import type { Proportion } from "../runner/statistics.ts";
 import type { StoredRun } from "../runner/store.ts";
 import type { StressSummary } from "../runner/stressSummary.ts";
+import { type AdlStressPoint, adlStressSectionHtml } from "./adlStress.ts";
 import { formatCount, formatMoney, formatPercent } from "./format.ts";
 import type { FrontierChartData } from "./frontier.ts";
 import { frontierSvg } from "./frontierSvg.ts";
@@ -168,6 +169,8 @@ export function stressReportHtml(
   summary: StressSummary,
   runs: readonly StoredRun[],
   sweep?: SweepReportSection,
+  /** The ADL section's rows: every sweep point, or the batch itself. */
+  adlPoints: readonly AdlStressPoint[] = [{ label: summary.scenario, summary }],
 ): string {
   const metrics = stressChartData(runs);
   const title = `deleverage stress report: ${summary.scenario}`;
@@ -186,6 +189,7 @@ ${distributionTableHtml(summary, metrics)}
 <h2>How often the buffers gave way</h2>
 <p class="note">Intervals are Wilson score intervals: where the true probability plausibly lies, given this many runs.</p>
 ${probabilityTableHtml(summary)}
+${adlStressSectionHtml(adlPoints)}
 <p class="note">Each metric below has a histogram (how many runs fell in each range) and, where high values are the risk, an exceedance curve: the share of runs above each value, on a log scale so that 1 in 100 is as easy to read as 1 in 2. Dashed lines mark the p95 and p99.</p>
 ${metrics.map((metric) => metricSectionHtml(metric, subtitle)).join("\n")}
 <p class="note">Any single run can be replayed with its full report: deleverage run SCENARIO --seed ${summary.seed} --run-index I.</p>`,

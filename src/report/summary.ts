@@ -39,6 +39,7 @@ const summaryKeyOrder: Record<keyof Summary, null> = {
   backstopTakeoverNotional: null,
   adlNotional: null,
   adlCount: null,
+  adl: null,
   socializedLoss: null,
   exchangeLoss: null,
   unfilledNotional: null,

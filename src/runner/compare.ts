@@ -4,7 +4,14 @@
  * (`BATCH:RUN_INDEX`, e.g. the worst run against the median one). A batch id may be shortened
  * to any prefix that names one batch only, as with git commits.
  */
-import { amountFields, countFields, derivedFields, type RunMetrics } from "./runRecord.ts";
+import {
+  adlAmountFields,
+  adlCountFields,
+  amountFields,
+  countFields,
+  derivedFields,
+  type RunMetrics,
+} from "./runRecord.ts";
 import { type BatchInfo, type ResultsStore, type StoredRun, StoreError } from "./store.ts";
 import { distributionFields, summarizeBatch } from "./stressSummary.ts";
 
@@ -75,7 +82,13 @@ function row(measure: string, first: number, second: number): ComparisonRow {
   };
 }
 
-const runMeasures = [...amountFields, ...derivedFields, ...countFields] as const;
+const runMeasures = [
+  ...amountFields,
+  ...derivedFields,
+  ...countFields,
+  ...adlAmountFields,
+  ...adlCountFields,
+] as const;
 
 function metricsOf(run: StoredRun, reference: string): RunMetrics {
   if (run.metrics === null) {

@@ -11,7 +11,7 @@
  * about 300 clean runs (the "rule of three", 3/n). A risk limit should fail safe.
  */
 import { UsageError } from "../scenario/errors.ts";
-import { amountFields, countFields, derivedFields, type RunMetrics } from "./runRecord.ts";
+import { numericFields, type RunMetrics } from "./runRecord.ts";
 import type { StoredRun } from "./store.ts";
 
 export type Comparison = "<" | "<=" | ">" | ">=";
@@ -32,7 +32,7 @@ export interface Target {
 /** One-sided confidence of the feasibility rule. */
 export const targetConfidence = 0.95;
 
-const numericMetrics: readonly string[] = [...countFields, ...amountFields, ...derivedFields];
+const numericMetrics: readonly string[] = numericFields;
 const flags = ["insuranceFundExhausted", "adlFired"] as const;
 
 const numberPattern = "(-?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[+-]?\\d+)?)";

@@ -5,6 +5,7 @@
  */
 import type { EngineScenario } from "../engine/config.ts";
 import { type EngineSummary, eventTypes, type RunResult } from "../engine/result.ts";
+import type { AdlFigures } from "../engine/risk/adlMetrics.ts";
 import { runScenario } from "../engine/sim.ts";
 
 /** Summary fields kept per run that are counts (stored as integers). */
@@ -47,8 +48,44 @@ export const amountFields = [
 /** Figures the runner derives from a run (see `runMetrics`). */
 export const derivedFields = ["uncoveredBadDebt", "insuranceFundMin", "ledgerDrift"] as const;
 
-export type CountField = (typeof countFields)[number];
-export type AmountField = (typeof amountFields)[number] | (typeof derivedFields)[number];
+/**
+ * The exchange's ADL figures (summary.adl, src/engine/risk/adlMetrics.ts), each `adl` + its name
+ * capitalised: counts, then amounts and ratios. NaN where a run has none (no hit account, no ADL).
+ * Stored after the columns above, so a store written before them gains them at the end.
+ */
+export const adlCountFields = ["adlHitAccounts", "adlInnocentAccounts", "adlRounds"] as const;
+export const adlAmountFields = [
+  "adlShortfall",
+  "adlProfitTaken",
+  "adlOvershoot",
+  "adlHaircut",
+  "adlHaircutBeyondProfit",
+  "adlTopOnePercentShare",
+  "adlTopTenPercentShare",
+  "adlHaircutGini",
+  "adlHaircutToPnlGini",
+  "adlFirstLiquidationToAdlSeconds",
+] as const;
+
+export type CountField = (typeof countFields)[number] | (typeof adlCountFields)[number];
+export type AmountField =
+  | (typeof amountFields)[number]
+  | (typeof derivedFields)[number]
+  | (typeof adlAmountFields)[number];
+
+/** Every numeric figure of a stored run, for comparisons and risk targets. */
+export const numericFields: readonly (CountField | AmountField)[] = [
+  ...countFields,
+  ...amountFields,
+  ...derivedFields,
+  ...adlCountFields,
+  ...adlAmountFields,
+];
+
+/** summary.adl's key of an ADL field: adlTopOnePercentShare → topOnePercentShare. */
+function adlKey(field: string): keyof AdlFigures {
+  return `${field[3].toLowerCase()}${field.slice(4)}` as keyof AdlFigures;
+}
 
 export type RunMetrics = Record<CountField | AmountField, number> & {
   insuranceFundExhausted: boolean;
@@ -112,6 +149,9 @@ export function runMetrics(result: RunResult): RunMetrics {
   metrics.uncoveredBadDebt = summary.socializedLoss + summary.exchangeLoss;
   metrics.insuranceFundMin = insuranceFundMinimum(result);
   metrics.ledgerDrift = summary.ledger.drift;
+  for (const field of [...adlCountFields, ...adlAmountFields]) {
+    metrics[field] = summary.adl[adlKey(field)] ?? Number.NaN;
+  }
   // A fund that never paid a cover was never drawn on, whatever its size (zero included).
   metrics.insuranceFundExhausted =
     metrics.insuranceFundMin < summary.insuranceFundStart &&

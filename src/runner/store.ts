@@ -26,6 +26,8 @@ import {
   lendingVenueFields,
 } from "./lendingRecord.ts";
 import {
+  adlAmountFields,
+  adlCountFields,
   amountFields,
   countFields,
   derivedFields,
@@ -86,11 +88,18 @@ export interface QueryResult {
   rows: JS[][];
 }
 
+/** Added after the first stores were written: last, so ALTER TABLE puts them where new ones have them. */
+const adlColumns = [
+  ...adlCountFields.map((field) => `${field} BIGINT`),
+  ...adlAmountFields.map((field) => `${field} DOUBLE`),
+];
+
 const metricColumns = [
   ...countFields.map((field) => `${field} BIGINT`),
   ...amountFields.map((field) => `${field} DOUBLE`),
   ...derivedFields.map((field) => `${field} DOUBLE`),
   "insuranceFundExhausted BOOLEAN",
+  ...adlColumns,
 ];
 
 const schema = [
@@ -109,6 +118,8 @@ const schema = [
     ${seriesColumns.map((column) => `${column} DOUBLE`).join(", ")})`,
   // Added after the first stores were written; older stores gain it with every batch at run 0.
   "ALTER TABLE batches ADD COLUMN IF NOT EXISTS firstRun INTEGER DEFAULT 0",
+  // The ADL figures (issue 11); runs stored before them read NaN.
+  ...adlColumns.map((column) => `ALTER TABLE runs ADD COLUMN IF NOT EXISTS ${column}`),
   // Which batches hold the runs of each point of a sweep: a point run in stages has one row per
   // stage (runs 0–19, then 20–39, ...), so joining runs through this table counts each run once.
   `CREATE TABLE IF NOT EXISTS sweepPoints (
@@ -581,6 +592,11 @@ function appendMetrics(appender: DuckDBAppender, metrics: RunMetrics): void {
   for (const field of amountFields) appender.appendDouble(metrics[field]);
   for (const field of derivedFields) appender.appendDouble(metrics[field]);
   appender.appendBoolean(metrics.insuranceFundExhausted);
+  for (const field of adlCountFields) {
+    if (Number.isFinite(metrics[field])) appender.appendBigInt(BigInt(metrics[field]));
+    else appender.appendNull();
+  }
+  for (const field of adlAmountFields) appender.appendDouble(metrics[field]);
 }
 
 function storedRun(row: Record<string, JS>): StoredRun {
@@ -591,6 +607,9 @@ function storedRun(row: Record<string, JS>): StoredRun {
     for (const field of countFields) values[field] = toNumber(row[field]);
     for (const field of amountFields) values[field] = toNumber(row[field]);
     for (const field of derivedFields) values[field] = toNumber(row[field]);
+    for (const field of [...adlCountFields, ...adlAmountFields]) {
+      values[field] = toNumber(row[field] ?? null);
+    }
     metrics = values;
   }
   return {

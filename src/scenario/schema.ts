@@ -4,6 +4,7 @@
  * here: the engine receives a fully populated scenario.
  */
 import { z } from "zod";
+import { defaultInnocentLeverage, defaultOnlineAdl } from "../engine/risk/adlMechanism.ts";
 import {
   accumulationSchema,
   decompositionSchema,
@@ -216,6 +217,66 @@ export const fundingSchema = z.strictObject({
     ),
 });
 
+const adlRankings = ["binance", "hyperliquid", "proRata", "none"] as const;
+
+/** Auto-deleveraging (docs/models/waterfall.md, "ADL mechanisms"). */
+export const adlSchema = z
+  .strictObject({
+    ranking: z
+      .enum(adlRankings)
+      .optional()
+      .describe(
+        "The mechanism by its first name (one of the rankings); mechanism, when given, wins.",
+      ),
+    mechanism: z
+      .enum([...adlRankings, "pnlProRata", "riskAwareProRata", "budgeted", "online"])
+      .optional()
+      .describe(
+        "Who ADL closes and how much: binance or hyperliquid queues, proRata (by size), pnlProRata (by positive PnL), riskAwareProRata (by PnL × leverage), budgeted (least profit first), online (learned round by round), none. Default: ranking, else binance.",
+      ),
+    price: z
+      .enum(["bankruptcy", "previousMark"])
+      .default("bankruptcy")
+      .describe(
+        "ADL close price: the bankrupt position's bankruptcy price (Binance) or the previous step's mark (Hyperliquid); a deficit beyond bankruptcy goes down the waterfall.",
+      ),
+    innocentLeverage: positive
+      .default(defaultInnocentLeverage)
+      .describe("Hit accounts below this effective leverage are counted as innocent."),
+    online: z
+      .strictObject({
+        severityLearningRate: positive.default(defaultOnlineAdl.severityLearningRate),
+        weightLearningRate: nonNegative.default(defaultOnlineAdl.weightLearningRate),
+        initialSeverity: fraction.default(defaultOnlineAdl.initialSeverity),
+        minSeverity: fraction.default(defaultOnlineAdl.minSeverity),
+      })
+      .optional()
+      .describe("Step sizes and bounds of mechanism: online."),
+  })
+  .superRefine((adl, context) => {
+    const mechanism = adl.mechanism ?? adl.ranking;
+    if (adl.online !== undefined && mechanism !== "online") {
+      context.addIssue({
+        code: "custom",
+        path: ["online"],
+        message: `is only used by mechanism: online, not ${mechanism ?? "binance"}`,
+      });
+    }
+    if (adl.online !== undefined && adl.online.minSeverity > adl.online.initialSeverity) {
+      context.addIssue({
+        code: "custom",
+        path: ["online", "initialSeverity"],
+        message: `${adl.online.initialSeverity} is below minSeverity ${adl.online.minSeverity}; allowed: minSeverity ≤ initialSeverity ≤ 1`,
+      });
+    }
+  })
+  // `mechanism` wins over `ranking`, so `--set exchange.adl.mechanism=...` works on any scenario;
+  // `ranking` is kept only while it names what runs.
+  .transform(({ ranking, ...adl }) => {
+    const mechanism = adl.mechanism ?? ranking ?? "binance";
+    return { ...(ranking === mechanism ? { ranking } : {}), ...adl, mechanism };
+  });
+
 export const exchangeSchema = z.strictObject({
   marginMode: marginModeSchema.default("isolated").describe("For positions that name none."),
   maintenanceMarginTiers: tiersSchema.default(defaultTiers),
@@ -278,9 +339,12 @@ export const exchangeSchema = z.strictObject({
     })
     .optional()
     .describe("Hyperliquid HLP-style vault that takes over positions the book cannot absorb."),
-  adl: z
-    .strictObject({ ranking: z.enum(["binance", "hyperliquid", "proRata", "none"]) })
-    .default({ ranking: "binance" }),
+  adl: adlSchema.default({
+    ranking: "binance",
+    mechanism: "binance",
+    price: "bankruptcy",
+    innocentLeverage: defaultInnocentLeverage,
+  }),
   markPrice: markPriceSchema.default({ kind: "book", weight: 0.5 }),
   funding: fundingSchema.optional(),
 });

@@ -89,7 +89,7 @@ function parameterValues(loaded: LoadedScenario): ParameterValues {
             .join(", ")}}`,
     depthPerPercent: depth === undefined ? null : String(depth),
     insuranceFund: String(scenario.exchange.insuranceFund),
-    adlRanking: scenario.exchange.adl.ranking,
+    adlRanking: scenario.exchange.adl.ranking ?? null,
     steps: String(scenario.steps),
     seed: String(scenario.seed),
   };

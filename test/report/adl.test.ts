@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PositionSpec } from "../../src/engine/config.ts";
 import { eventTypes } from "../../src/engine/result.ts";
+import { noAdlFigures } from "../../src/engine/risk/adlMetrics.ts";
 import { runScenario } from "../../src/engine/sim.ts";
 import {
   adlBreakdown,
@@ -119,6 +120,33 @@ describe("adlTablesHtml", () => {
       /<td style="background: rgba\(142, 68, 173, 0\.680\)">\$80<br><small>1<\/small><\/td>/,
     );
     expect(html.indexOf("≥ 100x")).toBeLessThan(html.indexOf("&lt; 2x"));
+  });
+
+  it("lists the run's ADL figures first when it has them", () => {
+    const html = adlTablesHtml(
+      adlBreakdown(withStanding([adlClose(1, 1, 80)], ["x", "y"], [160 / 60, 200]), {
+        mechanism: "budgeted",
+        price: "bankruptcy",
+        ...noAdlFigures(),
+        shortfall: 50_000,
+        profitTaken: 60_000,
+        overshoot: 10_000,
+        haircut: 50_000,
+        hitAccounts: 2,
+        topOnePercentShare: 0.8,
+        topTenPercentShare: 0.8,
+        haircutGini: 0.3,
+        haircutToPnlGini: 0.25,
+        rounds: 1,
+        firstLiquidationToAdlSeconds: 0,
+        innocentLeverage: 2,
+      }),
+    );
+    expect(html.indexOf('<table class="adl-figures">')).toBeLessThan(html.indexOf("adl-grid"));
+    expect(html).toContain("<td>budgeted, bankruptcy</td>");
+    expect(html).toContain("<td>$10.0K</td>");
+    expect(html).toContain("<td>80.0 % / 80.0 %</td>");
+    expect(html).toContain("<td>0.300 / 0.250</td>");
   });
 
   it("says so when nobody was deleveraged, and when the grid cannot be built", () => {

@@ -7,6 +7,7 @@ import {
   type RunResult,
   timeseriesColumns,
 } from "../../src/engine/result.ts";
+import { noAdlFigures } from "../../src/engine/risk/adlMetrics.ts";
 import type { Summary } from "../../src/report/summary.ts";
 
 /** The worked case: a 10 % index shock that the cascade turned into a 23.4 % fall. */
@@ -57,6 +58,7 @@ export function makeSummary(overrides: Partial<Summary> = {}): Summary {
     minDepthMultiplier: 1,
     crossAccountCount: 0,
     crossAccountLiquidations: 0,
+    adl: { mechanism: "binance", price: "bankruptcy", innocentLeverage: 2, ...noAdlFigures() },
     ledger: { valueStart: 1e10, valueEnd: 1e10 + 1.2e-9, drift: 1.2e-9 },
     seed: 42,
     scenarioHash: "abc123",
@@ -85,6 +87,7 @@ export function makeSummary(overrides: Partial<Summary> = {}): Summary {
         firstAdlStep: null,
         insuranceFundStart: null,
         insuranceFundEnd: null,
+        adl: noAdlFigures(),
       },
     ],
     contagion: { markets: ["BTC-PERP"], liquidatedNotional: [[1.23e9]] },

@@ -23,6 +23,10 @@ describe("simulateRun", () => {
       direct.summary.socializedLoss + direct.summary.exchangeLoss,
     );
     expect(record.metrics.ledgerDrift).toBe(direct.summary.ledger.drift);
+    expect(record.metrics.adlShortfall).toBe(direct.summary.adl.shortfall);
+    expect(record.metrics.adlOvershoot).toBe(direct.summary.adl.overshoot);
+    expect(record.metrics.adlHitAccounts).toBe(direct.summary.adl.hitAccounts);
+    expect(record.metrics.adlHaircutGini).toBe(direct.summary.adl.haircutGini ?? Number.NaN);
     for (const column of seriesColumns) {
       expect(Array.from(record.series[column]), column).toEqual(
         Array.from(direct.timeseries[column]),

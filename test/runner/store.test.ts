@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunRecord, simulateRun } from "../../src/runner/runRecord.ts";
+import {
+  adlAmountFields,
+  adlCountFields,
+  type RunRecord,
+  simulateRun,
+} from "../../src/runner/runRecord.ts";
 import {
   type BatchInfo,
   ResultsStore,
@@ -72,6 +77,23 @@ describe("ResultsStore", () => {
         `SELECT count(*) FROM (SELECT * FROM read_parquet('${runsFile}') EXCEPT SELECT * FROM runs)`,
       ),
     ).toBe(0);
+    store.close();
+  });
+
+  it("gives a store written before the ADL columns those columns, and stores runs in it", async () => {
+    const path = databaseIn(scratch());
+    const old = await ResultsStore.open(path);
+    for (const field of [...adlCountFields, ...adlAmountFields]) {
+      await old.query(`ALTER TABLE runs DROP COLUMN ${field}`);
+    }
+    old.close();
+    const store = await ResultsStore.open(path);
+    await store.registerBatch(batch);
+    const shard = await records([0, 1]);
+    await store.writeShard(batch, 0, shard);
+    const stored = await store.run(batch.batchId, 1);
+    expect(stored?.metrics).toEqual(shard[1].status === "ok" ? shard[1].metrics : null);
+    expect(await count(store, "SELECT count(adlOvershoot) FROM runs")).toBe(2);
     store.close();
   });
 

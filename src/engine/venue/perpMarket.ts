@@ -5,11 +5,11 @@
  * pools). Everything the exchange shares across markets (accounts, the insurance fund, the
  * backstop vault, the liquidation engine's capacity) lives in the Simulation.
  */
-import type { AdlRanking, PerpMarketSpec } from "../config.ts";
+import type { AdlMechanism, PerpMarketSpec } from "../config.ts";
 import { ImpactFunctionMarket } from "../market/impactMarket.ts";
 import type { Market } from "../market/market.ts";
 import { OrderBookMarket } from "../market/orderBook.ts";
-import { AdlQueue } from "../risk/adl.ts";
+import { AdlQueue, type LogWeightOf } from "../risk/adl.ts";
 import { Holder } from "../risk/holders.ts";
 import { TriggerIndex } from "../risk/liquidationIndex.ts";
 import { MarginTiers } from "./marginTiers.ts";
@@ -48,6 +48,8 @@ export class PerpMarket {
   /** Deficits paid to bankrupt positions this round, collected from winners at round end. */
   socialPool = 0;
   mark = 0;
+  /** The mark at the end of the previous step (Hyperliquid's ADL price, exchange.adl.price). */
+  previousMark = 0;
   index: number;
   longSize = 0;
   shortSize = 0;
@@ -79,8 +81,9 @@ export class PerpMarket {
     readonly id: number,
     readonly spec: PerpMarketSpec,
     readonly indexPath: Float64Array,
-    ranking: AdlRanking,
+    mechanism: AdlMechanism,
     expectedPositions: number,
+    logWeightOf?: LogWeightOf,
   ) {
     this.symbol = spec.symbol;
     this.tiers = new MarginTiers(spec.maintenanceMarginTiers);
@@ -91,11 +94,11 @@ export class PerpMarket {
         ? new OrderBookMarket(liquidity)
         : new ImpactFunctionMarket(liquidity, spec.price);
     this.adlQueues =
-      ranking === "none"
+      mechanism === "none"
         ? null
         : {
-            long: new AdlQueue(ranking, 1, () => this.marginTiers),
-            short: new AdlQueue(ranking, -1, () => this.marginTiers),
+            long: new AdlQueue(mechanism, 1, () => this.marginTiers, logWeightOf),
+            short: new AdlQueue(mechanism, -1, () => this.marginTiers, logWeightOf),
           };
     this.longIndex = new TriggerIndex(spec.price, expectedPositions);
     this.shortIndex = new TriggerIndex(1 / spec.price, expectedPositions);
@@ -113,6 +116,7 @@ export class PerpMarket {
   }
 
   resetStep(): void {
+    this.previousMark = this.mark;
     this.stepLiquidated = 0;
     this.stepCount = 0;
     this.stepBadDebt = 0;

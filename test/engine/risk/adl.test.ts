@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { AdlQueue, binanceScore, hyperliquidScore } from "../../../src/engine/risk/adl.ts";
+import {
+  AdlQueue,
+  binanceScore,
+  budgetedScore,
+  hyperliquidScore,
+} from "../../../src/engine/risk/adl.ts";
 import { MarginTiers } from "../../../src/engine/venue/marginTiers.ts";
 import { PositionStore } from "../../../src/engine/venue/positionStore.ts";
 import { defaultTiers } from "../../../src/scenario/schema.ts";
@@ -76,5 +81,34 @@ describe("ADL ranking", () => {
     const queue = new AdlQueue("proRata", -1, currentTiers);
     const store = shorts();
     expect(Array.from(queue.allWinners(store, all, 100_000, ownMargin(store)))).toEqual([0, 1]);
+  });
+
+  it("budgeted: least profit per unit first (longs at 99 before 90, mark 100)", () => {
+    const store = new PositionStore(3);
+    store.add(1, 1, 90, 10, false);
+    store.add(1, 1, 99, 10, false);
+    store.add(1, 1, 95, 10, false);
+    expect(budgetedScore(store, 1, 100, 0, tiers)).toBe(-1);
+    const queue = new AdlQueue("budgeted", 1, currentTiers);
+    const positions = Int32Array.of(0, 1, 2);
+    expect(queue.nextWinner(store, positions, 100, ownMargin(store), -1)).toBe(1);
+    queue.dropTop();
+    expect(queue.nextWinner(store, positions, 100, ownMargin(store), -1)).toBe(2);
+  });
+
+  it("capped pro rata: capacity at a haircut is Σ min(size, PnL / haircut)", () => {
+    // Shorts at mark 100: A size 10 at 100.1 (PnL 1), B size 1 at 200 (PnL 100).
+    const store = new PositionStore(2);
+    store.add(-1, 10, 100.1, 1_000, false);
+    store.add(-1, 1, 200, 1_000, false);
+    const queue = new AdlQueue("pnlProRata", -1, currentTiers);
+    const positions = Int32Array.of(0, 1);
+    expect(queue.totalWinnerSize(store, positions, 100, ownMargin(store))).toBe(11);
+    // At 1 per unit A can pay for 1 unit (its PnL is 1), B for its whole 1 unit: 2.
+    expect(queue.capacityAt(1)).toBeCloseTo(2, 9);
+    expect(queue.capacityAt(0.05)).toBeCloseTo(11, 9);
+    expect(queue.capacityAt(-1)).toBe(11);
+    // With nothing pooled yet, 5 units at 1 per unit: only 2 fit.
+    expect(queue.admissible(store, positions, 100, ownMargin(store), 0, 0, 5, 1)).toBeCloseTo(2, 9);
   });
 });

@@ -1,0 +1,327 @@
+/**
+ * What auto-deleveraging cost and who paid, recorded as it happens (no replay, no event scan).
+ * Definitions (docs/models/waterfall.md, "ADL metrics"), with m the market's mark in the round,
+ * P the close price, EP the winner's entry and u = side_w × (m − EP) its profit per unit:
+ *
+ *   shortfall     Σ over ADL calls of max(0, side_l × q × (BP − m)): what the bankrupt positions'
+ *                 ADL'd units lack at the mark, the bad debt a sale at the mark would leave;
+ *   profitTaken   Σ over winner closes of max(q × max(0, u), haircut of the close): the open
+ *                 profit the closes took out of winners' positions (realised at P instead of
+ *                 held), or, when a close realised a loss (the winner's entry lies between m and
+ *                 P), what it paid, which the rest of its position's profit carried;
+ *   overshoot     profitTaken − shortfall: profit closed out beyond what the shortfall needed;
+ *   haircut       Σ side_w × q × (m − P): what the winners lost against closing at the mark.
+ *
+ * An account is one wallet: a cross account that holds several markets is one account, every
+ * other position (isolated, or the only position of its cross wallet) is its own. Concentration
+ * is over hit accounts (at least one ADL close), of their haircuts floored at 0. The balancing
+ * counterparty of a market stands for the rest of the venue's traders, not one account: its
+ * closes count in the totals, not among the hit accounts.
+ */
+
+/** ADL figures of one market, or of the exchange (accounts across markets). */
+export interface AdlFigures {
+  shortfall: number;
+  profitTaken: number;
+  overshoot: number;
+  haircut: number;
+  /**
+   * Σ over positions and rounds of what a winner paid beyond its positive PnL at the round's
+   * mark: 0 for the capped mechanisms; the Binance and Hyperliquid rules at the bankruptcy price
+   * can exceed it (a winner whose entry lies between the mark and the bankruptcy price).
+   */
+  haircutBeyondProfit: number;
+  hitAccounts: number;
+  /** Hit accounts whose effective leverage at their first close was below `innocentLeverage`. */
+  innocentAccounts: number;
+  /** Share of the haircut borne by the top 1 % (at least one) and top 10 % of hit accounts. */
+  topOnePercentShare: number | null;
+  topTenPercentShare: number | null;
+  haircutGini: number | null;
+  /** Gini of haircut / positive PnL at the account's first close. */
+  haircutToPnlGini: number | null;
+  /** Cascade rounds with at least one ADL close. */
+  rounds: number;
+  /** From the first liquidation (book, backstop or ADL) to the first ADL close; null if none. */
+  firstLiquidationToAdlSeconds: number | null;
+}
+
+/** The figures of a run in which ADL never closed anything. */
+export function noAdlFigures(): AdlFigures {
+  return {
+    shortfall: 0,
+    profitTaken: 0,
+    overshoot: 0,
+    haircut: 0,
+    haircutBeyondProfit: 0,
+    hitAccounts: 0,
+    innocentAccounts: 0,
+    topOnePercentShare: null,
+    topTenPercentShare: null,
+    haircutGini: null,
+    haircutToPnlGini: null,
+    rounds: 0,
+    firstLiquidationToAdlSeconds: null,
+  };
+}
+
+/** Gini coefficient of non-negative values sorted ascending: Σ (2i − n − 1) x_i / (n Σ x). */
+export function giniOfSorted(sorted: Float64Array): number | null {
+  const count = sorted.length;
+  let total = 0;
+  let weighted = 0;
+  for (let index = 0; index < count; index++) {
+    total += sorted[index];
+    weighted += (2 * (index + 1) - count - 1) * sorted[index];
+  }
+  return count > 0 && total > 0 ? weighted / (count * total) : null;
+}
+
+/** Share of the total held by the largest ⌈fraction × n⌉ of values sorted ascending. */
+export function topShareOfSorted(sorted: Float64Array, fraction: number): number | null {
+  const count = sorted.length;
+  let total = 0;
+  for (let index = 0; index < count; index++) total += sorted[index];
+  if (!(total > 0)) return null;
+  const top = Math.max(1, Math.ceil(fraction * count - 1e-9));
+  let held = 0;
+  for (let index = count - top; index < count; index++) held += sorted[index];
+  return held / total;
+}
+
+class Tally {
+  shortfall = 0;
+  profitTaken = 0;
+  haircut = 0;
+  haircutBeyondProfit = 0;
+  rounds = 0;
+  lastRound = -1;
+
+  addClose(profitTaken: number, haircut: number, beyond: number, round: number): void {
+    this.profitTaken += profitTaken;
+    this.haircut += haircut;
+    this.haircutBeyondProfit += beyond;
+    if (this.lastRound !== round) {
+      this.lastRound = round;
+      this.rounds++;
+    }
+  }
+}
+
+/** Per-holder figures of hit accounts or positions, grown on first use. */
+class HitBook {
+  haircut = new Float64Array(0);
+  pnl = new Float64Array(0);
+  leverage = new Float64Array(0);
+  hit = new Uint8Array(0);
+  list = new Int32Array(64);
+  count = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  record(key: number, haircut: number, pnl: number, leverage: number): void {
+    if (this.hit.length === 0) {
+      this.haircut = new Float64Array(this.capacity);
+      this.pnl = new Float64Array(this.capacity);
+      this.leverage = new Float64Array(this.capacity);
+      this.hit = new Uint8Array(this.capacity);
+    }
+    if (this.hit[key] === 0) {
+      this.hit[key] = 1;
+      this.pnl[key] = pnl;
+      this.leverage[key] = leverage;
+      if (this.count === this.list.length) {
+        const list = new Int32Array(2 * this.list.length);
+        list.set(this.list);
+        this.list = list;
+      }
+      this.list[this.count++] = key;
+    }
+    this.haircut[key] += haircut;
+  }
+
+  /** Concentration and innocents over the hit keys that `include` keeps. */
+  figures(
+    innocentLeverage: number,
+    include: (key: number) => boolean,
+  ): Pick<
+    AdlFigures,
+    | "hitAccounts"
+    | "innocentAccounts"
+    | "topOnePercentShare"
+    | "topTenPercentShare"
+    | "haircutGini"
+    | "haircutToPnlGini"
+  > {
+    let hits = 0;
+    let innocents = 0;
+    const haircuts = new Float64Array(this.count);
+    const ratios = new Float64Array(this.count);
+    for (let index = 0; index < this.count; index++) {
+      const key = this.list[index];
+      if (!include(key)) continue;
+      const haircut = Math.max(0, this.haircut[key]);
+      haircuts[hits] = haircut;
+      ratios[hits] = this.pnl[key] > 0 ? haircut / this.pnl[key] : 0;
+      hits++;
+      if (this.leverage[key] < innocentLeverage) innocents++;
+    }
+    const sortedHaircuts = haircuts.subarray(0, hits).sort();
+    return {
+      hitAccounts: hits,
+      innocentAccounts: innocents,
+      topOnePercentShare: topShareOfSorted(sortedHaircuts, 0.01),
+      topTenPercentShare: topShareOfSorted(sortedHaircuts, 0.1),
+      haircutGini: giniOfSorted(sortedHaircuts),
+      haircutToPnlGini: giniOfSorted(ratios.subarray(0, hits).sort()),
+    };
+  }
+}
+
+export class AdlMetrics {
+  private readonly markets: Tally[];
+  private readonly exchange = new Tally();
+  /** Positions (per-market figures: a market's accounts are its positions). */
+  private readonly positions: HitBook;
+  /** Accounts: position id for a standalone position, positionCount + index for a cross account. */
+  private readonly accounts: HitBook;
+  /** Positive PnL a winner may still pay in the current round, reset on its first close in a round. */
+  private room = new Float64Array(0);
+  private roomRound = new Int32Array(0);
+
+  constructor(
+    private readonly positionCount: number,
+    crossAccountCount: number,
+    marketCount: number,
+    private readonly innocentLeverage: number,
+  ) {
+    this.markets = Array.from({ length: marketCount }, () => new Tally());
+    this.positions = new HitBook(positionCount);
+    this.accounts = new HitBook(positionCount + crossAccountCount);
+  }
+
+  addShortfall(market: number, amount: number): void {
+    if (!(amount > 0)) return;
+    this.markets[market].shortfall += amount;
+    this.exchange.shortfall += amount;
+  }
+
+  /**
+   * Positive PnL position `id` may still pay this round: its positive PnL size × max(0, u) at the
+   * round's mark on its first close of the round, less what it has paid since.
+   */
+  roomLeft(id: number, round: number, size: number, unitProfit: number): number {
+    if (this.room.length === 0) {
+      this.room = new Float64Array(this.positionCount);
+      this.roomRound = new Int32Array(this.positionCount).fill(-1);
+    }
+    if (this.roomRound[id] !== round) {
+      this.roomRound[id] = round;
+      this.room[id] = size * Math.max(0, unitProfit);
+    }
+    return this.room[id];
+  }
+
+  /**
+   * A winner close, recorded before the position changes: `size` is its size before, `side`,
+   * `entry` its side and entry, `account` its cross account (−1 if it stands alone), `leverage`
+   * its effective leverage just before the close.
+   */
+  recordClose(
+    id: number,
+    account: number,
+    market: number,
+    round: number,
+    side: number,
+    entry: number,
+    size: number,
+    quantity: number,
+    price: number,
+    mark: number,
+    leverage: number,
+  ): void {
+    const unitProfit = side * (mark - entry);
+    const profit = size * Math.max(0, unitProfit);
+    const room = this.roomLeft(id, round, size, unitProfit);
+    const haircut = side * quantity * (mark - price);
+    const after = room - haircut;
+    this.room[id] = after;
+    const beyond = Math.max(0, -after) - Math.max(0, -room);
+    const taken = Math.max(quantity * Math.max(0, unitProfit), haircut);
+    this.markets[market].addClose(taken, haircut, beyond, round);
+    this.exchange.addClose(taken, haircut, beyond, round);
+    this.positions.record(id, haircut, profit, leverage);
+    this.accounts.record(
+      account < 0 ? id : this.positionCount + account,
+      haircut,
+      profit,
+      leverage,
+    );
+  }
+
+  /**
+   * Per-market figures (`marketOf` the market of a position id) and the exchange's, with the
+   * first liquidation and first ADL step of each market and the step length.
+   */
+  finish(
+    marketOf: (id: number) => number,
+    isCounterparty: (id: number) => boolean,
+    firstSteps: readonly { liquidation: number | null; adl: number | null }[],
+    dt: number,
+  ): { exchange: AdlFigures; markets: AdlFigures[] } {
+    const delay = (liquidation: number | null, adl: number | null): number | null =>
+      liquidation === null || adl === null ? null : (adl - liquidation) * dt;
+    const markets = this.markets.map((tally, market) =>
+      figuresOf(
+        tally,
+        this.positions.figures(
+          this.innocentLeverage,
+          (id) => marketOf(id) === market && !isCounterparty(id),
+        ),
+        delay(firstSteps[market].liquidation, firstSteps[market].adl),
+      ),
+    );
+    const firstOf = (pick: "liquidation" | "adl"): number | null => {
+      let first: number | null = null;
+      for (const steps of firstSteps) {
+        const step = steps[pick];
+        if (step !== null && (first === null || step < first)) first = step;
+      }
+      return first;
+    };
+    return {
+      exchange: figuresOf(
+        this.exchange,
+        this.accounts.figures(
+          this.innocentLeverage,
+          (key) => key >= this.positionCount || !isCounterparty(key),
+        ),
+        delay(firstOf("liquidation"), firstOf("adl")),
+      ),
+      markets,
+    };
+  }
+}
+
+/** The figures in the order summary.json lists them. */
+function figuresOf(
+  tally: Tally,
+  hits: ReturnType<HitBook["figures"]>,
+  firstLiquidationToAdlSeconds: number | null,
+): AdlFigures {
+  return {
+    shortfall: tally.shortfall,
+    profitTaken: tally.profitTaken,
+    overshoot: tally.profitTaken - tally.shortfall,
+    haircut: tally.haircut,
+    haircutBeyondProfit: tally.haircutBeyondProfit,
+    hitAccounts: hits.hitAccounts,
+    innocentAccounts: hits.innocentAccounts,
+    topOnePercentShare: hits.topOnePercentShare,
+    topTenPercentShare: hits.topTenPercentShare,
+    haircutGini: hits.haircutGini,
+    haircutToPnlGini: hits.haircutToPnlGini,
+    rounds: tally.rounds,
+    firstLiquidationToAdlSeconds,
+  };
+}
