@@ -18,6 +18,8 @@ export const eventTypes = [
   "unfilled",
   "funding",
   "stop_loss",
+  /** The bankrupt side of an ADL close (the winner's side is the `adl` row). */
+  "adl_liquidation",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -64,6 +64,7 @@ const code = {
   unfilled: EventRecorder.code("unfilled"),
   funding: EventRecorder.code("funding"),
   stopLoss: EventRecorder.code("stop_loss"),
+  adlLiquidation: EventRecorder.code("adl_liquidation"),
 };
 
 /** Accumulation agents pay at most this fraction over the mark (and sell at most under it). */
@@ -1223,8 +1224,11 @@ export class Simulation {
   /** The bankrupt side of an ADL close: position `id` closes `quantity` at `price`. */
   private adlLoserCloses(id: number, quantity: number, price: number): void {
     const store = this.store;
-    store.collateral[id] += store.side[id] * quantity * (price - store.entryPrice[id]);
+    const side = store.side[id];
+    const realised = side * quantity * (price - store.entryPrice[id]);
+    store.collateral[id] += realised;
     this.changeSize(id, -quantity);
+    this.log(code.adlLiquidation, id, side, quantity, price, realised);
     this.totals.adlNotional += quantity * price;
     this.addLiquidated(quantity * price);
     this.stepAdl += quantity * price;

@@ -9,7 +9,7 @@ import { defaultTiers } from "../../src/scenario/schema.ts";
 import { bookMarket, population, scenario } from "./fixtures.ts";
 
 /** sha256 of every output column for the golden scenario; update only for an intended change. */
-const golden = "711a95afe2e09247573914277d01c183e0bbbcfa3bce1fba659ed88df8bc6f8c";
+const golden = "e9c1a7d97efd4f4038e191d9cdaefe1bd4f43ae9bb1ded1e117c8354d2b714fc";
 
 function digest(result: RunResult): string {
   const hash = createHash("sha256");
