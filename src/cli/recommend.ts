@@ -290,7 +290,7 @@ export function recommendationText(result: RecommendResult): string {
   const figures = result.targets
     .map(
       (target, index) =>
-        `${target.text.replace(/\s*(<=|>=|<|>)\s*[^<>=]*$/, "")} ≈ ${formatPercent(point.targets[index].estimate)} (95 % bound ${formatPercent(target.limit.startsWith("<") ? point.targets[index].high : point.targets[index].low)}, limit ${formatPercent(target.probability)})`,
+        `${target.text.replace(/\s*(<=|>=|<|>)\s*[^<>=]*$/, "")} ≈ ${formatPercent(point.targets[index].estimate)} (95 % ${target.limit.startsWith("<") ? "upper" : "lower"} bound ${formatPercent(target.limit.startsWith("<") ? point.targets[index].high : point.targets[index].low)}, limit ${formatPercent(target.probability)})`,
     )
     .join("; ");
   return (

@@ -10,7 +10,13 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
-import { formatCount, formatMoney, formatPercent, formatReadable } from "../report/format.ts";
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  formatProportion,
+  formatReadable,
+} from "../report/format.ts";
 import { sweepChartData } from "../report/frontier.ts";
 import { plural } from "../report/markup.ts";
 import { stressReportHtml } from "../report/stressHtml.ts";
@@ -18,7 +24,7 @@ import { stressPngCharts } from "../report/stressPng.ts";
 import { packageVersion } from "../report/version.ts";
 import { batchIdOf, runBatch } from "../runner/batch.ts";
 import { defaultWorkerCount } from "../runner/pool.ts";
-import type { Distribution, Proportion } from "../runner/statistics.ts";
+import type { Distribution } from "../runner/statistics.ts";
 import { type BatchInfo, ResultsStore, type StoredRun } from "../runner/store.ts";
 import {
   type DistributionField,
@@ -166,14 +172,6 @@ function formatStatistic(field: DistributionField, value: number): string {
   if (field === "totalMove") return formatPercent(value);
   if (field === "minPrice") return formatReadable(value);
   return formatMoney(value);
-}
-
-function formatProportion(proportion: Proportion): string {
-  return (
-    `${formatPercent(proportion.probability)} (95 % interval ${formatPercent(proportion.low)}–` +
-    `${formatPercent(proportion.high)}; ${formatCount(proportion.hits)} of ` +
-    `${formatCount(proportion.trials)} runs)`
-  );
 }
 
 const statistics = [
@@ -534,7 +532,7 @@ function sweepTable(summary: SweepSummary): { columns: string[]; rows: string[][
     ...paths,
     "runs",
     "P(fund exhausted)",
-    "95 % interval",
+    "95 % bounds",
     "P(ADL)",
     "VaR",
     "LaR",

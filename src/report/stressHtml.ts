@@ -7,7 +7,7 @@
 import type { Proportion } from "../runner/statistics.ts";
 import type { StoredRun } from "../runner/store.ts";
 import type { StressSummary } from "../runner/stressSummary.ts";
-import { formatCount, formatMoney, formatPercent } from "./format.ts";
+import { boundsNote, formatBounds, formatCount, formatMoney, formatPercent } from "./format.ts";
 import type { FrontierChartData } from "./frontier.ts";
 import { frontierSvg } from "./frontierSvg.ts";
 import { basePageCss, escapeHtml, htmlPage, plural } from "./markup.ts";
@@ -15,7 +15,7 @@ import { type StressMetricData, stressChartData } from "./stressData.ts";
 import { exceedanceSvg, flatMetricNote, formatMetric, histogramSvg } from "./stressSvg.ts";
 
 function interval(proportion: Proportion): string {
-  return `95 % CI ${formatPercent(proportion.low)}–${formatPercent(proportion.high)}`;
+  return formatBounds(proportion.low, proportion.high);
 }
 
 /**
@@ -89,7 +89,7 @@ function probabilityTableHtml(summary: StressSummary): string {
     .join("\n");
   return (
     `<table class="distribution">\n<thead><tr><th scope="col">event</th><th scope="col">runs</th>` +
-    `<th scope="col">probability</th><th scope="col">95 % interval</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`
+    `<th scope="col">probability</th><th scope="col">95 % bounds</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`
   );
 }
 
@@ -184,7 +184,7 @@ ${sweep === undefined ? "" : `${sweepSectionHtml(sweep, subtitle)}\n`}<p class="
 <p class="note">Percentiles interpolate between the two nearest runs (type 7, as DuckDB's quantile_cont), so each figure can be checked with one SQL query on results.duckdb. VaR is the p95 of uncovered bad debt, LaR the p95 of liquidated notional.</p>
 ${distributionTableHtml(summary, metrics)}
 <h2>How often the buffers gave way</h2>
-<p class="note">Intervals are Wilson score intervals: where the true probability plausibly lies, given this many runs.</p>
+<p class="note">${escapeHtml(boundsNote)}</p>
 ${probabilityTableHtml(summary)}
 <p class="note">Each metric below has a histogram (how many runs fell in each range) and, where high values are the risk, an exceedance curve: the share of runs above each value, on a log scale so that 1 in 100 is as easy to read as 1 in 2. Dashed lines mark the p95 and p99.</p>
 ${metrics.map((metric) => metricSectionHtml(metric, subtitle)).join("\n")}

@@ -9,8 +9,7 @@ import {
   type LendingStressSummary,
   lendingDistributionFields,
 } from "../runner/lendingStressSummary.ts";
-import type { Proportion } from "../runner/statistics.ts";
-import { formatCount, formatMoney, formatPercent } from "./format.ts";
+import { formatCount, formatMoney, formatProportion } from "./format.ts";
 import { basePageCss, escapeHtml, htmlPage, plural } from "./markup.ts";
 import { chartDataOfSorted, type StressMetric } from "./stressData.ts";
 import { exceedanceSvg, flatMetricNote, histogramSvg } from "./stressSvg.ts";
@@ -28,10 +27,6 @@ const titles: Record<LendingDistributionField, string> = {
 function formatField(field: LendingDistributionField, value: number): string {
   if (Number.isNaN(value)) return "n/a";
   return field === "liquidationCount" ? formatCount(Math.round(value)) : formatMoney(value);
-}
-
-function formatProportion(proportion: Proportion): string {
-  return `${formatPercent(proportion.probability)} (95 % interval ${formatPercent(proportion.low)}–${formatPercent(proportion.high)}; ${formatCount(proportion.hits)} of ${formatCount(proportion.trials)} runs)`;
 }
 
 /** One table per venue and its LaR, VaR and P(bad debt > 0), as plain text. */
