@@ -7,6 +7,7 @@ import { eventsCsv, timeseriesCsv } from "../report/csv.ts";
 import { reportHtml } from "../report/html.ts";
 import { reportPngCharts } from "../report/png.ts";
 import { type Summary, summaryJson, summaryText } from "../report/summary.ts";
+import { startTimeIso } from "../report/timeAxis.ts";
 import { packageVersion } from "../report/version.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { loadAnyScenario } from "../scenario/load.ts";
@@ -95,8 +96,10 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
   } finally {
     progress.stop();
   }
+  const startTime = loaded.engine.shock.kind === "path" ? loaded.engine.shock.startTime : undefined;
   const summary: Summary = {
     ...result.summary,
+    ...(startTime === undefined ? {} : { startTime: startTimeIso(startTime) }),
     seed: loaded.scenario.seed,
     scenarioHash: loaded.hash,
     version: packageVersion(),
@@ -110,7 +113,10 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
     );
   }
   const json = summaryJson(summary);
-  const chartData = reportChartData(result, summary.priceFallDecomposition);
+  const chartData = reportChartData(result, {
+    decomposition: summary.priceFallDecomposition,
+    startTime,
+  });
   const files: Record<string, string | Uint8Array> = {
     "summary.json": json,
     "timeseries.csv": timeseriesCsv(result),

@@ -46,8 +46,14 @@ export interface AdlGrid {
   count: number[][];
 }
 
+/** What one "close" of the ADL grid is, said wherever closes are counted. */
+export const adlCloseDefinition =
+  "A close is one adl row: one winner's position cut against one bankrupt position, so a winner cut against several bankrupt positions counts once per cut.";
+
 export interface AdlBreakdown {
   closes: number;
+  /** Distinct winning positions closed, in whole or in part. */
+  accounts: number;
   notional: number;
   /** Realised profit of the closed winners: what ADL took from them beyond their entry. */
   profit: number;
@@ -121,5 +127,5 @@ export function adlBreakdown(events: EventLog): AdlBreakdown {
         profit: totals.profit,
       }),
     );
-  return { closes, notional, profit, grid, topAccounts };
+  return { closes, accounts: accounts.size, notional, profit, grid, topAccounts };
 }

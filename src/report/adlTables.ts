@@ -3,7 +3,7 @@
  * closed for the most notional. Plain strings with no Node imports, so the report and the
  * dashboard render the same markup.
  */
-import { type AdlBreakdown, adlLeverageLabels, adlPnlLabels } from "./adl.ts";
+import { type AdlBreakdown, adlCloseDefinition, adlLeverageLabels, adlPnlLabels } from "./adl.ts";
 import { formatCount, formatMoney } from "./format.ts";
 import { escapeHtml, plural } from "./markup.ts";
 
@@ -61,8 +61,9 @@ export function adlTablesHtml(breakdown: AdlBreakdown): string {
     return `<p class="note">No position was auto-deleveraged.</p>`;
   }
   return (
-    `<p class="note">${plural(breakdown.closes, "ADL close")}, ${formatMoney(breakdown.notional)} of winning ` +
-    `positions, ${formatMoney(breakdown.profit)} of profit realised. Each close is bucketed by the ` +
+    `<p class="note">${plural(breakdown.closes, "ADL close")} of ${plural(breakdown.accounts, "winning position")}, ` +
+    `${formatMoney(breakdown.notional)} closed, ${formatMoney(breakdown.profit)} of profit realised. ` +
+    `${escapeHtml(adlCloseDefinition)} Each close is bucketed by the ` +
     `winner's effective leverage (notional / (wallet + unrealised PnL)) and PnL (unrealised PnL / wallet) ` +
     `at the ADL price, just before the close; cells show notional closed and the number of closes.</p>\n` +
     `<div class="scroll-x">${gridHtml(breakdown)}</div>\n` +

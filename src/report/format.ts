@@ -130,3 +130,15 @@ export function formatCompact(value: number): string {
   }
   return String(Number(value.toPrecision(4)));
 }
+
+/** Axis ticks of money: "$100K", "-$2.5M", "$0". */
+export function formatMoneyTick(value: number): string {
+  if (!Number.isFinite(value)) return "";
+  const compact = formatCompact(Math.abs(value));
+  return value < 0 ? `-$${compact}` : `$${compact}`;
+}
+
+/** Axis ticks of a percentage already in percent: "-2 %", "0.5 %". */
+export function formatPercentTick(value: number): string {
+  return Number.isFinite(value) ? `${Number(value.toPrecision(4))} %` : "";
+}

@@ -6,8 +6,8 @@
  */
 import { formatCompact, formatCount, formatMoney, formatPercent } from "./format.ts";
 import { escapeHtml } from "./markup.ts";
+import { niceAxis, svgFontFamily } from "./plot.ts";
 import type { MetricUnit, StressMetricData } from "./stressData.ts";
-import { niceAxis, svgFontFamily } from "./svg.ts";
 
 export const stressSvgWidth = 600;
 export const stressSvgHeight = 340;

@@ -892,7 +892,7 @@ async function shockSpec(
         const factor = scenario.asset.price / prices[0];
         for (let step = 0; step < prices.length; step++) prices[step] *= factor;
       }
-      return { kind: "path", prices };
+      return { kind: "path", prices, startTime: selected.openTime[0] };
     }
     default:
       return shock;

@@ -177,7 +177,9 @@ describe("stressSummaryText", () => {
       "Over 100 runs of crash (seed 7): in 1 run in 20 the venue loses more than $2.50M",
     );
     expect(text).toContain("liquidations exceed $40.0M in 5 % of runs (LaR)");
-    expect(text).toContain("the insurance fund ran dry in 12.0 % of runs (95 % bounds 7.0 %–20.0 %)");
+    expect(text).toContain(
+      "the insurance fund ran dry in 12.0 % of runs (95 % bounds 7.0 %–20.0 %)",
+    );
     expect(text).toContain("ADL fired in 3.0 % (95 % bounds 1.0 %–8.5 %)");
     expect(text).toContain("1 run of 101 failed and is left out");
   });
