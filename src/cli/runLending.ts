@@ -7,6 +7,7 @@
 import { runLending } from "../engine/lending/run.ts";
 import {
   lendingEventsCsv,
+  lendingStartTime,
   lendingSummary,
   lendingSummaryJson,
   lendingSummaryText,
@@ -62,10 +63,12 @@ export function runLendingCommand(
       }),
     };
   }
+  const startTime = lendingStartTime(loaded.engine);
   const summary = lendingSummary(
     run,
     loaded.engine.symbols,
     {
+      ...(startTime === undefined ? {} : { startTime }),
       name: scenario.name,
       seed: scenario.seed,
       runIndex: options.runIndex,
@@ -75,11 +78,12 @@ export function runLendingCommand(
     risk,
   );
   const json = lendingSummaryJson(summary);
+  const eventsCsv = lendingEventsCsv(run, loaded.engine.symbols);
   writeOutputs(options.out, {
     "summary.json": json,
     "timeseries.csv": lendingTimeseriesCsv(run),
-    "events.csv": lendingEventsCsv(run, loaded.engine.symbols),
-    "report.html": lendingReportHtml(summary, run),
+    "events.csv": eventsCsv,
+    "report.html": lendingReportHtml(summary, run, { engine: loaded.engine, eventsCsv }),
   });
   if (options.json) process.stdout.write(json);
   else process.stdout.write(`${lendingSummaryText(summary)}\nOutputs written to ${options.out}/\n`);

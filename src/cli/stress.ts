@@ -7,6 +7,7 @@
  * them; its statistics cover the runs that finished) or the store failed; 2 invalid input,
  * before any run starts; 130/143 interrupted by SIGINT/SIGTERM (finished shards are kept).
  */
+
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
@@ -24,6 +25,7 @@ import { stressPngCharts } from "../report/stressPng.ts";
 import { packageVersion } from "../report/version.ts";
 import { batchIdOf, runBatch } from "../runner/batch.ts";
 import { defaultWorkerCount } from "../runner/pool.ts";
+import { perpRandomness, randomnessText } from "../runner/randomness.ts";
 import type { Distribution } from "../runner/statistics.ts";
 import { type BatchInfo, ResultsStore, type StoredRun } from "../runner/store.ts";
 import {
@@ -201,6 +203,7 @@ function stressText(summary: StressSummary): string {
   );
   const lines = [
     heading,
+    ...(summary.randomised === undefined ? [] : [randomnessText(summary.randomised)]),
     "",
     table.trimEnd(),
     "",
@@ -303,7 +306,10 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
     }
     await store.checkpoint();
     const storedRuns = await store.runs(batch.batchId);
-    const summary = summarizeBatch(batch, storedRuns);
+    const summary = {
+      ...summarizeBatch(batch, storedRuns),
+      randomised: perpRandomness(loaded.engine),
+    };
     const json = stressSummaryJson(summary);
     // `--png` alone puts the charts next to stress-report.html; `--png DIR` puts them in DIR.
     const pngFolder = options.png === true ? out : options.png ? resolve(options.png) : undefined;
@@ -595,7 +601,10 @@ async function stressSweep(
         parameters: point.values,
         scenarioHash: point.loaded.hash,
         batchIds: [batchId],
-        summary: summarizeBatch(batch, runs),
+        summary: {
+          ...summarizeBatch(batch, runs),
+          randomised: perpRandomness(point.loaded.engine),
+        },
       });
     }
     const summary = sweepSummary(

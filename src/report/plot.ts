@@ -532,6 +532,18 @@ export function bandPath(
   return path;
 }
 
+/** Titled sections of a static page, each a heading, a note and its chart. */
+export function figureSectionsHtml(
+  sections: readonly { title: string; note: string; chart: string }[],
+): string {
+  return sections
+    .map(
+      (section) =>
+        `<section>\n<h2>${escapeHtml(section.title)}</h2>\n<p class="note">${escapeHtml(section.note)}</p>\n<figure class="plot">${section.chart}</figure>\n</section>`,
+    )
+    .join("\n");
+}
+
 /** Figures of a static page: each SVG sized by CSS to the column, drawn at full resolution. */
 export const figureCss = `
 figure.plot { margin: 8px 0 0; }

@@ -9,11 +9,14 @@
  */
 import type { LendingRun } from "../engine/lending/run.ts";
 import { lendingEventTypes } from "../engine/lending/world.ts";
+import { excessKurtosis, logReturns } from "../engine/metrics/tail.ts";
+import type { TfgRun } from "../engine/models/tfg.ts";
 import { type EventLog, eventTypes } from "../engine/result.ts";
 import { formatCount, formatMoney } from "./format.ts";
 import type { LendingSummary } from "./lending.ts";
 import { escapeHtml } from "./markup.ts";
 import type { Summary } from "./summary.ts";
+import type { TfgSummary } from "./tfg.ts";
 
 export interface ReconciliationRow {
   figure: string;
@@ -356,8 +359,45 @@ export function lendingReconciliation(
   });
 }
 
-/** The rows as a table: figure, summary.json, events.csv, how. */
-export function reconciliationTableHtml(rows: readonly ReconciliationRow[]): string {
+/** The TFG headline figures: summary.json against its own timeseries.csv (it logs no events). */
+export function tfgReconciliation(summary: TfgSummary, run: TfgRun): ReconciliationRow[] {
+  const series = run.series;
+  let defaults = 0;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let step = 0; step <= run.steps; step++) {
+    defaults += series.defaults[step];
+    low = Math.min(low, series.price[step]);
+    high = Math.max(high, series.price[step]);
+  }
+  const kurtosis = excessKurtosis(logReturns(series.price, summary.burnIn));
+  const price = (value: number) => String(Number(value.toPrecision(6)));
+  return [
+    countRow("fund defaults", summary.defaults.total, defaults, "Σ of the defaults column"),
+    {
+      figure: "price low – high",
+      summary: `${price(summary.price.min)} – ${price(summary.price.max)}`,
+      events: `${price(low)} – ${price(high)}`,
+      rule: "min and max of the price column, step 0 included",
+      agrees: low === summary.price.min && high === summary.price.max,
+    },
+    {
+      figure: "excess kurtosis",
+      summary: summary.statistics.excessKurtosis.toFixed(3),
+      events: kurtosis.toFixed(3),
+      rule: `log returns ln(pₜ / pₜ₋₁) of the price column after the burn-in of ${formatCount(summary.burnIn)} periods; G2, the unbiased estimator (Excel KURT, SciPy kurtosis(bias=False))`,
+      agrees:
+        Math.abs(kurtosis - summary.statistics.excessKurtosis) <=
+        1e-9 * Math.max(1, Math.abs(kurtosis)),
+    },
+  ];
+}
+
+/** The rows as a table: figure, summary.json, the file it is summed from, how. */
+export function reconciliationTableHtml(
+  rows: readonly ReconciliationRow[],
+  source = "events.csv",
+): string {
   const body = rows
     .map(
       (row) =>
@@ -368,7 +408,7 @@ export function reconciliationTableHtml(rows: readonly ReconciliationRow[]): str
     .join("\n");
   return (
     `<div class="scroll-x"><table class="reconcile">\n<thead><tr><th scope="col">figure</th><th scope="col">summary.json</th>` +
-    `<th scope="col">from events.csv</th><th scope="col">how</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`
+    `<th scope="col">from ${source}</th><th scope="col">how</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`
   );
 }
 

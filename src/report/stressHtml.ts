@@ -4,6 +4,7 @@
  * the batch's stored runs and the summary computed from them, with no date or path, so the same
  * results give the same bytes whether or not the batch was interrupted on the way.
  */
+import { randomnessText } from "../runner/randomness.ts";
 import type { Proportion } from "../runner/statistics.ts";
 import type { StoredRun } from "../runner/store.ts";
 import type { StressSummary } from "../runner/stressSummary.ts";
@@ -38,6 +39,7 @@ export function stressSummaryText(summary: StressSummary): string {
       ? `liquidations exceed ${formatMoney(summary.liquidationsAtRisk)} in 5 % of runs (LaR)`
       : "at least 95 % of runs liquidated nothing (LaR $0)";
   const sentences = [
+    ...(summary.randomised === undefined ? [] : [randomnessText(summary.randomised)]),
     `${opening}${valueAtRisk}; ${liquidationsAtRisk}; ` +
       `the insurance fund ran dry in ${formatPercent(summary.insuranceFundExhausted.probability)} of runs ` +
       `(${interval(summary.insuranceFundExhausted)}); ADL fired in ${formatPercent(summary.adlFired.probability)} ` +

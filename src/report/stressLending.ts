@@ -3,12 +3,14 @@
  * Same rules as the perp stress report: inline SVG, numbers only from the stored runs, no date or
  * path, so a batch gives the same bytes whether or not it was interrupted.
  */
+
 import type { LendingVenueMetrics } from "../runner/lendingRecord.ts";
 import {
   type LendingDistributionField,
   type LendingStressSummary,
   lendingDistributionFields,
 } from "../runner/lendingStressSummary.ts";
+import { randomnessText } from "../runner/randomness.ts";
 import { formatCount, formatMoney, formatProportion } from "./format.ts";
 import { basePageCss, escapeHtml, htmlPage, plural } from "./markup.ts";
 import { chartDataOfSorted, type StressMetric } from "./stressData.ts";
@@ -34,7 +36,7 @@ export function lendingStressText(summary: LendingStressSummary): string {
   const width = Math.max(...Object.values(titles).map((title) => title.length));
   const lines = [
     `${summary.scenario}: ${formatCount(summary.completedRuns)} of ${formatCount(summary.runs)} runs finished, ${formatCount(summary.failedRuns)} failed (seed ${summary.seed}, batch ${summary.batchId})`,
-    `Varies between runs: ${summary.varies}.`,
+    ...(summary.randomised === undefined ? [] : [randomnessText(summary.randomised)]),
   ];
   for (const venue of summary.venues) {
     lines.push("", `${venue.name} (${venue.kind})`);
@@ -130,7 +132,7 @@ ${charts.join("\n")}
       ".charts { display: flex; flex-wrap: wrap; gap: 12px; } .flat { padding: 8px 12px; }",
     ],
     `<p class="meta">${escapeHtml(meta)}</p>
-<p class="note">${escapeHtml(`Varies between runs: ${summary.varies}. Percentiles: ${summary.quantiles}.`)}</p>
+<p class="note">${escapeHtml(`${summary.randomised === undefined ? "" : `${randomnessText(summary.randomised)} `}Percentiles: ${summary.quantiles}.`)}</p>
 ${sections.join("\n")}
 <p class="note">Any single run can be replayed with its full report: deleverage run SCENARIO --seed ${summary.seed} --run-index I.</p>`,
   );

@@ -226,8 +226,11 @@ describe("deleverage stress", () => {
       if (batch === undefined) throw new Error("the batch is not in the store");
       const runs = await store.runs(batchId);
       expect(runs).toHaveLength(12);
+      // What varied is read off the scenario: the fixture redraws its population, its shock is a jump process.
+      const { randomised } = JSON.parse(readFileSync(join(out, "stress-summary.json"), "utf8"));
+      expect(randomised.varies.join(" ")).toMatch(/population/);
       expect(readFileSync(join(out, "stress-report.html"), "utf8")).toBe(
-        stressReportHtml(summarizeBatch(batch, runs), runs),
+        stressReportHtml({ ...summarizeBatch(batch, runs), randomised }, runs),
       );
     } finally {
       store.close();
