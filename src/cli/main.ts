@@ -4,6 +4,7 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { packageVersion } from "../report/version.ts";
+import { presetHelp } from "../scenario/presets.ts";
 import { exitWithError } from "./failure.ts";
 import { heatmapCommand } from "./heatmap.ts";
 import { runCommand } from "./run.ts";
@@ -47,6 +48,7 @@ program
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
   .option("--run-index <i>", "replay run I of a stress batch with the same seed", "0")
   .option("--png [dir]", "also write one PNG per chart, next to report.html or into DIR")
+  .addHelpText("after", () => presetHelp())
   .action(async (scenario, options) => {
     await runCommand(scenario, options);
   });

@@ -52,6 +52,7 @@ import {
 import { parseKlinesCsv, resampleToSteps, selectKlines } from "./importers/klines.ts";
 import { parsePositionsCsv } from "./importers/positionsCsv.ts";
 import { toLendingEngine } from "./lendingLoad.ts";
+import { isSharedDataPath, missingSharedDataAdvice } from "./presets.ts";
 import type { LendingScenario } from "./lendingSchema.ts";
 import { type AnyScenario, type Scenario, scenarioFileSchema, type TfgScenario } from "./schema.ts";
 
@@ -553,7 +554,8 @@ class DataFiles {
     } catch (error) {
       return this.document.issue(
         fieldPath,
-        `${describeValue(relativePath)} cannot be read (resolved to ${absolute}): ${reason(error)}; paths are relative to the scenario file's directory`,
+        `${describeValue(relativePath)} cannot be read (resolved to ${absolute}): ${reason(error)}; paths are relative to the scenario file's directory` +
+          (isSharedDataPath(relativePath) ? `; ${missingSharedDataAdvice()}` : ""),
       );
     }
     this.contentHashes[formatPath(fieldPath)] = createHash("sha256").update(bytes).digest("hex");
