@@ -54,6 +54,15 @@ program
   });
 
 program
+  .command("init")
+  .description("Write a commented scenario template to start from (never overwrites a file).")
+  .argument("[file]", "where to write it", "scenario.yaml")
+  .action(async (file) => {
+    const { initCommand } = await import("./init.ts");
+    initCommand(file);
+  });
+
+program
   .command("schema")
   .description("Print the JSON Schema of scenario files.")
   .action(() => {

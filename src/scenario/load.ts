@@ -33,6 +33,7 @@ import type { LendingEngineScenario } from "../engine/lending/run.ts";
 import { levelsFromShape } from "../engine/market/orderBook.ts";
 import type { TfgParameters } from "../engine/models/tfg.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
+import { parseNumberAlias, synonymFor } from "./aliases.ts";
 import {
   closestMatch,
   describeValue,
@@ -52,8 +53,8 @@ import {
 import { parseKlinesCsv, resampleToSteps, selectKlines } from "./importers/klines.ts";
 import { parsePositionsCsv } from "./importers/positionsCsv.ts";
 import { toLendingEngine } from "./lendingLoad.ts";
-import { isSharedDataPath, missingSharedDataAdvice } from "./presets.ts";
 import type { LendingScenario } from "./lendingSchema.ts";
+import { isSharedDataPath, missingSharedDataAdvice } from "./presets.ts";
 import { type AnyScenario, type Scenario, scenarioFileSchema, type TfgScenario } from "./schema.ts";
 
 export interface LoadedScenario {
@@ -359,10 +360,14 @@ class ScenarioDocument {
   /** The zod-validated scenario, or a ScenarioError with one located issue per problem. */
   validate(): AnyScenario {
     const data: unknown = this.document.toJS();
-    const result = scenarioFileSchema.safeParse(data, {
-      error: scenarioErrorMap,
-      reportInput: true,
-    });
+    const parse = () =>
+      scenarioFileSchema.safeParse(data, { error: scenarioErrorMap, reportInput: true });
+    let result = parse();
+    // "10M" or "8%" where a number belongs: replace and validate again, until nothing changes.
+    for (let pass = 0; !result.success && pass < 8; pass++) {
+      if (!replaceNumberAliases(data, result.error.issues, [])) break;
+      result = parse();
+    }
     if (result.success) return result.data;
     const issues: ScenarioIssue[] = [];
     for (const issue of result.error.issues) {
@@ -370,7 +375,7 @@ class ScenarioDocument {
         const allowed = allowedKeys(issue.path, data);
         for (const key of issue.keys) {
           const keyPath = [...issue.path, key];
-          const suggestion = closestMatch(key, allowed);
+          const suggestion = closestMatch(key, allowed) ?? synonymFor(key, allowed);
           issues.push({
             location: this.locate(keyPath, "key"),
             path: formatPath(keyPath),
@@ -441,6 +446,35 @@ class ScenarioDocument {
     }
     return undefined;
   }
+}
+
+/**
+ * Replaces every string the issues say should be a number and that reads as one ("10M", "8%"),
+ * looking into the branches of unions too (their issue paths are relative to the union's).
+ * Returns whether anything changed.
+ */
+function replaceNumberAliases(
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  base: readonly PropertyKey[],
+): boolean {
+  let changed = false;
+  for (const issue of issues) {
+    const at = [...base, ...issue.path];
+    if (issue.code === "invalid_union") {
+      for (const branch of issue.errors)
+        changed = replaceNumberAliases(data, branch, at) || changed;
+      continue;
+    }
+    if (issue.code !== "invalid_type" || issue.expected !== "number") continue;
+    const value = valueAt(data, at);
+    const number = typeof value === "string" ? parseNumberAlias(value) : undefined;
+    const parent = valueAt(data, at.slice(0, -1));
+    if (number === undefined || !(isRecord(parent) || Array.isArray(parent))) continue;
+    Reflect.set(parent, at[at.length - 1], number);
+    changed = true;
+  }
+  return changed;
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {

@@ -36,7 +36,9 @@ export function presetCatalogue(): PresetEntry[] {
       name: file.replace(/\.yaml$/, ""),
       model: typeof document.model === "string" ? document.model : "perp",
       description:
-        typeof document.description === "string" ? document.description.replace(/\s+/g, " ").trim() : "",
+        typeof document.description === "string"
+          ? document.description.replace(/\s+/g, " ").trim()
+          : "",
       needsData: text.includes(sharedDataMarker),
     };
   });

@@ -65,7 +65,12 @@ function read(folder: string, file: string): string {
 /** The perp rules, for a perp run's events.csv or a perp venue's rows of a lending run. */
 function perpTotals(rows: Record<string, string>[], value: "notional" | "valueUsd") {
   const of = (...types: string[]) => rows.filter((row) => types.includes(row.type));
-  const liquidationRows = of("liquidation", "partial_liquidation", "backstop_takeover", "adl_liquidation");
+  const liquidationRows = of(
+    "liquidation",
+    "partial_liquidation",
+    "backstop_takeover",
+    "adl_liquidation",
+  );
   const amount = value === "notional" ? "amount" : "valueUsd";
   return {
     liquidated: sum(liquidationRows, value),
@@ -107,9 +112,10 @@ function checkPerp(folder: string): void {
     const round = Number(row.round) + (row.type === "stop_loss" ? 1 : 0);
     highest.set(row.step, Math.max(highest.get(row.step) ?? 0, round));
   }
-  expect([...highest.values()].reduce((total, round) => total + round, 0), "cascadeRounds").toBe(
-    summary.cascadeRounds,
-  );
+  expect(
+    [...highest.values()].reduce((total, round) => total + round, 0),
+    "cascadeRounds",
+  ).toBe(summary.cascadeRounds);
   // Prices and moves are states: timeseries.csv.
   const series = parseCsv(read(folder, "timeseries.csv"));
   const marks = series.map((row) => Number(row.markPrice));
@@ -215,16 +221,20 @@ describe("every preset's summary.json adds up from the files it wrote", () => {
         `skipping the reconciliation of ${preset.name}: it replays ${sharedData}, which is absent\n`,
       );
     }
-    it.skipIf(absent)(preset.name, async () => {
-      const out = join(scratchFolder("deleverage-reconcile-"), preset.name);
-      const outcome = await deleverage("run", preset.name, "--out", out);
-      expect(outcome.code, outcome.stderr).toBe(0);
-      const summary = JSON.parse(read(out, "summary.json"));
-      if (summary.model === "tfg") checkTfg(out);
-      else if (summary.model === "lending") checkLending(out);
-      else checkPerp(out);
-      // A replay of timestamped data knows when it started; nothing else claims a clock.
-      expect(summary.startTime !== undefined, "startTime").toBe(preset.needsData);
-    }, 120_000);
+    it.skipIf(absent)(
+      preset.name,
+      async () => {
+        const out = join(scratchFolder("deleverage-reconcile-"), preset.name);
+        const outcome = await deleverage("run", preset.name, "--out", out);
+        expect(outcome.code, outcome.stderr).toBe(0);
+        const summary = JSON.parse(read(out, "summary.json"));
+        if (summary.model === "tfg") checkTfg(out);
+        else if (summary.model === "lending") checkLending(out);
+        else checkPerp(out);
+        // A replay of timestamped data knows when it started; nothing else claims a clock.
+        expect(summary.startTime !== undefined, "startTime").toBe(preset.needsData);
+      },
+      120_000,
+    );
   }
 });
