@@ -525,7 +525,7 @@ function cumulativeSpec(data: ReportChartData, yRange?: [number, number]): Chart
         line("longs liquidated if the price falls to here", chartColors.long, { width: 2 }),
         line("shorts liquidated if the price rises to here", chartColors.short, { width: 2 }),
       ],
-      axes: [{ label: "price (USD)", values: moneyTicks }, valueAxis("cumulative notional (USD)")],
+      axes: [{ label: "price (USD)", values: moneyTicks }, valueAxis("notional (USD)")],
       hooks: { draw: [verticalLine(data.startPrice, chartColors.startLine)] },
     },
   };
@@ -645,6 +645,8 @@ export function drawChart(
     paragraph.className = "note";
     paragraph.textContent = note;
     element.append(paragraph);
+    // A sentence needs no chart-sized box.
+    element.style.minHeight = "0";
     element.dataset.points = "0";
     return { kind, destroy: () => element.replaceChildren() };
   }
@@ -657,8 +659,22 @@ export function drawChart(
     element,
   );
   if (spec.key !== undefined) element.append(chartKey(spec.key));
-  // How many points the chart holds, for tests and for anyone inspecting the page.
+  // How many points the chart holds and what its axes say (uPlot draws them on the canvas),
+  // for tests and for anyone inspecting the page.
   element.dataset.points = String(spec.data[0].length);
+  element.dataset.axes = (spec.options.axes ?? []).map((axis) => axis.label ?? "").join(" | ");
+  // The tick labels of the last draw (uPlot keeps them on each axis as `_values`).
+  plot.hooks.draw = [
+    ...(plot.hooks.draw ?? []),
+    (drawn: uPlot) => {
+      const ticks = drawn.axes.map((axis) =>
+        ((axis as { _values?: unknown[] })._values ?? []).map(String).join(" | "),
+      );
+      element.dataset.xTicks = ticks[0] ?? "";
+      element.dataset.yTicks = ticks[1] ?? "";
+    },
+  ];
+  plot.redraw(false);
   let width = widthOf(element);
   const observer = new ResizeObserver(() => {
     const next = widthOf(element);
