@@ -39,7 +39,6 @@ export function stressSummaryText(summary: StressSummary): string {
       ? `liquidations exceed ${formatMoney(summary.liquidationsAtRisk)} in 5 % of runs (LaR)`
       : "at least 95 % of runs liquidated nothing (LaR $0)";
   const sentences = [
-    ...(summary.randomised === undefined ? [] : [randomnessText(summary.randomised)]),
     `${opening}${valueAtRisk}; ${liquidationsAtRisk}; ` +
       `the insurance fund ran dry in ${formatPercent(summary.insuranceFundExhausted.probability)} of runs ` +
       `(${interval(summary.insuranceFundExhausted)}); ADL fired in ${formatPercent(summary.adlFired.probability)} ` +
@@ -48,6 +47,7 @@ export function stressSummaryText(summary: StressSummary): string {
       `${formatPercent(distributions.totalMove.p50)}; the worst liquidated ${formatMoney(distributions.liquidatedNotional.max)} ` +
       `and the deepest fall was ${formatPercent(distributions.totalMove.max)}.`,
   ];
+  if (summary.randomised !== undefined) sentences.splice(1, 0, randomnessText(summary.randomised));
   if (summary.failedRuns > 0) {
     sentences.push(
       `${plural(summary.failedRuns, "run")} of ${formatCount(summary.runs)} failed and ${summary.failedRuns === 1 ? "is" : "are"} left out; stress-summary.json lists them.`,

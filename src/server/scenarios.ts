@@ -147,6 +147,7 @@ function unknownSource(name: string, message: string): ScenarioError {
 
 interface PresetFile extends PresetEntry {
   file: string;
+  model: "perp" | "lending";
 }
 
 export class ScenarioCatalog {
@@ -154,9 +155,16 @@ export class ScenarioCatalog {
 
   constructor(private readonly dataDirectory: string | undefined) {}
 
-  /** Perp and lending presets (the dashboard runs those two models), by name. */
+  /**
+   * Perp presets by name, then lending presets by name: the dashboard opens on the first, and
+   * its form and charts are a perp run's.
+   */
   async presets(): Promise<PresetEntry[]> {
-    return (await this.presetFiles()).map(({ name, description }) => ({ name, description }));
+    const files = await this.presetFiles();
+    return [
+      ...files.filter((file) => file.model === "perp"),
+      ...files.filter((file) => file.model === "lending"),
+    ].map(({ name, description }) => ({ name, description }));
   }
 
   private async presetFiles(): Promise<PresetFile[]> {
@@ -172,6 +180,7 @@ export class ScenarioCatalog {
         name: file.slice(0, -extension.length),
         description: typeof data.description === "string" ? data.description : "",
         file: absolute,
+        model: data.model === "lending" ? "lending" : "perp",
       });
     }
     return entries;
