@@ -54,7 +54,7 @@ export function coordinate(value: number): string {
 
 /** Axis ticks: short, since a 600 px chart has room for about six. */
 export function formatTick(unit: MetricUnit, value: number): string {
-  if (unit === "money") return formatMoneyTick(value);
+  if (unit === "money" || unit === "price") return formatMoneyTick(value);
   if (unit === "ratio") return `${Number(value.toPrecision(3))}x`;
   if (unit === "fraction") return `${Number((value * 100).toPrecision(3))} %`;
   return formatCompact(value);
@@ -64,6 +64,8 @@ export function formatTick(unit: MetricUnit, value: number): string {
 export function formatMetric(unit: MetricUnit, value: number): string {
   if (!Number.isFinite(value)) return "n/a";
   if (unit === "money") return formatMoney(value);
+  // Prices keep four significant digits: $96.72K, not $96.7K.
+  if (unit === "price") return formatMoneyTick(value);
   if (unit === "ratio") return `${value.toFixed(2)}x`;
   if (unit === "fraction") return formatPercent(value);
   return formatCompact(value);
