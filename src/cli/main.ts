@@ -4,6 +4,7 @@
  */
 import { Command, Option } from "@commander-js/extra-typings";
 import { packageVersion } from "../report/version.ts";
+import { presetHelp } from "../scenario/presets.ts";
 import { exitWithError } from "./failure.ts";
 
 /**
@@ -48,6 +49,7 @@ program
   .option("--run-index <i>", "replay run I of a stress batch with the same seed", "0")
   .option("--png [dir]", "also write one PNG per chart, next to report.html or into DIR")
   .option("--events <format>", "events as csv (events.csv) or parquet (events.parquet)", "csv")
+  .addHelpText("after", () => presetHelp())
   .action(async (scenario, options) => {
     const { runCommand } = await import("./run.ts");
     await runCommand(scenario, options);
@@ -73,6 +75,15 @@ program
   .action(async (scenario, options) => {
     const { compareAdlCommand } = await import("./compareAdl.ts");
     await compareAdlCommand(scenario, options);
+  });
+
+program
+  .command("init")
+  .description("Write a commented scenario template to start from (never overwrites a file).")
+  .argument("[file]", "where to write it", "scenario.yaml")
+  .action(async (file) => {
+    const { initCommand } = await import("./init.ts");
+    initCommand(file);
   });
 
 program

@@ -8,6 +8,7 @@
  * Exit codes as `stress`: 0 done (with or without a feasible point), 1 runs failed or the store
  * failed, 2 invalid input before any run, 130/143 interrupted (stored runs are kept).
  */
+
 import { join } from "node:path";
 import { formatCount, formatPercent } from "../report/format.ts";
 import { costChartData, recommendChartData } from "../report/frontier.ts";
@@ -16,6 +17,7 @@ import { stressPngCharts } from "../report/stressPng.ts";
 import { packageVersion } from "../report/version.ts";
 import type { Objective } from "../runner/pareto.ts";
 import { defaultWorkerCount } from "../runner/pool.ts";
+import { perpRandomness } from "../runner/randomness.ts";
 import { feasibilityRule, type RecommendResult, recommend, tieRule } from "../runner/recommend.ts";
 import { parseTarget } from "../runner/recommendTarget.ts";
 import { summarizeBatch } from "../runner/stressSummary.ts";
@@ -157,10 +159,13 @@ async function recommendRun(source: string, options: RecommendCommandOptions): P
     const focusBatches = runner.batchesOf(focus);
     const firstBatch = await store.batch(focusBatches[0]);
     if (firstBatch === undefined) throw new Error(`batch ${focusBatches[0]} vanished`);
-    const focusSummary = summarizeBatch(
-      { ...firstBatch, batchId: focusBatches.join("+"), runs: focusRuns.length },
-      focusRuns,
-    );
+    const focusSummary = {
+      ...summarizeBatch(
+        { ...firstBatch, batchId: focusBatches.join("+"), runs: focusRuns.length },
+        focusRuns,
+      ),
+      randomised: perpRandomness(loaded.engine),
+    };
     const json = recommendJson(result, {
       sweepId,
       scenario: loaded.scenario.name,
@@ -290,7 +295,7 @@ export function recommendationText(result: RecommendResult): string {
   const figures = result.targets
     .map(
       (target, index) =>
-        `${target.text.replace(/\s*(<=|>=|<|>)\s*[^<>=]*$/, "")} ≈ ${formatPercent(point.targets[index].estimate)} (95 % bound ${formatPercent(target.limit.startsWith("<") ? point.targets[index].high : point.targets[index].low)}, limit ${formatPercent(target.probability)})`,
+        `${target.text.replace(/\s*(<=|>=|<|>)\s*[^<>=]*$/, "")} ≈ ${formatPercent(point.targets[index].estimate)} (95 % ${target.limit.startsWith("<") ? "upper" : "lower"} bound ${formatPercent(target.limit.startsWith("<") ? point.targets[index].high : point.targets[index].low)}, limit ${formatPercent(target.probability)})`,
     )
     .join("; ");
   return (

@@ -1,19 +1,10 @@
 import { rmSync } from "node:fs";
 import cliProgress from "cli-progress";
-import { decomposePriceFall } from "../engine/metrics/fallDecomposition.ts";
-import type { RunResult } from "../engine/result.ts";
-import { runScenario } from "../engine/sim.ts";
-import { reportChartData } from "../report/chartData.ts";
-import { marketTimeseriesCsv, timeseriesCsv, writeEventsCsv } from "../report/csv.ts";
-import { reportHtml } from "../report/html.ts";
 import { reportPngCharts } from "../report/png.ts";
-import { type Summary, summaryJson, summaryText } from "../report/summary.ts";
-import { packageVersion } from "../report/version.ts";
+import { lendingRun, perpRun, type RunOutput, tfgRun } from "../report/runOutputs.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { loadAnyScenario } from "../scenario/load.ts";
 import { type OutputFile, preparedOutput, writeOutputs } from "./outputs.ts";
-import { runLendingCommand } from "./runLending.ts";
-import { runTfgCommand } from "./runTfg.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 
 export interface RunCommandOptions extends ScenarioOptions {
@@ -23,7 +14,7 @@ export interface RunCommandOptions extends ScenarioOptions {
   png?: string | boolean;
   /** Run i of a stress batch: `deleverage stress` runs 0 … N−1 from the same seed. */
   runIndex: string;
-  /** `--events`: events.csv (csv, the default) or events.parquet (parquet). */
+  /** `--events csv|parquet`: events.csv (default) or events.parquet. */
   events?: string;
 }
 
@@ -55,6 +46,7 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
       `--run-index: "${options.runIndex}" is not allowed; expected a non-negative integer`,
     );
   }
+  const runIndex = Number(options.runIndex);
   const events = options.events ?? "csv";
   if (!(eventFormats as readonly string[]).includes(events)) {
     throw new UsageError(
@@ -68,86 +60,44 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
       `--events ${events} is not allowed for a model: ${loaded.model} scenario; only perp runs write events.parquet`,
     );
   }
-  if (loaded.model === "tfg") {
-    if (options.png !== undefined) {
-      throw new UsageError(
-        "--png is not allowed for a model: tfg scenario; its report.html draws every chart inline",
-      );
-    }
-    const progress = progressReporter(loaded.scenario.steps);
-    try {
-      runTfgCommand(loaded, { ...options, runIndex: Number(options.runIndex) }, progress.onStep);
-    } finally {
-      progress.stop();
-    }
-    return;
+  if (loaded.model !== "perp" && options.png !== undefined) {
+    throw new UsageError(
+      `--png is not allowed for a model: ${loaded.model} scenario; its report.html draws every chart inline`,
+    );
   }
-  if (loaded.model === "lending") {
-    if (options.png !== undefined) {
-      throw new UsageError(
-        "--png is not allowed for a model: lending scenario; its report.html draws every chart inline",
-      );
-    }
-    const progress = progressReporter(loaded.engine.steps);
-    try {
-      runLendingCommand(
-        loaded,
-        { ...options, runIndex: Number(options.runIndex) },
-        progress.onStep,
-      );
-    } finally {
-      progress.stop();
-    }
-    return;
-  }
-  const progress = progressReporter(loaded.engine.steps);
-  let result: RunResult;
+  const progress = progressReporter(
+    loaded.model === "tfg" ? loaded.scenario.steps : loaded.engine.steps,
+  );
+  let output: RunOutput;
   try {
-    result = runScenario(loaded.engine, {
-      seed: loaded.scenario.seed,
-      runIndex: Number(options.runIndex),
-      onStep: progress.onStep,
-    });
+    const settings = { runIndex, onStep: progress.onStep };
+    output =
+      loaded.model === "tfg"
+        ? tfgRun(loaded, settings)
+        : loaded.model === "lending"
+          ? lendingRun(loaded, settings)
+          : perpRun(loaded, settings);
   } finally {
     progress.stop();
   }
-  const summary: Summary = {
-    ...result.summary,
-    seed: loaded.scenario.seed,
-    scenarioHash: loaded.hash,
-    version: packageVersion(),
-  };
-  if (loaded.engine.decomposition) {
-    // Counterfactual re-runs: only their falls are kept, in the summary's decomposition.
-    summary.priceFallDecomposition = decomposePriceFall(
-      loaded.engine,
-      { seed: loaded.scenario.seed, runIndex: Number(options.runIndex) },
-      result,
-    );
-  }
-  const json = summaryJson(summary);
-  const chartData = reportChartData(result, summary.priceFallDecomposition);
-  const files: Record<string, OutputFile> = {
-    "summary.json": json,
-    "timeseries.csv": timeseriesCsv(result),
-    "timeseries-markets.csv": marketTimeseriesCsv(result),
-  };
-  if (events === "csv") files["events.csv"] = (write) => writeEventsCsv(result, write);
-  files["report.html"] = reportHtml(summary, result, { title: loaded.scenario.name, chartData });
+  const files: Record<string, OutputFile> = { ...output.files };
   // `--png` alone puts the charts next to report.html; `--png DIR` puts them in DIR.
   const pngFolder = options.png === true ? options.out : options.png || undefined;
   const pngs: Record<string, Uint8Array> = {};
-  if (pngFolder !== undefined) {
+  if (pngFolder !== undefined && output.model === "perp") {
+    const summary = output.summary;
     const subtitle = `${summary.name} (${summary.symbol}), seed ${summary.seed}`;
-    for (const chart of reportPngCharts(chartData, subtitle)) pngs[chart.fileName] = chart.png;
+    for (const chart of reportPngCharts(output.chartData, subtitle))
+      pngs[chart.fileName] = chart.png;
   }
   if (pngFolder === options.out) Object.assign(files, pngs);
-  if (events === "parquet") {
+  if (events === "parquet" && output.model === "perp") {
+    delete files["events.csv"];
     // DuckDB loads only for this: a plain run does not pay for it.
     const { writeEventsParquet } = await import("../report/eventsParquet.ts");
     const prepared = preparedOutput(options.out, "events.parquet");
     try {
-      await writeEventsParquet(result, prepared.prepared);
+      await writeEventsParquet(output.result, prepared.prepared);
     } catch (error) {
       rmSync(prepared.prepared, { force: true });
       throw error;
@@ -156,9 +106,9 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
   }
   writeOutputs(options.out, files);
   if (pngFolder !== undefined && pngFolder !== options.out) writeOutputs(pngFolder, pngs);
-  if (options.json) process.stdout.write(json);
+  if (options.json) process.stdout.write(output.files["summary.json"] as string);
   else {
     const charts = pngFolder === undefined ? "" : `Charts written to ${pngFolder}/\n`;
-    process.stdout.write(`${summaryText(summary)}\nOutputs written to ${options.out}/\n${charts}`);
+    process.stdout.write(`${output.summaryText}\nOutputs written to ${options.out}/\n${charts}`);
   }
 }

@@ -7,10 +7,17 @@
  * them; its statistics cover the runs that finished) or the store failed; 2 invalid input,
  * before any run starts; 130/143 interrupted by SIGINT/SIGTERM (finished shards are kept).
  */
+
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
-import { formatCount, formatMoney, formatPercent, formatReadable } from "../report/format.ts";
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  formatProportion,
+  formatReadable,
+} from "../report/format.ts";
 import { sweepChartData } from "../report/frontier.ts";
 import { plural } from "../report/markup.ts";
 import { stressReportHtml } from "../report/stressHtml.ts";
@@ -18,7 +25,8 @@ import { stressPngCharts } from "../report/stressPng.ts";
 import { packageVersion } from "../report/version.ts";
 import { batchIdOf, runBatch } from "../runner/batch.ts";
 import { defaultWorkerCount } from "../runner/pool.ts";
-import type { Distribution, Proportion } from "../runner/statistics.ts";
+import { perpRandomness, randomnessText } from "../runner/randomness.ts";
+import type { Distribution } from "../runner/statistics.ts";
 import { type BatchInfo, ResultsStore, type StoredRun } from "../runner/store.ts";
 import {
   type DistributionField,
@@ -168,14 +176,6 @@ function formatStatistic(field: DistributionField, value: number): string {
   return formatMoney(value);
 }
 
-function formatProportion(proportion: Proportion): string {
-  return (
-    `${formatPercent(proportion.probability)} (95 % interval ${formatPercent(proportion.low)}–` +
-    `${formatPercent(proportion.high)}; ${formatCount(proportion.hits)} of ` +
-    `${formatCount(proportion.trials)} runs)`
-  );
-}
-
 const statistics = [
   "mean",
   "p50",
@@ -203,6 +203,7 @@ function stressText(summary: StressSummary): string {
   );
   const lines = [
     heading,
+    ...(summary.randomised === undefined ? [] : [randomnessText(summary.randomised)]),
     "",
     table.trimEnd(),
     "",
@@ -305,7 +306,10 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
     }
     await store.checkpoint();
     const storedRuns = await store.runs(batch.batchId);
-    const summary = summarizeBatch(batch, storedRuns);
+    const summary = {
+      ...summarizeBatch(batch, storedRuns),
+      randomised: perpRandomness(loaded.engine),
+    };
     const json = stressSummaryJson(summary);
     // `--png` alone puts the charts next to stress-report.html; `--png DIR` puts them in DIR.
     const pngFolder = options.png === true ? out : options.png ? resolve(options.png) : undefined;
@@ -534,7 +538,7 @@ function sweepTable(summary: SweepSummary): { columns: string[]; rows: string[][
     ...paths,
     "runs",
     "P(fund exhausted)",
-    "95 % interval",
+    "95 % bounds",
     "P(ADL)",
     "VaR",
     "LaR",
@@ -599,7 +603,10 @@ async function stressSweep(
         parameters: point.values,
         scenarioHash: point.loaded.hash,
         batchIds: [batchId],
-        summary: summarizeBatch(batch, runs),
+        summary: {
+          ...summarizeBatch(batch, runs),
+          randomised: perpRandomness(point.loaded.engine),
+        },
       });
     }
     const summary = sweepSummary(

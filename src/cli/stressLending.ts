@@ -4,11 +4,13 @@
  * same command resumes an interrupted batch; stress-summary.json, stress-report.html and the text
  * summary give per venue the distributions, LaR, VaR and P(bad debt > 0).
  */
+
 import { join, resolve } from "node:path";
 import { formatCount } from "../report/format.ts";
 import { lendingStressReportHtml, lendingStressText } from "../report/stressLending.ts";
 import { runBatch } from "../runner/batch.ts";
 import { summarizeLendingBatch } from "../runner/lendingStressSummary.ts";
+import { lendingRandomness } from "../runner/randomness.ts";
 import { ResultsStore } from "../runner/store.ts";
 import { stressSummaryJson } from "../runner/stressSummary.ts";
 import { UsageError } from "../scenario/errors.ts";
@@ -78,7 +80,10 @@ export async function stressLending(
     await store.checkpoint();
     const storedRuns = await store.runs(batch.batchId);
     const venueRows = await store.lendingVenueRuns(batch.batchId);
-    const summary = summarizeLendingBatch(batch, storedRuns, venueRows);
+    const summary = {
+      ...summarizeLendingBatch(batch, storedRuns, venueRows),
+      randomised: lendingRandomness(loaded.engine),
+    };
     const json = stressSummaryJson(summary);
     try {
       writeOutputs(out, {

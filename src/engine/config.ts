@@ -256,7 +256,15 @@ export type ShockSpec =
   | { kind: "linear"; drop: number; from: number; to: number }
   | { kind: "steps"; points: { at: number; drop: number }[] }
   /** A price per step, already rebased if asked; the last price holds after the path ends. */
-  | { kind: "path"; prices: Float64Array }
+  | {
+      kind: "path";
+      prices: Float64Array;
+      /**
+       * Milliseconds since the epoch (UTC) of prices[0] when the path comes from timestamped data:
+       * reports label a replay in UTC with it. The engine ignores it.
+       */
+      startTime?: number;
+    }
   | { kind: "gbm"; sigmaDaily: number; driftDaily: number }
   | { kind: "jump"; sigmaDaily: number; jumpsPerDay: number; jumpMean: number; jumpSigma: number }
   | { kind: "garch"; sigmaDaily: number; alpha: number; beta: number; driftDaily: number }

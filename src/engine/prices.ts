@@ -11,7 +11,7 @@
  * The factor path draws from the run's shock stream, as the single-market path always has; each
  * market's own draws come from a stream of its own split off the markets stream.
  */
-import type { EngineScenario } from "./config.ts";
+import type { EngineScenario, ShockSpec } from "./config.ts";
 import type { RandomStream, StreamComponent } from "./random.ts";
 import { exogenousPath, ShockProcess } from "./shock.ts";
 
@@ -111,4 +111,26 @@ export function marketPaths(
     }
   }
   return paths;
+}
+
+/**
+ * The shock behind the lead market's index: its own, or the factor it follows. Its `startTime`
+ * (a replay's first time stamp) is what the reports label times with.
+ */
+export function leadShock(scenario: EngineScenario): ShockSpec | undefined {
+  const lead = scenario.markets[0].exogenous;
+  return lead.kind === "own" ? lead.shock : scenario.factor;
+}
+
+/** Every shock process a scenario's paths come from: the factor and each market's own. */
+export function shockSources(
+  scenario: EngineScenario,
+): { market: string | null; shock: ShockSpec }[] {
+  const sources: { market: string | null; shock: ShockSpec }[] = [];
+  if (scenario.factor !== undefined) sources.push({ market: null, shock: scenario.factor });
+  for (const market of scenario.markets) {
+    if (market.exogenous.kind === "own")
+      sources.push({ market: market.symbol, shock: market.exogenous.shock });
+  }
+  return sources;
 }

@@ -192,6 +192,8 @@ export class Simulation {
   private readonly accountStamp: Int32Array;
   private readonly liquidatedOnce: Uint8Array;
   private readonly accountLiquidatedOnce: Uint8Array;
+  /** The step in which each cross account was last left pending (see addAccountToBatch). */
+  private readonly accountPendingStep: Int32Array;
   private readonly reindexStamp: Int32Array;
   private readonly toReindex: number[] = [];
   private readonly accountReindexStamp: Int32Array;
@@ -373,6 +375,7 @@ export class Simulation {
         : null;
     this.accountStamp = new Int32Array(crossAccountCount);
     this.accountLiquidatedOnce = new Uint8Array(crossAccountCount);
+    this.accountPendingStep = new Int32Array(crossAccountCount).fill(-1);
     this.accountReindexStamp = new Int32Array(crossAccountCount);
     this.marks = new Float64Array(marketCount);
     this.tiersInForce = this.markets.map((market) => market.marginTiers);
@@ -1051,7 +1054,7 @@ export class Simulation {
       for (let index = 0; index < accountBatch.length; index++) {
         const account = accountBatch[index];
         if (this.capacityLeft <= 0) {
-          this.pendingAccounts.push(account);
+          this.deferAccount(account);
           continue;
         }
         if (this.accountLiquidatable(account)) this.liquidateAccount(account);
@@ -1071,6 +1074,11 @@ export class Simulation {
     this.totals.maxRoundsInStep = Math.max(this.totals.maxRoundsInStep, this.roundsInStep);
   }
 
+  private deferAccount(account: number): void {
+    this.accountPendingStep[account] = this.step;
+    this.pendingAccounts.push(account);
+  }
+
   private addToBatch(id: number): void {
     if (this.batchStamp[id] === this.roundStamp) return;
     this.batchStamp[id] = this.roundStamp;
@@ -1079,6 +1087,9 @@ export class Simulation {
 
   private addAccountToBatch(account: number): void {
     if (this.accountStamp[account] === this.roundStamp) return;
+    // An account left waiting (capacity spent, or nothing would take its orders) is tried again
+    // at the next step's first round, not found again by the watch list in this step's rounds.
+    if (this.accountPendingStep[account] === this.step) return;
     this.accountStamp[account] = this.roundStamp;
     this.accountBatch.push(account);
   }
@@ -1382,7 +1393,7 @@ export class Simulation {
       this.triggers?.unwatch(account);
       return;
     }
-    if (leftOpen) this.pendingAccounts.push(account);
+    if (leftOpen) this.deferAccount(account);
     else this.markAccountForReindex(account);
   }
 
@@ -1534,8 +1545,6 @@ export class Simulation {
       capacityLimited = true;
     }
     this.capacityLeft -= quantity * mark;
-    this.countLiquidated(id);
-    if (quantity < size) this.totals.partialLiquidationCount++;
 
     // The worst price the order may fill at: the loss beyond bankruptcy must stay within what
     // the insurance fund and the backstop can still pay (Binance: the liquidation engine takes
@@ -1545,7 +1554,10 @@ export class Simulation {
     const limit =
       side > 0 ? Math.max(0, bankrupt - absorb / quantity) : bankrupt + absorb / quantity;
     const filled = this.closeInMarket(id, quantity, limit, quantity < size);
+    if (quantity < size && (!bookOnly || filled > 0)) this.totals.partialLiquidationCount++;
     if (bookOnly) {
+      // Counted only once something happened to it: an order the book did not take is retried.
+      if (filled > 0) this.countLiquidated(id);
       if (store.size[id] <= dustFraction * size) this.closeDust(id);
       this.checkPosition(id);
       if (store.size[id] === 0) return "done";
@@ -1584,6 +1596,7 @@ export class Simulation {
     const side = store.side[id];
     const market = this.marketOf(id);
     const mark = market.mark;
+    this.countLiquidated(id);
     let left = remaining;
     if (left > dustFraction * size && market.adlQueues) {
       left -= this.autoDeleverage(id, left);
@@ -1646,6 +1659,7 @@ export class Simulation {
     for (const id of ids) {
       const size = store.size[id];
       if (size === 0) continue;
+      this.countLiquidated(id);
       const side = store.side[id];
       const market = this.marketOf(id);
       const mark = market.mark;

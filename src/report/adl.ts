@@ -47,8 +47,14 @@ export interface AdlGrid {
   count: number[][];
 }
 
+/** What one "close" of the ADL grid is, said wherever closes are counted. */
+export const adlCloseDefinition =
+  "A close is one adl row: one winner's position cut against one bankrupt position, so a winner cut against several bankrupt positions counts once per cut.";
+
 export interface AdlBreakdown {
   closes: number;
+  /** Distinct winning positions closed, in whole or in part. */
+  accounts: number;
   notional: number;
   /** Realised profit of the closed winners: what ADL took from them beyond their entry. */
   profit: number;
@@ -135,5 +141,7 @@ export function adlBreakdown(events: EventLog, figures: AdlSummary | null = null
       profit: accountProfit[id],
     }),
   );
-  return { closes, notional, profit, grid, topAccounts, figures };
+  let accounts = 0;
+  for (let id = 0; id <= largestId; id++) if (accountCloses[id] > 0) accounts++;
+  return { closes, accounts, notional, profit, grid, topAccounts, figures };
 }

@@ -8,8 +8,8 @@ import type { AdlComparison, AdlComparisonRow } from "../runner/compareAdl.ts";
 import { csvField } from "./csv.ts";
 import { formatCount, formatMoney, formatNumber, formatPercent } from "./format.ts";
 import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
+import { niceAxis, svgFontFamily } from "./plot.ts";
 import { colors, coordinate, formatTick, stressSvgWidth, text } from "./stressSvg.ts";
-import { niceAxis, svgFontFamily } from "./svg.ts";
 
 const csvColumns = [
   "mechanism",

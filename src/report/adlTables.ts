@@ -4,7 +4,7 @@
  * dashboard render the same markup.
  */
 import type { AdlSummary } from "../engine/result.ts";
-import { type AdlBreakdown, adlLeverageLabels, adlPnlLabels } from "./adl.ts";
+import { type AdlBreakdown, adlCloseDefinition, adlLeverageLabels, adlPnlLabels } from "./adl.ts";
 import { formatCount, formatMoney, formatPercent } from "./format.ts";
 import { escapeHtml, plural } from "./markup.ts";
 
@@ -111,8 +111,9 @@ export function adlTablesHtml(breakdown: AdlBreakdown): string {
         `<div class="scroll-x">${figuresHtml(breakdown.figures)}</div>\n`;
   return (
     figures +
-    `<p class="note">${plural(breakdown.closes, "ADL close")}, ${formatMoney(breakdown.notional)} of winning ` +
-    `positions, ${formatMoney(breakdown.profit)} of profit realised. Each close is bucketed by the ` +
+    `<p class="note">${plural(breakdown.closes, "ADL close")} of ${plural(breakdown.accounts, "winning position")}, ` +
+    `${formatMoney(breakdown.notional)} closed, ${formatMoney(breakdown.profit)} of profit realised. ` +
+    `${escapeHtml(adlCloseDefinition)} Each close is bucketed by the ` +
     `winner's effective leverage (notional / (wallet + unrealised PnL)) and PnL (unrealised PnL / wallet) ` +
     `at the ADL price, just before the close; cells show notional closed and the number of closes.</p>\n` +
     `<div class="scroll-x">${gridHtml(breakdown)}</div>\n` +

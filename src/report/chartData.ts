@@ -8,6 +8,14 @@ import { type EventLog, eventTypes, type RunResult } from "../engine/result.ts";
 import { type AdlBreakdown, adlBreakdown } from "./adl.ts";
 import { downsampleAligned } from "./downsample.ts";
 import { trimEmptyBuckets } from "./heatmap.ts";
+import {
+  cumulativeLiquidations,
+  type LiquidationMap,
+  type LiquidationPoints,
+  liquidationMap,
+} from "./liquidationMap.ts";
+import type { TimeBase } from "./timeAxis.ts";
+import { barSteps, bucketSums, cascadeWindow } from "./timeBuckets.ts";
 
 /** Browsers draw 20,000 points per chart smoothly; long runs are downsampled to that. */
 export const maxChartPoints = 20_000;
@@ -33,23 +41,37 @@ export interface LiquidationMarkers {
 }
 
 export interface ReportChartData {
+  /** How steps map to clock time: UTC for replays of timestamped data, elapsed otherwise. */
+  time: TimeBase;
   startPrice: number;
-  /** step, index, mark, (mark − index) / index in %. */
+  /** step, index, mark. */
   price: AlignedData;
+  /** step, (mark − index) / index in %: the part of the move the cascade itself made. */
+  gap: AlignedData;
   liquidationMarkers: LiquidationMarkers;
-  /** step, liquidated notional, cascade rounds. */
+  /** Bars: first step of each bucket of `barSteps` steps, notional liquidated in the bucket. */
   liquidations: AlignedData;
+  /** Steps per bar of the liquidation and ADL charts (1 on short runs). */
+  barSteps: number;
+  /** step, cascade rounds in the step. */
+  rounds: AlignedData;
+  /** Book fills of liquidations by time and price over the cascade window. */
+  liquidationMap: LiquidationMap;
   /** bucket mid price, long notional, −short notional. */
   heatmap: AlignedData;
+  /** price, longs liquidated if the price falls to it, shorts if it rises to it (pre-shock). */
+  cumulative: AlignedData;
   /** step, insurance fund, backstop capital. */
   funds: AlignedData;
-  /** step, ADL notional in the step, ADL notional so far. */
+  /** Bars: first step of each bucket, ADL notional in the bucket. */
   adl: AlignedData;
   adlBreakdown: AdlBreakdown;
   /** step, total, long, short open interest. */
   openInterest: AlignedData;
   /** step, bid depth, ask depth within 1 %. */
   depth: AlignedData;
+  /** The steps the liquidations happened in (90 % of the notional, padded); null: the whole run. */
+  cascadeWindow: [number, number] | null;
   /** The leverage-cycle charts; absent when the run used none of the cycle layers. */
   cycle?: CycleChartData;
 }
@@ -63,8 +85,10 @@ export interface FallBar {
 export interface CycleChartData {
   /** step, open interest, aggregate leverage. */
   leverage: AlignedData;
-  /** step, liquidated notional, stop-loss notional. */
+  /** Bars: first step of each bucket, liquidated and stop-loss notional in the bucket. */
   selling: AlignedData;
+  /** Steps per bucket of `selling`. */
+  sellingBarSteps: number;
   /** step, depth within 1 % (bid + ask), order-book imbalance, makers' depth share. */
   book: AlignedData;
   /** step, maintenance-margin multiplier, collateral haircut, circuit-breaker halt. */
@@ -111,9 +135,13 @@ export function cycleChartData(
     series.bidDepth1pct,
     (bid, row) => bid + series.askDepth1pct[row],
   );
+  const width = barSteps({ dt: result.summary.dt, startTime: null }, steps.length - 1);
+  const liquidated = bucketSums(series.liquidatedNotional, width);
+  const stopped = bucketSums(series.stopLossNotional, width);
   return {
     leverage: alignedChartData(steps, [series.openInterest, series.aggregateLeverage]),
-    selling: alignedChartData(steps, [series.liquidatedNotional, series.stopLossNotional]),
+    selling: [liquidated.x, liquidated.sums.map(chartValue), stopped.sums.map(chartValue)],
+    sellingBarSteps: width,
     book: alignedChartData(steps, [depth, series.orderBookImbalance, series.depthMultiplier]),
     policy: alignedChartData(steps, [
       series.marginMultiplier,
@@ -147,15 +175,10 @@ export function endogenousGapPercent(
   return Float64Array.from(indexPrice, (index, row) => (markPrice[row] / index - 1) * 100);
 }
 
-/** Running total, so a chart can show how far ADL has gone at each step. */
-export function cumulativeSum(values: Float64Array): Float64Array {
-  const sums = new Float64Array(values.length);
-  let total = 0;
-  for (let index = 0; index < values.length; index++) {
-    if (Number.isFinite(values[index])) total += values[index];
-    sums[index] = total;
-  }
-  return sums;
+/** Bars of a per-step flow summed over `width`-step buckets, values rounded for the page. */
+function bars(values: Float64Array, width: number): AlignedData {
+  const { x, sums } = bucketSums(values, width);
+  return [x, sums.map(chartValue)];
 }
 
 interface MarkerTotals {
@@ -247,31 +270,59 @@ export function liquidationMarkers(
   }
 }
 
+/** Liquidation orders that filled in the book: where the forced selling hit the price. */
+function bookFills(events: EventLog): LiquidationPoints {
+  const liquidation = eventTypes.indexOf("liquidation");
+  const partial = eventTypes.indexOf("partial_liquidation");
+  return {
+    length: events.length,
+    step: (index) => events.step[index],
+    price: (index) => events.price[index],
+    notional: (index) =>
+      events.type[index] === liquidation || events.type[index] === partial
+        ? events.notional[index]
+        : 0,
+  };
+}
+
+export interface ChartDataOptions {
+  /** The price fall split by counterfactual re-runs, when the scenario asks for it. */
+  decomposition?: FallDecomposition;
+  /** Milliseconds since the epoch (UTC) of step 0 for a replay of timestamped data. */
+  startTime?: number;
+}
+
 export function reportChartData(
   result: RunResult,
-  decomposition?: FallDecomposition,
+  options: ChartDataOptions = {},
 ): ReportChartData {
   const series = result.timeseries;
   const steps = series.step;
   const buckets = trimEmptyBuckets(result.heatmap);
   const startPrice = series.markPrice[0];
+  const time: TimeBase = { dt: result.summary.dt, startTime: options.startTime ?? null };
+  const width = barSteps(time, steps.length - 1);
+  const window = cascadeWindow(series.liquidatedNotional);
+  const decomposition = options.decomposition;
   return {
+    time,
     startPrice,
-    price: alignedChartData(steps, [
-      series.indexPrice,
-      series.markPrice,
-      endogenousGapPercent(series.indexPrice, series.markPrice),
-    ]),
+    price: alignedChartData(steps, [series.indexPrice, series.markPrice]),
+    gap: alignedChartData(steps, [endogenousGapPercent(series.indexPrice, series.markPrice)]),
     liquidationMarkers: liquidationMarkers(result.events, startPrice),
-    liquidations: alignedChartData(steps, [series.liquidatedNotional, series.cascadeRounds]),
+    liquidations: bars(series.liquidatedNotional, width),
+    barSteps: width,
+    rounds: alignedChartData(steps, [series.cascadeRounds]),
+    liquidationMap: liquidationMap(bookFills(result.events), time, window ?? [0, steps.length - 1]),
     // Shorts are drawn below the axis so the two sides never hide each other.
     heatmap: [
       buckets.map((bucket) => chartValue((bucket.priceLow + bucket.priceHigh) / 2)),
       buckets.map((bucket) => chartValue(bucket.longNotional)),
       buckets.map((bucket) => chartValue(-bucket.shortNotional)),
     ],
+    cumulative: cumulativeLiquidations(buckets, startPrice),
     funds: alignedChartData(steps, [series.insuranceFund, series.backstopCapital]),
-    adl: alignedChartData(steps, [series.adlNotional, cumulativeSum(series.adlNotional)]),
+    adl: bars(series.adlNotional, width),
     adlBreakdown: adlBreakdown(result.events, result.summary.adl),
     openInterest: alignedChartData(steps, [
       series.openInterest,
@@ -279,6 +330,7 @@ export function reportChartData(
       series.shortOpenInterest,
     ]),
     depth: alignedChartData(steps, [series.bidDepth1pct, series.askDepth1pct]),
+    cascadeWindow: window,
     ...(usedCycleLayers(result) || decomposition !== undefined
       ? { cycle: cycleChartData(result, decomposition) }
       : {}),

@@ -70,6 +70,29 @@ export function formatPercent(fraction: number): string {
   return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)} %` : "n/a";
 }
 
+/**
+ * The interval every stress batch, sweep and recommendation shows: both ends one-sided 95 %
+ * Clopper–Pearson bounds (src/runner/statistics.ts), so a point reads the same everywhere.
+ */
+export function formatBounds(low: number, high: number): string {
+  return `95 % bounds ${formatPercent(low)}–${formatPercent(high)}`;
+}
+
+/** "12.0 % (95 % bounds 7.4 %–18.3 %; 12 of 100 runs)". */
+export function formatProportion(proportion: {
+  probability: number;
+  low: number;
+  high: number;
+  hits: number;
+  trials: number;
+}): string {
+  return `${formatPercent(proportion.probability)} (${formatBounds(proportion.low, proportion.high)}; ${formatCount(proportion.hits)} of ${formatCount(proportion.trials)} runs)`;
+}
+
+/** What the bounds mean, said once under every table or chart that shows them. */
+export const boundsNote =
+  "Bounds are one-sided 95 % Clopper–Pearson bounds: with 95 % confidence the true probability is at most the upper bound, and at least the lower one. recommend judges its targets by the same bounds.";
+
 /** Small residuals such as ledger drift: "0" or "1.2e-9". */
 export function formatScientific(value: number): string {
   if (!Number.isFinite(value)) return "n/a";
@@ -106,4 +129,16 @@ export function formatCompact(value: number): string {
     if (magnitude >= threshold) return `${Number((value / threshold).toPrecision(4))}${suffix}`;
   }
   return String(Number(value.toPrecision(4)));
+}
+
+/** Axis ticks of money: "$100K", "-$2.5M", "$0". */
+export function formatMoneyTick(value: number): string {
+  if (!Number.isFinite(value)) return "";
+  const compact = formatCompact(Math.abs(value));
+  return value < 0 ? `-$${compact}` : `$${compact}`;
+}
+
+/** Axis ticks of a percentage already in percent: "-2 %", "0.5 %". */
+export function formatPercentTick(value: number): string {
+  return Number.isFinite(value) ? `${Number(value.toPrecision(4))} %` : "";
 }

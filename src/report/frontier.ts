@@ -3,7 +3,7 @@
  * objective, estimated probability) with its interval, coloured by verdict, the frontier points
  * joined by a line and the target's limit as a horizontal line. `recommend` plots the first
  * objective against the first target; a `stress` sweep plots the first numeric parameter against
- * P(insurance fund exhausted) with its Wilson interval, and judges nothing.
+ * P(insurance fund exhausted) with the same bounds, and judges nothing.
  */
 import type { RecommendResult } from "../runner/recommend.ts";
 import type { SweepSummary } from "../runner/sweepSummary.ts";
@@ -128,7 +128,7 @@ export function sweepChartData(summary: SweepSummary): FrontierChartData {
     logX: wantsLogScale(points.map((point) => point.x)),
     yLabel: "P(insurance fund exhausted)",
     limit: null,
-    intervalNote: "95 % Wilson intervals",
+    intervalNote: "one-sided 95 % Clopper–Pearson bounds",
     points,
     frontierLine: [],
   };

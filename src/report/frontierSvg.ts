@@ -8,6 +8,7 @@
 import { formatCompact, formatCount, formatPercent } from "./format.ts";
 import type { FrontierChartData, PointStatus } from "./frontier.ts";
 import { escapeHtml } from "./markup.ts";
+import { niceAxis } from "./plot.ts";
 import {
   bottom,
   box,
@@ -20,7 +21,6 @@ import {
   stressSvgHeight,
   text,
 } from "./stressSvg.ts";
-import { niceAxis } from "./svg.ts";
 
 export const statusColors: Record<PointStatus, string> = {
   met: "#1e8449",

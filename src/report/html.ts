@@ -9,11 +9,14 @@ import { browserBundle, reportClientEntry, uplotAssets } from "./assets.ts";
 import { type ReportChartData, reportChartData } from "./chartData.ts";
 import { chartCss, chartSections } from "./chartStyle.ts";
 import { eventColumns, sideName } from "./csv.ts";
-import { formatCount, formatNumber, formatReadable } from "./format.ts";
+import { formatCount, formatNumber, formatPercent, formatReadable } from "./format.ts";
 import { marketsCss, marketsSectionHtml } from "./markets.ts";
-import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
+import { basePageCss, detailsCss, escapeHtml, htmlPage } from "./markup.ts";
+import { perpReconciliation, reconciliationCss, reconciliationTableHtml } from "./reconcile.ts";
 import { type Summary, summaryJson, summaryText } from "./summary.ts";
 import { cycleSvgCharts } from "./svg.ts";
+import { timeLabel } from "./timeAxis.ts";
+import { cascadeShare } from "./timeBuckets.ts";
 
 /** Enough to see how the cascade starts; events.csv has the rest. */
 export const eventTableRows = 200;
@@ -93,16 +96,43 @@ function eventsTableHtml(result: RunResult): string {
   return `<p class="note">${note}</p>\n<div class="scroll"><table class="events">\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table></div>`;
 }
 
+/** One section per chart of chartSections; the ADL section also gets its tables. */
 function chartSectionsHtml(data: ReportChartData): string {
   return chartSections
     .map((section) => {
       const extra = section.kind === "adl" ? `\n${adlTablesHtml(data.adlBreakdown)}` : "";
+      const compact = section.compact === true ? " compact" : "";
       return (
         `<section>\n<h2>${escapeHtml(section.title)}</h2>\n<p class="note">${escapeHtml(section.explanation)}</p>\n` +
-        `<div class="chart" id="chart-${section.kind}" data-chart="${section.kind}"></div>${extra}\n</section>`
+        `<div class="chart${compact}" id="chart-${section.kind}" data-chart="${section.kind}"></div>${extra}\n</section>`
       );
     })
     .join("\n");
+}
+
+/** The bar that zooms every time chart to the cascade window and back (wired by the script). */
+function zoomBarHtml(data: ReportChartData): string {
+  const window = data.cascadeWindow;
+  if (window === null) return "";
+  const utc = data.time.startTime === null ? "" : " UTC";
+  const from = timeLabel(data.time, window[0]);
+  const to = `${timeLabel(data.time, window[1])}${utc}`;
+  return (
+    `<div class="zoom-bar" role="toolbar" aria-label="time range of the charts">` +
+    `<span>Time charts:</span>` +
+    `<button type="button" data-zoom="cascade" aria-pressed="true">Cascade window, ${escapeHtml(from)} – ${escapeHtml(to)}</button>` +
+    `<button type="button" data-zoom="whole" aria-pressed="false">Whole run</button>` +
+    `<span class="note">the window holds ${formatPercent(cascadeShare)} of the liquidated notional; drag across a chart to zoom, double-click for the whole run</span></div>`
+  );
+}
+
+/** Each headline figure next to the same figure summed from the events, with the rule. */
+function reconciliationSectionHtml(summary: Summary, result: RunResult): string {
+  return (
+    `<section>\n<h2>Where the numbers come from</h2>\n<p class="note">Each figure of the summary, summed again from ` +
+    `the events (the same rows as events.csv). A liquidation counts a position once, however many rows its ` +
+    `closing took; an ADL close is one adl row.</p>\n${reconciliationTableHtml(perpReconciliation(summary, result.events))}\n</section>`
+  );
 }
 
 /**
@@ -112,7 +142,7 @@ function chartSectionsHtml(data: ReportChartData): string {
  */
 function cycleSectionHtml(data: ReportChartData, subtitle: string): string {
   if (data.cycle === undefined) return "";
-  const images = cycleSvgCharts(data.cycle, subtitle)
+  const images = cycleSvgCharts(data.cycle, data.time, subtitle)
     .map((chart) => {
       const source = `data:image/svg+xml;base64,${Buffer.from(chart.svg).toString("base64")}`;
       const name = chart.fileName.replace(/\.png$/, "");
@@ -121,11 +151,20 @@ function cycleSectionHtml(data: ReportChartData, subtitle: string): string {
     .join("\n");
   return (
     `<section>\n<h2>Leverage cycle</h2>\n<p class="note">How the position population was built and ` +
-    "unwound: open interest and traders' aggregate leverage, liquidations and stop-losses per step, " +
-    "depth within 1 % of the mid with the order-book imbalance and the makers' quoted share, the " +
+    "unwound: open interest, traders' aggregate leverage, liquidations and stop-losses over time, " +
+    "depth within 1 % of the mid, the order-book imbalance and the makers' quoted share, the " +
     "venue's margin multiplier, haircut and halts, and (when computed) the price fall split into its " +
     `sources by counterfactual re-runs.</p>\n${images}\n</section>`
   );
+}
+
+/** summary.json field by field, folded away: the paragraph and the table above come first. */
+function summarySectionHtml(summary: Summary): string {
+  return `<details>\n<summary><h2>summary.json</h2></summary>\n${summaryTableHtml(summary)}\n</details>`;
+}
+
+function eventsSectionHtml(result: RunResult): string {
+  return `<h2>Events</h2>\n${eventsTableHtml(result)}`;
 }
 
 const reportCss = `
@@ -141,6 +180,8 @@ table.fields td { white-space: normal; word-break: break-all;
 .scroll { overflow: auto; max-height: 70vh; border: 1px solid var(--rule); }
 img.cycle { display: block; width: 100%; max-width: 1200px; height: auto; margin: 12px 0; }
 ${chartCss}
+${reconciliationCss}
+${detailsCss}
 ${marketsCss}`;
 
 export interface ReportOptions {
@@ -149,7 +190,11 @@ export interface ReportOptions {
   chartData?: ReportChartData;
 }
 
-/** The whole report as one HTML document. */
+/**
+ * The whole report as one HTML document, one function per section (summary, zoom bar,
+ * reconciliation, charts, leverage cycle, summary.json, events), so a section can be added
+ * without touching the others.
+ */
 export function reportHtml(
   summary: Summary,
   result: RunResult,
@@ -158,17 +203,21 @@ export function reportHtml(
   const uplot = uplotAssets();
   const title = options.title ?? `deleverage report: ${summary.name} (${summary.symbol})`;
   const data = options.chartData ?? reportChartData(result);
+  const subtitle = `${summary.name} (${summary.symbol}), seed ${summary.seed}`;
+  const sections = [
+    `<p class="lead">${escapeHtml(summaryText(summary))}</p>`,
+    reconciliationSectionHtml(summary, result),
+    marketsSectionHtml(summary, result, data.time),
+    zoomBarHtml(data),
+    chartSectionsHtml(data),
+    cycleSectionHtml(data, subtitle),
+    summarySectionHtml(summary),
+    eventsSectionHtml(result),
+  ];
   return htmlPage(
     title,
     [inlinable(uplot.css, "style"), basePageCss, reportCss],
-    `<p class="lead">${escapeHtml(summaryText(summary))}</p>
-${marketsSectionHtml(summary, result)}
-${chartSectionsHtml(data)}
-${cycleSectionHtml(data, `${summary.name} (${summary.symbol}), seed ${summary.seed}`)}
-<h2>summary.json</h2>
-${summaryTableHtml(summary)}
-<h2>Events</h2>
-${eventsTableHtml(result)}`,
+    sections.filter((section) => section !== "").join("\n"),
     `<script type="application/json" id="report-data">${jsonForScript(data)}</script>
 <script>${inlinable(uplot.script, "script")}</script>
 <script>${inlinable(browserBundle(reportClientEntry), "script")}</script>

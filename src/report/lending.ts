@@ -6,13 +6,32 @@
  * over the run set of each run's liquidated collateral and insolvent debt (Gauntlet's definitions).
  */
 import type { VenueSummary } from "../engine/lending/contracts.ts";
-import type { LendingRun } from "../engine/lending/run.ts";
+import type { LendingEngineScenario, LendingRun } from "../engine/lending/run.ts";
 import { lendingEventTypes } from "../engine/lending/world.ts";
 import { eventTypes } from "../engine/result.ts";
 import type { AaveExtraSummary } from "../engine/venue/aave.ts";
 import { csvField } from "./csv.ts";
 import { formatMoney, formatNumber, formatPercent, formatScientific } from "./format.ts";
 import { plural } from "./markup.ts";
+import { lendingVenueTotals } from "./reconcile.ts";
+import { startTimeIso, type TimeBase, timeLabel } from "./timeAxis.ts";
+
+/** When step 0 happened, if a price path came from timestamped data (the first such asset's). */
+export function lendingStartTime(scenario: LendingEngineScenario): number | undefined {
+  for (const asset of scenario.assets) {
+    if (asset.shock.kind === "path" && asset.shock.startTime !== undefined)
+      return asset.shock.startTime;
+  }
+  return undefined;
+}
+
+/** Steps on the run's clock: UTC for a replay (summary.startTime), time since the start otherwise. */
+export function lendingTimeBase(summary: { dt: number; startTime?: string }): TimeBase {
+  return {
+    dt: summary.dt,
+    startTime: summary.startTime === undefined ? null : Date.parse(summary.startTime),
+  };
+}
 
 export interface LendingAssetSummary {
   symbol: string;
@@ -44,6 +63,13 @@ export interface LendingMarketSummary {
 }
 
 export type LendingVenueReport = VenueSummary & {
+  /** Distinct accounts liquidated at least once (a liquidation is one call or one bark). */
+  liquidatedAccounts: number;
+  /**
+   * Aave: the largest debt above collateral value during the run (underwater, not yet a loss:
+   * it shrinks again when the price recovers) and the step it was seen at.
+   */
+  underwaterPeak?: { usd: number; step: number };
   /** The run's liquidation volume (LaR's per-run quantity). */
   liquidationVolumeUsd: number;
   /** Debt above collateral value at the end (VaR's per-run quantity). */
@@ -69,6 +95,8 @@ export interface LendingSummary {
   model: "lending";
   steps: number;
   dt: number;
+  /** ISO time (UTC) of step 0 when a price path comes from timestamped data; absent otherwise. */
+  startTime?: string;
   assets: LendingAssetSummary[];
   markets: LendingMarketSummary[];
   venues: LendingVenueReport[];
@@ -161,11 +189,24 @@ export function percentile95(values: readonly number[]): number {
   return sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)];
 }
 
+/** The largest value of a venue's series and its step; undefined without the column. */
+function peakOf(run: LendingRun, name: string): { usd: number; step: number } | undefined {
+  const values = column(run, name);
+  if (values === undefined) return undefined;
+  let step = 0;
+  for (let index = 1; index < values.length; index++)
+    if (values[index] > values[step]) step = index;
+  return { usd: values[step], step };
+}
+
 export function venueReports(run: LendingRun): LendingVenueReport[] {
   return run.venues.map((venue, index) => {
     const aave = run.aave[index];
+    const peak = venue.kind === "aave" ? peakOf(run, `${venue.name}.badDebtUsd`) : undefined;
     return {
       ...venue,
+      liquidatedAccounts: lendingVenueTotals(run, index).accounts,
+      ...(peak === undefined ? {} : { underwaterPeak: peak }),
       liquidationVolumeUsd: venue.liquidatedCollateralUsd,
       insolventDebtUsd: aave?.insolventDebtUsd ?? venue.badDebtUsd,
       ...(aave === undefined ? {} : { aave }),
@@ -182,6 +223,8 @@ export function lendingSummary(
     runIndex: number;
     scenarioHash: string;
     version: string;
+    /** Milliseconds since the epoch (UTC) of step 0 for a replay of timestamped data. */
+    startTime?: number;
   },
   risk?: RiskSummary,
 ): LendingSummary {
@@ -246,6 +289,9 @@ export function lendingSummary(
     model: "lending",
     steps,
     dt: run.world.dt,
+    ...(provenance.startTime === undefined
+      ? {}
+      : { startTime: startTimeIso(provenance.startTime) }),
     assets,
     markets,
     venues,
@@ -279,19 +325,46 @@ function leadAsset(summary: LendingSummary): LendingAssetSummary {
   );
 }
 
+/** "3,056 liquidation calls on 2,291 accounts" / "779 barks" / "4,050 positions": the unit said. */
+function liquidationsPhrase(venue: LendingVenueReport): string {
+  if (venue.kind === "perp") return plural(venue.liquidationCount, "position");
+  if (venue.kind === "maker") return `${plural(venue.liquidationCount, "bark")} (one auction each)`;
+  return `${plural(venue.liquidationCount, "liquidation call")} on ${plural(venue.liquidatedAccounts, "account")}`;
+}
+
+/** Bad debt of each kind of venue with what it is: Aave's is underwater debt left at the end. */
+function badDebtPhrase(summary: LendingSummary): string {
+  const time = lendingTimeBase(summary);
+  const utc = time.startTime === null ? "" : " UTC";
+  const notes = summary.venues.flatMap((venue) => {
+    const peak = venue.underwaterPeak;
+    if (venue.kind !== "aave" || peak === undefined || !(peak.usd > venue.badDebtUsd)) return [];
+    const prefix = summary.venues.length > 1 ? `${venue.name}'s ` : "";
+    return [
+      `${prefix}debt above collateral value peaked at ${formatMoney(peak.usd)} at ${timeLabel(time, peak.step)}${utc} and the recovery took it back`,
+    ];
+  });
+  const left = notes.length > 0 ? " at the end" : "";
+  return `bad debt ${formatMoney(summary.badDebtUsd)}${left}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
+}
+
 export function lendingSummaryText(summary: LendingSummary): string {
   const lead = leadAsset(summary);
   const direction = lead.move < 0 ? "fell" : "rose";
+  const units =
+    summary.venues.length === 1
+      ? liquidationsPhrase(summary.venues[0])
+      : plural(summary.liquidationCount, "liquidation");
   const parts = [
-    `${lead.symbol} ${direction} ${formatPercent(Math.abs(lead.move))} (low ${formatPercent(1 - lead.min / lead.start)} below the start)`,
-    `${formatMoney(summary.liquidatedCollateralUsd)} of collateral liquidated in ${plural(summary.liquidationCount, "liquidation")}`,
-    `bad debt ${formatMoney(summary.badDebtUsd)}`,
+    `${lead.symbol} ${direction} ${formatPercent(Math.abs(lead.move))} from start to end (low ${formatPercent(1 - lead.min / lead.start)} below the start)`,
+    `${formatMoney(summary.liquidatedCollateralUsd)} of collateral liquidated in ${units}`,
+    badDebtPhrase(summary),
     `TVL ${formatMoney(summary.tvlStartUsd)} → ${formatMoney(summary.tvlEndUsd)}`,
   ];
   if (summary.venues.length > 1) {
     const byVenue = summary.venues.map(
       (venue) =>
-        `${venue.name} ${formatMoney(venue.liquidatedCollateralUsd)} in ${plural(venue.liquidationCount, "liquidation")}`,
+        `${venue.name} ${formatMoney(venue.liquidatedCollateralUsd)} in ${liquidationsPhrase(venue)}`,
     );
     parts[1] += ` (${byVenue.join(", ")})`;
   }

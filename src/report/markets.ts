@@ -6,10 +6,18 @@
  * pre-shock liquidation heatmap. Static SVG: the page stays one file that opens offline.
  */
 import type { RunResult } from "../engine/result.ts";
-import { formatCompact, formatCount, formatMoney, formatPercent } from "./format.ts";
+import {
+  formatCompact,
+  formatCount,
+  formatMoney,
+  formatMoneyTick,
+  formatPercent,
+} from "./format.ts";
 import { escapeHtml } from "./markup.ts";
+import { plotSvg } from "./plot.ts";
 import type { Summary } from "./summary.ts";
-import { type ChartLayout, chartFrame, niceTicks, svgElement } from "./svgFrame.ts";
+import { timeAxis } from "./svg.ts";
+import type { TimeBase } from "./timeAxis.ts";
 
 /** One colour per market, repeating past ten (Tableau 10). */
 const palette = [
@@ -28,16 +36,8 @@ const palette = [
 /** Heatmaps drawn: the markets with the largest open interest, so 160 markets stay readable. */
 const heatmapMarkets = 12;
 
-const timeLayout: ChartLayout = {
-  width: 960,
-  height: 320,
-  margin: { left: 84, right: 120, top: 16, bottom: 44 },
-};
-const heatmapLayout: ChartLayout = {
-  width: 300,
-  height: 170,
-  margin: { left: 62, right: 10, top: 22, bottom: 36 },
-};
+/** Lines drawn in the time chart: the markets that liquidated most. */
+const timeChartMarkets = 10;
 
 /** A price with four significant digits, so 2.8 and 0.2463 read as such. */
 function price(value: number): string {
@@ -87,54 +87,38 @@ function figuresTable(summary: Summary): string {
   return `<div class="scroll"><table class="markets">\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table></div>`;
 }
 
-/** Cumulative liquidated notional of each market, elapsed minutes on x (also a docs figure). */
-export function timeChart(summary: Summary, result: RunResult): string {
+/**
+ * Cumulative liquidated notional of the markets that liquidated most, on the report's time axis
+ * (UTC for replays, elapsed otherwise); also a docs figure.
+ */
+export function timeChart(summary: Summary, result: RunResult, time: TimeBase): string {
   const rows = result.timeseries.step.length;
   const liquidated = result.marketSeries.liquidatedNotional;
-  const times = result.timeseries.time;
-  const curves = summary.markets.map((_, market) => {
-    const cumulative = new Float64Array(rows);
-    let total = 0;
-    for (let step = 0; step < rows; step++) {
-      total += liquidated[market * rows + step];
-      cumulative[step] = total;
-    }
-    return cumulative;
+  const steps = Array.from({ length: rows }, (_, step) => step);
+  const shown = summary.markets
+    .map((market, index) => ({ market, index }))
+    .sort((left, right) => right.market.liquidatedNotional - left.market.liquidatedNotional)
+    .slice(0, timeChartMarkets);
+  return plotSvg({
+    width: 960,
+    height: 380,
+    x: steps,
+    xAxis: timeAxis(time, 0, rows - 1),
+    yAxis: { title: "liquidated so far", format: formatMoneyTick, include: [0] },
+    series: shown.map(({ market, index }) => {
+      let total = 0;
+      const values = steps.map((step) => {
+        total += liquidated[index * rows + step];
+        return total;
+      });
+      return {
+        kind: "line" as const,
+        label: market.symbol,
+        color: palette[index % palette.length],
+        values,
+      };
+    }),
   });
-  const highest = Math.max(1, ...curves.map((curve) => curve[rows - 1]));
-  const lastMinute = times[rows - 1] / 60 || 1;
-  const frame = chartFrame(
-    timeLayout,
-    [0, lastMinute],
-    [0, highest],
-    { x: "minutes from the start", y: "liquidated so far ($)" },
-    { x: (value) => formatCount(value), y: (value) => formatMoney(value) },
-    niceTicks(0, highest, 5),
-  );
-  const content = [...frame.svg];
-  curves.forEach((curve, market) => {
-    const colour = palette[market % palette.length];
-    const points: string[] = [];
-    for (let step = 0; step < rows; step++) {
-      points.push(`${frame.x(times[step] / 60).toFixed(1)},${frame.y(curve[step]).toFixed(1)}`);
-    }
-    content.push(
-      `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.join(" ")}"/>`,
-    );
-  });
-  // The legend, in order of final size, beside the plot.
-  const order = summary.markets
-    .map((market, index) => ({ symbol: market.symbol, index, total: curves[index][rows - 1] }))
-    .sort((left, right) => right.total - left.total);
-  order.slice(0, 16).forEach((entry, rank) => {
-    const x = timeLayout.width - timeLayout.margin.right + 12;
-    const y = timeLayout.margin.top + 12 + rank * 16;
-    content.push(
-      `<rect x="${x}" y="${y - 8}" width="10" height="10" fill="${palette[entry.index % palette.length]}"/>`,
-      `<text x="${x + 14}" y="${y}" dominant-baseline="middle">${escapeHtml(entry.symbol)}</text>`,
-    );
-  });
-  return svgElement(timeLayout, content, "Liquidated notional by market over time");
 }
 
 function contagionTable(summary: Summary): string {
@@ -164,41 +148,33 @@ function heatmaps(summary: Summary, result: RunResult): string {
     .map(({ market, index }) => {
       const buckets = result.marketHeatmaps[index];
       const start = market.startPrice;
-      const highest = Math.max(
-        1,
-        ...buckets.map((bucket) => Math.max(bucket.longNotional, bucket.shortNotional)),
-      );
-      const low = buckets[0].priceLow / start - 1;
-      const high = buckets[buckets.length - 1].priceHigh / start - 1;
-      const frame = chartFrame(
-        heatmapLayout,
-        [100 * low, 100 * high],
-        [0, highest],
-        { x: `${market.symbol} price vs start (%)`, y: "" },
-        { x: (value) => `${formatCount(value)}`, y: (value) => formatMoney(value) },
-        niceTicks(0, highest, 3),
-      );
-      const content = [
-        ...frame.svg,
-        `<text x="${heatmapLayout.margin.left}" y="14">${escapeHtml(market.symbol)}</text>`,
-      ];
-      for (const bucket of buckets) {
-        const left = frame.x(100 * (bucket.priceLow / start - 1));
-        const right = frame.x(100 * (bucket.priceHigh / start - 1));
-        // A bar of at least one pixel, so a thin bucket still shows.
-        const width = Math.max(1, right - left).toFixed(1);
-        for (const [notional, colour] of [
-          [bucket.longNotional, "#e15759"],
-          [bucket.shortNotional, "#4e79a7"],
-        ] as const) {
-          if (notional <= 0) continue;
-          const top = frame.y(notional);
-          content.push(
-            `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${width}" height="${(frame.y(0) - top).toFixed(1)}" fill="${colour}" fill-opacity="0.8"/>`,
-          );
-        }
-      }
-      return svgElement(heatmapLayout, content, `${market.symbol} liquidation heatmap`);
+      const percent = (price: number) => 100 * (price / start - 1);
+      return plotSvg({
+        title: market.symbol,
+        width: 420,
+        height: 300,
+        x: buckets.map((bucket) => percent(bucket.priceLow)),
+        xAxis: {
+          title: "price vs start (%)",
+          format: (value) => formatCount(value),
+          include: [percent(buckets[buckets.length - 1].priceHigh)],
+        },
+        yAxis: { title: "liquidated there", format: formatMoneyTick, include: [0] },
+        series: [
+          {
+            kind: "bars",
+            label: "longs",
+            color: "#e15759",
+            values: buckets.map((bucket) => bucket.longNotional),
+          },
+          {
+            kind: "bars",
+            label: "shorts",
+            color: "#4e79a7",
+            values: buckets.map((bucket) => bucket.shortNotional),
+          },
+        ],
+      });
     })
     .join("\n");
 }
@@ -206,12 +182,12 @@ function heatmaps(summary: Summary, result: RunResult): string {
 export const marketsCss = `
 table.markets td, table.contagion td { text-align: right; }
 table.contagion td.across { background: #fdecea; font-weight: 600; }
-.heatmaps { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 8px; }
+.heatmaps { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 8px; }
 .heatmaps svg, section.markets > svg { width: 100%; height: auto; }
 `;
 
 /** The section, or "" for an exchange of one market. */
-export function marketsSectionHtml(summary: Summary, result: RunResult): string {
+export function marketsSectionHtml(summary: Summary, result: RunResult, time: TimeBase): string {
   if (summary.markets.length < 2) return "";
   const shown = Math.min(heatmapMarkets, summary.markets.length);
   return `<section class="markets">
@@ -219,8 +195,8 @@ export function marketsSectionHtml(summary: Summary, result: RunResult): string 
 <p class="note">Each market's index fall (exogenous), mark fall (with the cascade), liquidations, ADL and bad debt; times are minutes from the start. ${formatCount(summary.crossAccountLiquidations)} of ${formatCount(summary.crossAccountCount)} cross accounts holding several markets were liquidated.</p>
 ${figuresTable(summary)}
 <h3>Liquidations by market over time</h3>
-<p class="note">Notional liquidated so far in each market (book, vault and ADL closes), so the market that gave way first rises first.</p>
-${timeChart(summary, result)}
+<p class="note">Notional liquidated so far in each market (book, vault and ADL closes), so the market that gave way first rises first${summary.markets.length > timeChartMarkets ? `; the ${timeChartMarkets} markets that liquidated most` : ""}.</p>
+${timeChart(summary, result, time)}
 <h3>Contagion between markets</h3>
 <p class="note">Liquidated notional in the column's market of accounts whose largest loss (since the start, when they were liquidated) came from the row's market. The diagonal is liquidations caused within a market; shaded cells are losses carried across markets by cross margin.</p>
 ${contagionTable(summary)}

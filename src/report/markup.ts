@@ -35,6 +35,13 @@ th, td { padding: 3px 10px; border-bottom: 1px solid var(--rule); text-align: ri
 thead th { background: var(--panel); }
 `;
 
+/** A folded section whose heading is its summary line: raw data below the story. */
+export const detailsCss = `
+details { margin: 32px 0 0; }
+details > summary { cursor: pointer; list-style: revert; }
+details > summary h2 { display: inline; margin: 0; }
+`;
+
 /**
  * One self-contained HTML document: `styles` inlined in the head, `main` under the page title,
  * `after` (inline scripts, data) after the main content.

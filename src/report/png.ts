@@ -6,7 +6,8 @@
 import { createRequire } from "node:module";
 import { Resvg } from "@resvg/resvg-js";
 import type { ReportChartData } from "./chartData.ts";
-import { reportSvgCharts, svgFontFamily } from "./svg.ts";
+import { svgFontFamily } from "./plot.ts";
+import { reportSvgCharts } from "./svg.ts";
 
 export interface PngChart {
   fileName: string;

@@ -6,7 +6,7 @@
 import { quantileOfSorted } from "../runner/statistics.ts";
 import type { StoredRun } from "../runner/store.ts";
 import type { DistributionField } from "../runner/stressSummary.ts";
-import { tickStep } from "./svg.ts";
+import { tickStep } from "./plot.ts";
 
 export interface Histogram {
   /**

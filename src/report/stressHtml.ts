@@ -4,11 +4,12 @@
  * the batch's stored runs and the summary computed from them, with no date or path, so the same
  * results give the same bytes whether or not the batch was interrupted on the way.
  */
+import { randomnessText } from "../runner/randomness.ts";
 import type { Proportion } from "../runner/statistics.ts";
 import type { StoredRun } from "../runner/store.ts";
 import type { StressSummary } from "../runner/stressSummary.ts";
 import { type AdlStressPoint, adlStressSectionHtml } from "./adlStress.ts";
-import { formatCount, formatMoney, formatPercent } from "./format.ts";
+import { boundsNote, formatBounds, formatCount, formatMoney, formatPercent } from "./format.ts";
 import type { FrontierChartData } from "./frontier.ts";
 import { frontierSvg } from "./frontierSvg.ts";
 import { basePageCss, escapeHtml, htmlPage, plural } from "./markup.ts";
@@ -16,7 +17,7 @@ import { type StressMetricData, stressChartData } from "./stressData.ts";
 import { exceedanceSvg, flatMetricNote, formatMetric, histogramSvg } from "./stressSvg.ts";
 
 function interval(proportion: Proportion): string {
-  return `95 % CI ${formatPercent(proportion.low)}–${formatPercent(proportion.high)}`;
+  return formatBounds(proportion.low, proportion.high);
 }
 
 /**
@@ -47,6 +48,7 @@ export function stressSummaryText(summary: StressSummary): string {
       `${formatPercent(distributions.totalMove.p50)}; the worst liquidated ${formatMoney(distributions.liquidatedNotional.max)} ` +
       `and the deepest fall was ${formatPercent(distributions.totalMove.max)}.`,
   ];
+  if (summary.randomised !== undefined) sentences.splice(1, 0, randomnessText(summary.randomised));
   if (summary.failedRuns > 0) {
     sentences.push(
       `${plural(summary.failedRuns, "run")} of ${formatCount(summary.runs)} failed and ${summary.failedRuns === 1 ? "is" : "are"} left out; stress-summary.json lists them.`,
@@ -90,7 +92,7 @@ function probabilityTableHtml(summary: StressSummary): string {
     .join("\n");
   return (
     `<table class="distribution">\n<thead><tr><th scope="col">event</th><th scope="col">runs</th>` +
-    `<th scope="col">probability</th><th scope="col">95 % interval</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`
+    `<th scope="col">probability</th><th scope="col">95 % bounds</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`
   );
 }
 
@@ -187,7 +189,7 @@ ${sweep === undefined ? "" : `${sweepSectionHtml(sweep, subtitle)}\n`}<p class="
 <p class="note">Percentiles interpolate between the two nearest runs (type 7, as DuckDB's quantile_cont), so each figure can be checked with one SQL query on results.duckdb. VaR is the p95 of uncovered bad debt, LaR the p95 of liquidated notional.</p>
 ${distributionTableHtml(summary, metrics)}
 <h2>How often the buffers gave way</h2>
-<p class="note">Intervals are Wilson score intervals: where the true probability plausibly lies, given this many runs.</p>
+<p class="note">${escapeHtml(boundsNote)}</p>
 ${probabilityTableHtml(summary)}
 ${adlStressSectionHtml(adlPoints)}
 <p class="note">Each metric below has a histogram (how many runs fell in each range) and, where high values are the risk, an exceedance curve: the share of runs above each value, on a log scale so that 1 in 100 is as easy to read as 1 in 2. Dashed lines mark the p95 and p99.</p>

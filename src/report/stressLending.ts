@@ -3,14 +3,15 @@
  * Same rules as the perp stress report: inline SVG, numbers only from the stored runs, no date or
  * path, so a batch gives the same bytes whether or not it was interrupted.
  */
+
 import type { LendingVenueMetrics } from "../runner/lendingRecord.ts";
 import {
   type LendingDistributionField,
   type LendingStressSummary,
   lendingDistributionFields,
 } from "../runner/lendingStressSummary.ts";
-import type { Proportion } from "../runner/statistics.ts";
-import { formatCount, formatMoney, formatPercent } from "./format.ts";
+import { randomnessText } from "../runner/randomness.ts";
+import { formatCount, formatMoney, formatProportion } from "./format.ts";
 import { basePageCss, escapeHtml, htmlPage, plural } from "./markup.ts";
 import { chartDataOfSorted, type StressMetric } from "./stressData.ts";
 import { exceedanceSvg, flatMetricNote, histogramSvg } from "./stressSvg.ts";
@@ -30,16 +31,12 @@ function formatField(field: LendingDistributionField, value: number): string {
   return field === "liquidationCount" ? formatCount(Math.round(value)) : formatMoney(value);
 }
 
-function formatProportion(proportion: Proportion): string {
-  return `${formatPercent(proportion.probability)} (95 % interval ${formatPercent(proportion.low)}–${formatPercent(proportion.high)}; ${formatCount(proportion.hits)} of ${formatCount(proportion.trials)} runs)`;
-}
-
 /** One table per venue and its LaR, VaR and P(bad debt > 0), as plain text. */
 export function lendingStressText(summary: LendingStressSummary): string {
   const width = Math.max(...Object.values(titles).map((title) => title.length));
   const lines = [
     `${summary.scenario}: ${formatCount(summary.completedRuns)} of ${formatCount(summary.runs)} runs finished, ${formatCount(summary.failedRuns)} failed (seed ${summary.seed}, batch ${summary.batchId})`,
-    `Varies between runs: ${summary.varies}.`,
+    ...(summary.randomised === undefined ? [] : [randomnessText(summary.randomised)]),
   ];
   for (const venue of summary.venues) {
     lines.push("", `${venue.name} (${venue.kind})`);
@@ -135,7 +132,7 @@ ${charts.join("\n")}
       ".charts { display: flex; flex-wrap: wrap; gap: 12px; } .flat { padding: 8px 12px; }",
     ],
     `<p class="meta">${escapeHtml(meta)}</p>
-<p class="note">${escapeHtml(`Varies between runs: ${summary.varies}. Percentiles: ${summary.quantiles}.`)}</p>
+<p class="note">${escapeHtml(`${summary.randomised === undefined ? "" : `${randomnessText(summary.randomised)} `}Percentiles: ${summary.quantiles}.`)}</p>
 ${sections.join("\n")}
 <p class="note">Any single run can be replayed with its full report: deleverage run SCENARIO --seed ${summary.seed} --run-index I.</p>`,
   );

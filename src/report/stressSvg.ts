@@ -4,10 +4,16 @@
  * script to show them and both outputs show identical pictures. Coordinates are written with
  * fixed decimals and depend on nothing but the data, which keeps the bytes reproducible.
  */
-import { formatCompact, formatCount, formatMoney, formatPercent } from "./format.ts";
+import {
+  formatCompact,
+  formatCount,
+  formatMoney,
+  formatMoneyTick,
+  formatPercent,
+} from "./format.ts";
 import { escapeHtml } from "./markup.ts";
+import { niceAxis, palette, plotColors, svgFontFamily } from "./plot.ts";
 import type { MetricUnit, StressMetricData } from "./stressData.ts";
-import { niceAxis, svgFontFamily } from "./svg.ts";
 
 export const stressSvgWidth = 600;
 export const stressSvgHeight = 340;
@@ -27,15 +33,16 @@ export const box = {
 };
 export const bottom = box.top + box.height;
 
+/** The palette and frame colours every static chart uses (plot.ts). */
 export const colors = {
-  bars: "#2f6fb0",
-  curve: "#c0392b",
-  p95: "#e67e22",
-  p99: "#8e44ad",
-  grid: "#e6e9ed",
-  frame: "#9aa3ad",
-  ink: "#1d232a",
-  muted: "#5b6570",
+  bars: palette[0],
+  curve: palette[1],
+  p95: palette[4],
+  p99: palette[3],
+  grid: plotColors.grid,
+  frame: plotColors.frame,
+  ink: plotColors.ink,
+  muted: plotColors.muted,
 } as const;
 
 /** Browsers without DejaVu fall back to their sans-serif; resvg has only DejaVu. */
@@ -47,8 +54,7 @@ export function coordinate(value: number): string {
 
 /** Axis ticks: short, since a 600 px chart has room for about six. */
 export function formatTick(unit: MetricUnit, value: number): string {
-  if (unit === "money")
-    return value < 0 ? `-$${formatCompact(-value)}` : `$${formatCompact(value)}`;
+  if (unit === "money" || unit === "price") return formatMoneyTick(value);
   if (unit === "ratio") return `${Number(value.toPrecision(3))}x`;
   if (unit === "fraction") return `${Number((value * 100).toPrecision(3))} %`;
   return formatCompact(value);
@@ -58,6 +64,8 @@ export function formatTick(unit: MetricUnit, value: number): string {
 export function formatMetric(unit: MetricUnit, value: number): string {
   if (!Number.isFinite(value)) return "n/a";
   if (unit === "money") return formatMoney(value);
+  // Prices keep four significant digits: $96.72K, not $96.7K.
+  if (unit === "price") return formatMoneyTick(value);
   if (unit === "ratio") return `${value.toFixed(2)}x`;
   if (unit === "fraction") return formatPercent(value);
   return formatCompact(value);

@@ -5,8 +5,11 @@
 import type { FallDecomposition } from "../engine/metrics/fallDecomposition.ts";
 import type { EngineSummary, Ledger } from "../engine/result.ts";
 import { formatCount, formatMoney, formatPercent, formatScientific } from "./format.ts";
+import { type TimeBase, timeOfStep } from "./timeAxis.ts";
 
 export type Summary = EngineSummary & {
+  /** ISO time (UTC) of step 0 for a replay of timestamped data; absent otherwise. */
+  startTime?: string;
   seed: number;
   scenarioHash: string;
   version: string;
@@ -23,6 +26,7 @@ const summaryKeyOrder: Record<keyof Summary, null> = {
   symbol: null,
   steps: null,
   dt: null,
+  startTime: null,
   positionCount: null,
   liquidatedNotional: null,
   liquidationCount: null,
@@ -130,17 +134,31 @@ function describeMove(fraction: number): string {
   return fraction >= 0 ? `${formatPercent(fraction)} fall` : `${formatPercent(-fraction)} rise`;
 }
 
+/** Steps on the run's clock: UTC for a replay (summary.startTime), time since the start otherwise. */
+function timeBase(summary: Summary): TimeBase {
+  return {
+    dt: summary.dt,
+    startTime: summary.startTime === undefined ? null : Date.parse(summary.startTime),
+  };
+}
+
+/** Both moves are measured from the start price to the lowest index and mark: one baseline. */
 function moveSentence(summary: Summary): string {
   const amplification = formatAmplification(summary);
+  const start = formatMoney(summary.startPrice);
   if (summary.exogenousMove === 0 || !Number.isFinite(summary.exogenousMove)) {
     if (summary.totalMove === 0) return "No exogenous shock and no price move (amplification n/a).";
-    return `No exogenous shock, yet the price saw a ${describeMove(summary.totalMove)} (amplification ${amplification}).`;
+    return `No exogenous shock, yet the mark saw a ${describeMove(summary.totalMove)} from the start price of ${start} (amplification ${amplification}).`;
   }
-  const shock =
+  const index =
     summary.exogenousMove > 0
-      ? `A ${formatPercent(summary.exogenousMove)} shock`
-      : `A ${formatPercent(-summary.exogenousMove)} rise in the index`;
-  return `${shock} became a ${describeMove(summary.totalMove)} (amplification ${amplification}).`;
+      ? `The index fell ${formatPercent(summary.exogenousMove)} below the start price of ${start} at its lowest (the exogenous shock)`
+      : `The index rose ${formatPercent(-summary.exogenousMove)} above the start price of ${start}`;
+  const mark =
+    summary.totalMove >= 0
+      ? `the mark fell ${formatPercent(summary.totalMove)}`
+      : `the mark rose ${formatPercent(-summary.totalMove)}`;
+  return `${index}; ${mark} (amplification ${amplification}).`;
 }
 
 function liquidationSentence(summary: Summary): string {
@@ -149,10 +167,15 @@ function liquidationSentence(summary: Summary): string {
     summary.partialLiquidationCount > 0
       ? ` (${plural(summary.partialLiquidationCount, "partial close")})`
       : "";
+  const book = summary.liquidatedNotional - summary.backstopTakeoverNotional - summary.adlNotional;
+  const ways = [`${formatMoney(book)} sold into the book`];
+  if (summary.backstopTakeoverNotional > 0)
+    ways.push(`${formatMoney(summary.backstopTakeoverNotional)} taken over by the backstop`);
+  if (summary.adlNotional > 0) ways.push(`${formatMoney(summary.adlNotional)} closed by ADL`);
   return (
-    `${formatMoney(summary.liquidatedNotional)} liquidated in ` +
-    `${plural(summary.liquidationCount, "liquidation")}${partial} over ` +
-    `${plural(summary.cascadeRounds, "cascade round")}.`
+    `${plural(summary.liquidationCount, "position")} liquidated${partial}, ` +
+    `${formatMoney(summary.liquidatedNotional)} of notional over ` +
+    `${plural(summary.cascadeRounds, "cascade round")}: ${ways.join(", ")}.`
   );
 }
 
@@ -168,8 +191,9 @@ function stopLossSentence(summary: Summary): string[] {
 function decompositionSentence(summary: Summary): string[] {
   const split = summary.priceFallDecomposition;
   if (split === undefined) return [];
+  const top = `${formatMoney(split.referencePrice)}, ${timeOfStep(timeBase(summary), split.referenceStep)}`;
   return [
-    `From the top the price fell ${formatPercent(split.totalFall)}: ${formatPercent(split.exogenous)} exogenous, ` +
+    `Measured from the top instead (${top}), the price fell ${formatPercent(split.totalFall)}: ${formatPercent(split.exogenous)} exogenous, ` +
       `${formatPercent(split.liquidations)} liquidations, ${formatPercent(split.stopLosses)} stop-losses, ` +
       `${formatPercent(split.liquidityWithdrawal)} liquidity withdrawal, ${formatPercent(split.other)} other (Shapley split over counterfactual re-runs).`,
   ];
@@ -192,7 +216,10 @@ function lossSentences(summary: Summary): string[] {
         `(capital ${formatMoney(summary.backstopCapitalStart)} → ${formatMoney(summary.backstopCapitalEnd)}).`,
     );
   }
-  const adlCloses = summary.adlCount > 0 ? ` (${plural(summary.adlCount, "close")})` : "";
+  const adlCloses =
+    summary.adlCount > 0
+      ? ` in ${plural(summary.adlCount, "close")} (a close cuts one winner's position against one bankrupt position)`
+      : "";
   sentences.push(
     `ADL closed ${formatMoney(summary.adlNotional)} of winning positions${adlCloses}; ` +
       `socialised loss ${formatMoney(summary.socializedLoss)}.`,

@@ -8,16 +8,10 @@ import { type DrawdownDistribution, logReturns, tailStatistics } from "../engine
 import type { TfgParameters, TfgRun, TfgSeries } from "../engine/models/tfg.ts";
 import type { TfgScenario } from "../scenario/schema.ts";
 import { downsampleAligned } from "./downsample.ts";
-import { formatCount, formatNumber } from "./format.ts";
-import { basePageCss, escapeHtml, htmlPage } from "./markup.ts";
-import {
-  type ChartLayout,
-  chartFrame,
-  chartSections,
-  type Frame,
-  niceTicks,
-  svgElement,
-} from "./svgFrame.ts";
+import { formatCompact, formatCount, formatNumber } from "./format.ts";
+import { basePageCss, detailsCss, escapeHtml, htmlPage } from "./markup.ts";
+import { coordinate, figureCss, figureSectionsHtml, plotSvg } from "./plot.ts";
+import { reconciliationCss, reconciliationTableHtml, tfgReconciliation } from "./reconcile.ts";
 
 export interface TfgSummary {
   name: string;
@@ -163,27 +157,17 @@ export function tfgTimeseriesCsv(run: TfgRun): string {
 
 /** A chart is drawn from at most this many points; the min/max downsampling keeps every crash. */
 const chartPoints = 4000;
-const layout: ChartLayout = {
-  width: 960,
-  height: 280,
-  margin: { left: 64, right: 32, top: 12, bottom: 36 },
-};
-const { margin } = layout;
 
 /** Four significant digits: enough for axis labels, short enough to fit. */
 function label(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
-function frame(
-  xRange: [number, number],
-  yRange: [number, number],
-  axisLabels: { x: string; y: string },
-  yTickLabel: (value: number) => string = label,
-  yTicks: number[] = niceTicks(yRange[0], yRange[1], 5),
-): Frame {
-  return chartFrame(layout, xRange, yRange, axisLabels, { x: label, y: yTickLabel }, yTicks);
-}
+/** The model has no clock: its step is one trading period (Thurner et al. 2012). */
+const periodAxis = {
+  title: "trading period (the model's time step; no calendar time)",
+  format: formatCompact,
+};
 
 interface LineSeries {
   values: Float64Array;
@@ -191,38 +175,24 @@ interface LineSeries {
   name: string;
 }
 
-function lineChart(
-  steps: Float64Array,
-  lines: LineSeries[],
-  axisLabels: { x: string; y: string },
-  title: string,
-): string {
+function lineChart(steps: Float64Array, lines: LineSeries[], yTitle: string): string {
   const sampled = downsampleAligned(
     steps,
     lines.map((line) => line.values),
     chartPoints,
   );
-  let low = Number.POSITIVE_INFINITY;
-  let high = Number.NEGATIVE_INFINITY;
-  for (const values of sampled.series) {
-    for (const value of values) {
-      low = Math.min(low, value);
-      high = Math.max(high, value);
-    }
-  }
-  const chart = frame([steps[0], steps[steps.length - 1]], [low, high], axisLabels);
-  lines.forEach((line, index) => {
-    const values = sampled.series[index];
-    const points: string[] = [];
-    for (let point = 0; point < values.length; point++) {
-      points.push(`${chart.x(sampled.x[point]).toFixed(1)},${chart.y(values[point]).toFixed(1)}`);
-    }
-    chart.svg.push(
-      `<polyline fill="none" stroke="${line.color}" stroke-width="1" points="${points.join(" ")}"/>`,
-      `<text x="${margin.left + 8 + index * 200}" y="${margin.top + 14}" fill="${line.color}">${escapeHtml(line.name)}</text>`,
-    );
+  return plotSvg({
+    x: Array.from(sampled.x),
+    xAxis: { ...periodAxis, domain: [steps[0], steps[steps.length - 1]] },
+    yAxis: { title: yTitle, format: label },
+    series: lines.map((line, index) => ({
+      kind: "line",
+      label: line.name,
+      color: line.color,
+      values: Array.from(sampled.series[index]),
+      width: 1.2,
+    })),
   });
-  return svgElement(layout, chart.svg, title);
 }
 
 /**
@@ -244,61 +214,75 @@ function returnHistogram(summary: TfgSummary, series: TfgSeries): string {
     counts[Math.min(binCount - 1, Math.floor((value + half) / binWidth))]++;
   }
   const total = standardised.length;
-  const topDecade = Math.ceil(Math.log10(Math.max(...counts, 10)));
-  const decades = Array.from({ length: topDecade + 1 }, (_, power) => power);
-  const chart = frame(
-    [-half, half],
-    [0, topDecade],
-    { x: "standardised log return (r − mean) / sd", y: "count (log scale)" },
-    (power) => formatCount(10 ** power),
-    decades,
-  );
-  for (let bin = 0; bin < binCount; bin++) {
-    if (counts[bin] === 0) continue;
-    const left = chart.x(-half + bin * binWidth);
-    const right = chart.x(-half + (bin + 1) * binWidth);
-    const top = chart.y(Math.log10(counts[bin]));
-    // A bin with one count has log 0: draw it as a sliver so it stays visible.
-    const height = Math.max(1.5, chart.y(0) - top);
-    chart.svg.push(
-      `<rect x="${left.toFixed(1)}" y="${(chart.y(0) - height).toFixed(1)}" width="${(right - left - 0.5).toFixed(1)}" height="${height.toFixed(1)}" fill="#2f6fb0aa"/>`,
-    );
-  }
-  const normalPoints: string[] = [];
-  for (let point = 0; point <= 400; point++) {
-    const z = -half + (point * 2 * half) / 400;
+  const lefts = Array.from({ length: binCount }, (_, bin) => -half + bin * binWidth);
+  const normal: (number | null)[] = lefts.map((left) => {
+    const z = left + binWidth / 2;
     const expected = (total * binWidth * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI);
     // Below one count the log axis would run under the frame.
-    if (expected < 1) continue;
-    normalPoints.push(`${chart.x(z).toFixed(1)},${chart.y(Math.log10(expected)).toFixed(1)}`);
-  }
-  chart.svg.push(
-    `<polyline fill="none" stroke="#c0392b" stroke-width="1.5" points="${normalPoints.join(" ")}"/>`,
-    `<text x="${margin.left + 8}" y="${margin.top + 14}" fill="#c0392b">normal with the same mean and variance</text>`,
-  );
-  return svgElement(layout, chart.svg, "Histogram of log returns");
+    return expected < 1 ? null : expected;
+  });
+  return plotSvg({
+    x: lefts.map((left) => left + binWidth / 2),
+    xAxis: {
+      title: "standardised log return (r − mean) / sd",
+      format: label,
+      domain: [-half, half],
+    },
+    yAxis: { title: "count (log scale)", format: formatCount, log: true, include: [1] },
+    series: [
+      {
+        kind: "line",
+        label: "normal with the same mean and variance",
+        color: "#c0392b",
+        values: normal,
+        width: 1.5,
+      },
+    ],
+    underlay: (frame) =>
+      lefts
+        .map((left, bin) => {
+          if (counts[bin] === 0) return "";
+          const x0 = frame.x(left);
+          const x1 = frame.x(left + binWidth);
+          const top = frame.y(counts[bin]);
+          // A bin with one count sits on the axis: draw it as a sliver so it stays visible.
+          const height = Math.max(1.5, frame.y(1) - top);
+          return `<rect x="${coordinate(x0)}" y="${coordinate(frame.y(1) - height)}" width="${coordinate(x1 - x0 - 0.5)}" height="${coordinate(height)}" fill="#2f6fb0" fill-opacity="0.65"/>`;
+        })
+        .join(""),
+    legend: [{ label: "log returns after the burn-in", color: "#2f6fb0", shape: "box" }],
+  });
 }
 
 function acfChart(summary: TfgSummary): string {
   const acf = summary.statistics.acfAbsoluteReturns;
-  const lags = acf.length;
-  const high = Math.max(0.05, ...acf);
-  const low = Math.min(0, ...acf);
-  const chart = frame([0.5, lags + 0.5], [low, high], { x: "lag (steps)", y: "ACF of |r|" });
   // ±1.96/√n: where the ACF of independent returns falls 95 % of the time.
   const band = 1.96 / Math.sqrt(summary.statistics.returnCount);
-  chart.svg.push(
-    `<rect x="${margin.left}" y="${chart.y(band).toFixed(1)}" width="${layout.width - margin.left - margin.right}" height="${(chart.y(-band) - chart.y(band)).toFixed(1)}" fill="#c0392b22"/>`,
-  );
-  acf.forEach((value, index) => {
-    const left = chart.x(index + 1 - 0.35);
-    const right = chart.x(index + 1 + 0.35);
-    const top = chart.y(Math.max(0, value));
-    chart.svg.push(
-      `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(right - left).toFixed(1)}" height="${Math.abs(chart.y(value) - chart.y(0)).toFixed(1)}" fill="#8e44ad"/>`,
-    );
+  return plotSvg({
+    x: acf.map((_, index) => index + 1),
+    xAxis: {
+      title: "lag (trading periods)",
+      format: label,
+      domain: [0.5, acf.length + 0.5],
+      ticks: () => acf.map((_, index) => index + 1),
+    },
+    yAxis: { title: "ACF of |r|", format: label, include: [0, 0.05, -band, band] },
+    series: [],
+    underlay: (frame) =>
+      `<rect x="${frame.box.left}" y="${coordinate(frame.y(band))}" width="${frame.box.width}" height="${coordinate(frame.y(-band) - frame.y(band))}" fill="#c0392b" fill-opacity="0.13"/>` +
+      acf
+        .map((value, index) => {
+          const left = frame.x(index + 1 - 0.35);
+          const right = frame.x(index + 1 + 0.35);
+          const top = frame.y(Math.max(0, value));
+          return `<rect x="${coordinate(left)}" y="${coordinate(top)}" width="${coordinate(right - left)}" height="${coordinate(Math.abs(frame.y(value) - frame.y(0)))}" fill="#8e44ad"/>`;
+        })
+        .join(""),
+    legend: [
+      { label: "ACF of |log returns|", color: "#8e44ad", shape: "box" },
+      { label: "95 % band of independent returns", color: "rgba(192, 57, 43, 0.3)", shape: "box" },
+    ],
   });
-  return svgElement(layout, chart.svg, "Autocorrelation of absolute returns");
 }
 
 function summaryTable(summary: TfgSummary): string {
@@ -317,14 +301,16 @@ function summaryTable(summary: TfgSummary): string {
   const row = (field: string, value: string): string =>
     `<tr><th scope="row">${escapeHtml(field)}</th><td>${escapeHtml(value)}</td></tr>`;
   visit("", summary);
-  return `<table>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
+  return `<table class="fields">\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
 }
 
 const reportCss = `
-main { max-width: 1000px; }
-svg { width: 100%; height: auto; font-size: 12px; fill: var(--ink); }
+main { max-width: 1100px; }
 th, td { padding: 2px 10px; text-align: left; }
-td { font-family: ui-monospace, Menlo, Consolas, monospace; }
+table.fields td { font-family: ui-monospace, Menlo, Consolas, monospace; }
+${figureCss}
+${detailsCss}
+${reconciliationCss}
 `;
 
 export function tfgReportHtml(summary: TfgSummary, run: TfgRun): string {
@@ -338,8 +324,7 @@ export function tfgReportHtml(summary: TfgSummary, run: TfgRun): string {
       chart: lineChart(
         steps,
         [{ values: series.price, color: "#2f6fb0", name: "price p(t)" }],
-        { x: "step", y: "price" },
-        "Price",
+        "price (units of the fundamental value V)",
       ),
     },
     {
@@ -350,10 +335,9 @@ export function tfgReportHtml(summary: TfgSummary, run: TfgRun): string {
         // The sector line goes last so the spikier maximum does not hide it.
         [
           { values: series.maxLeverage, color: "#c0392b", name: "most levered fund" },
-          { values: series.leverage, color: "#1e6b3c", name: "fund sector" },
+          { values: series.leverage, color: "#27ae60", name: "fund sector" },
         ],
-        { x: "step", y: "leverage" },
-        "Fund leverage",
+        "leverage (D·p / W)",
       ),
     },
     {
@@ -371,8 +355,15 @@ export function tfgReportHtml(summary: TfgSummary, run: TfgRun): string {
     title,
     [basePageCss, reportCss],
     `<p class="lead">${escapeHtml(tfgSummaryText(summary))}</p>
-${chartSections(sections)}
-<h2>summary.json</h2>
-${summaryTable(summary)}`,
+<section>
+<h2>Where the numbers come from</h2>
+<p class="note">The model logs no events (a fund default is a count per period): each figure is recomputed from timeseries.csv.</p>
+${reconciliationTableHtml(tfgReconciliation(summary, run), "timeseries.csv")}
+</section>
+${figureSectionsHtml(sections)}
+<details>
+<summary><h2>summary.json</h2></summary>
+${summaryTable(summary)}
+</details>`,
   );
 }

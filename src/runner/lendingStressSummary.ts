@@ -39,7 +39,6 @@ export interface LendingVenueStress {
 
 export interface LendingStressSummary extends BatchHeader {
   model: "lending";
-  varies: string;
   venues: LendingVenueStress[];
   failures: RunFailure[];
 }
@@ -80,8 +79,6 @@ export function summarizeLendingBatch(
   return {
     model: "lending",
     ...batchHeader(batch, completed, failures.length),
-    varies:
-      "the account and position populations and the agents' reactions (the run's random streams); the external price path only when it is a random process, not when it is data",
     venues,
     failures,
   };

@@ -27,9 +27,9 @@ import {
   evaluateTarget,
   type Target,
   type TargetEvaluation,
-  targetConfidence,
   type Verdict,
 } from "./recommendTarget.ts";
+import { boundConfidence } from "./statistics.ts";
 import type { StoredRun } from "./store.ts";
 import type { LoadedSweepPoint } from "./sweep.ts";
 import type { StageRequest, SweepRunner } from "./sweepRun.ts";
@@ -243,11 +243,11 @@ function finish(
   ).length;
   const reason =
     evaluation.recommended === null
-      ? `no point meets every target at ${Math.round(targetConfidence * 100)} % confidence (${evaluation.points.filter((point) => point.verdict === "undecided").length} undecided after ${options.maxRuns} runs at most); widen the sweep or allow more runs (--max-runs)`
+      ? `no point meets every target at ${Math.round(boundConfidence * 100)} % confidence (${evaluation.points.filter((point) => point.verdict === "undecided").length} undecided after ${options.maxRuns} runs at most); widen the sweep or allow more runs (--max-runs)`
       : `${met} of ${evaluation.points.length} points ${met === 1 ? "meets" : "meet"} every target; ${evaluation.frontier.length} on the frontier; picked by the tie rule${dominatedOpen === 0 ? "" : `; ${dominatedOpen} undecided point${dominatedOpen === 1 ? " is" : "s are"} dominated by a point that meets every target and got no more runs`}`;
   return {
     rule: feasibilityRule,
-    confidence: targetConfidence,
+    confidence: boundConfidence,
     targets: options.targets,
     objectives: options.objectives,
     runsPerStage: options.runs,

@@ -12,6 +12,7 @@
  */
 import { UsageError } from "../scenario/errors.ts";
 import { numericFields, type RunMetrics } from "./runRecord.ts";
+import { type Bounds, clopperPearson } from "./statistics.ts";
 import type { StoredRun } from "./store.ts";
 
 export type Comparison = "<" | "<=" | ">" | ">=";
@@ -28,9 +29,6 @@ export interface Target {
   limit: Comparison;
   probability: number;
 }
-
-/** One-sided confidence of the feasibility rule. */
-export const targetConfidence = 0.95;
 
 const numericMetrics: readonly string[] = numericFields;
 const flags = ["insuranceFundExhausted", "adlFired"] as const;
@@ -98,65 +96,6 @@ export function eventHappened(target: Target, metrics: RunMetrics): boolean {
   }
   const value = metrics[target.metric as keyof RunMetrics] as number;
   return compare(value, target.event.comparison, target.event.threshold);
-}
-
-/**
- * P(X ≤ k) for X ~ Binomial(n, p), summed in log space from the k = 0 term by the ratio of
- * consecutive terms, so n in the tens of thousands neither underflows nor needs a log-gamma.
- */
-export function binomialCdf(hits: number, trials: number, probability: number): number {
-  if (hits >= trials || probability <= 0) return 1;
-  if (probability >= 1) return 0;
-  const logRatio = Math.log(probability) - Math.log1p(-probability);
-  let logTerm = trials * Math.log1p(-probability);
-  const logTerms = [logTerm];
-  for (let index = 0; index < hits; index++) {
-    logTerm += Math.log((trials - index) / (index + 1)) + logRatio;
-    logTerms.push(logTerm);
-  }
-  const largest = Math.max(...logTerms);
-  let sum = 0;
-  for (const term of logTerms) sum += Math.exp(term - largest);
-  return Math.min(1, Math.exp(largest) * sum);
-}
-
-/** The p in [0, 1] where the decreasing function `f(p)` crosses `level`, by bisection. */
-function solveDecreasing(f: (p: number) => number, level: number): number {
-  let low = 0;
-  let high = 1;
-  for (let iteration = 0; iteration < 200 && high - low > 1e-15; iteration++) {
-    const middle = (low + high) / 2;
-    if (f(middle) > level) low = middle;
-    else high = middle;
-  }
-  return (low + high) / 2;
-}
-
-export interface Bounds {
-  hits: number;
-  trials: number;
-  estimate: number;
-  /** One-sided lower and upper Clopper–Pearson bounds at `targetConfidence` each. */
-  low: number;
-  high: number;
-}
-
-/**
- * Clopper & Pearson (1934): the upper bound is the p at which k or fewer hits in n trials has
- * probability α = 5 %; the lower bound the p at which k or more hits has probability α. With no
- * hit the upper bound is 1 − α^(1/n) (20 runs: 13.9 %).
- */
-export function clopperPearson(hits: number, trials: number): Bounds {
-  if (!Number.isInteger(hits) || !Number.isInteger(trials) || hits < 0 || hits > trials) {
-    throw new RangeError(`clopperPearson: ${hits} hits of ${trials} trials`);
-  }
-  if (trials === 0) {
-    return { hits, trials, estimate: Number.NaN, low: 0, high: 1 };
-  }
-  const alpha = 1 - targetConfidence;
-  const high = hits === trials ? 1 : solveDecreasing((p) => binomialCdf(hits, trials, p), alpha);
-  const low = hits === 0 ? 0 : solveDecreasing((p) => binomialCdf(hits - 1, trials, p), 1 - alpha);
-  return { hits, trials, estimate: hits / trials, low, high };
 }
 
 export type Verdict = "met" | "missed" | "undecided";

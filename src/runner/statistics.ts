@@ -59,39 +59,90 @@ export function distribution(values: ArrayLike<number>): Distribution {
   };
 }
 
+/**
+ * The one interval method of every stress batch, sweep and recommendation: each end is a
+ * one-sided 95 % Clopper–Pearson bound. "P < 5 % with 95 % confidence" is read off `high`, the
+ * same number `recommend` judges a target by, so a point shows the same figures on the frontier,
+ * in its table row and in its batch's summary. Clopper–Pearson rather than Wilson because it never
+ * claims more confidence than the runs give (coverage at least 95 % for every true probability).
+ */
+export const boundConfidence = 0.95;
+
 export interface Proportion {
   /** Runs where the event happened, out of `trials`. */
   hits: number;
   trials: number;
   probability: number;
-  /**
-   * Wilson score interval at 95 %: how far the estimate could be from the true probability with
-   * this many runs. Unlike the normal approximation it stays inside [0, 1] and is not zero-width
-   * when no run (or every run) hit.
-   */
+  /** One-sided 95 % Clopper–Pearson lower bound (0 when no run hit). */
+  low: number;
+  /** One-sided 95 % Clopper–Pearson upper bound (1 when every run hit). */
+  high: number;
+}
+
+/**
+ * P(X ≤ k) for X ~ Binomial(n, p), summed in log space from the k = 0 term by the ratio of
+ * consecutive terms, so n in the tens of thousands neither underflows nor needs a log-gamma.
+ */
+export function binomialCdf(hits: number, trials: number, probability: number): number {
+  if (hits >= trials || probability <= 0) return 1;
+  if (probability >= 1) return 0;
+  const logRatio = Math.log(probability) - Math.log1p(-probability);
+  let logTerm = trials * Math.log1p(-probability);
+  const logTerms = [logTerm];
+  for (let index = 0; index < hits; index++) {
+    logTerm += Math.log((trials - index) / (index + 1)) + logRatio;
+    logTerms.push(logTerm);
+  }
+  const largest = Math.max(...logTerms);
+  let sum = 0;
+  for (const term of logTerms) sum += Math.exp(term - largest);
+  return Math.min(1, Math.exp(largest) * sum);
+}
+
+/** The p in [0, 1] where the decreasing function `f(p)` crosses `level`, by bisection. */
+function solveDecreasing(f: (p: number) => number, level: number): number {
+  let low = 0;
+  let high = 1;
+  for (let iteration = 0; iteration < 200 && high - low > 1e-15; iteration++) {
+    const middle = (low + high) / 2;
+    if (f(middle) > level) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
+
+export interface Bounds {
+  hits: number;
+  trials: number;
+  estimate: number;
+  /** One-sided lower and upper Clopper–Pearson bounds at `boundConfidence` each. */
   low: number;
   high: number;
 }
 
-const z95 = 1.959963984540054;
+/**
+ * Clopper & Pearson (1934): the upper bound is the p at which k or fewer hits in n trials has
+ * probability α = 5 %; the lower bound the p at which k or more hits has probability α. With no
+ * hit the upper bound is 1 − α^(1/n) (20 runs: 13.9 %).
+ */
+export function clopperPearson(hits: number, trials: number): Bounds {
+  if (!Number.isInteger(hits) || !Number.isInteger(trials) || hits < 0 || hits > trials) {
+    throw new RangeError(`clopperPearson: ${hits} hits of ${trials} trials`);
+  }
+  if (trials === 0) {
+    return { hits, trials, estimate: Number.NaN, low: 0, high: 1 };
+  }
+  const alpha = 1 - boundConfidence;
+  const high = hits === trials ? 1 : solveDecreasing((p) => binomialCdf(hits, trials, p), alpha);
+  const low = hits === 0 ? 0 : solveDecreasing((p) => binomialCdf(hits - 1, trials, p), 1 - alpha);
+  return { hits, trials, estimate: hits / trials, low, high };
+}
 
+/** hits / trials with its bounds; NaN throughout without trials. */
 export function proportion(hits: number, trials: number): Proportion {
   if (trials === 0) {
     return { hits, trials, probability: Number.NaN, low: Number.NaN, high: Number.NaN };
   }
-  const estimate = hits / trials;
-  const zSquared = z95 * z95;
-  const denominator = 1 + zSquared / trials;
-  const centre = (estimate + zSquared / (2 * trials)) / denominator;
-  const halfWidth =
-    (z95 / denominator) *
-    Math.sqrt((estimate * (1 - estimate)) / trials + zSquared / (4 * trials * trials));
-  return {
-    hits,
-    trials,
-    probability: estimate,
-    // At 0 or `trials` hits the bound is exactly 0 or 1; the formula leaves rounding dust there.
-    low: hits === 0 ? 0 : Math.max(0, centre - halfWidth),
-    high: hits === trials ? 1 : Math.min(1, centre + halfWidth),
-  };
+  const bounds = clopperPearson(hits, trials);
+  return { hits, trials, probability: bounds.estimate, low: bounds.low, high: bounds.high };
 }

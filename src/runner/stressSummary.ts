@@ -7,6 +7,7 @@
  * could pay (socialised loss plus the exchange's own loss); Liquidations at Risk is the 95th
  * percentile of liquidated notional.
  */
+import type { Randomness } from "./randomness.ts";
 import type { AmountField } from "./runRecord.ts";
 import { type Distribution, distribution, type Proportion, proportion } from "./statistics.ts";
 import type { BatchInfo, StoredRun } from "./store.ts";
@@ -44,6 +45,8 @@ export interface BatchHeader {
   failedRuns: number;
   version: string;
   quantiles: string;
+  /** What the scenario lets vary between runs, when the batch was run from it (not in compare). */
+  randomised?: Randomness;
 }
 
 export function batchHeader(

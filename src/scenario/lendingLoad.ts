@@ -145,7 +145,10 @@ export async function toLendingEngine(
         for (let step = 0; step < prices.length; step++) prices[step] *= factor;
       }
       // A path starts where its data (rebased or not) starts.
-      assets.push({ start: prices[0], shock: { kind: "path", prices } });
+      assets.push({
+        start: prices[0],
+        shock: { kind: "path", prices, startTime: series.timeMs[0] },
+      });
     } else if (path.kind === "path") {
       issues.push(
         helpers.issue(

@@ -40,6 +40,7 @@ import type { TfgParameters } from "../engine/models/tfg.ts";
 import { cholesky } from "../engine/prices.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
 import { packageRoot } from "../packageFiles.ts";
+import { parseNumberAlias, synonymFor } from "./aliases.ts";
 import { engineExchange } from "./engineExchange.ts";
 import {
   closestMatch,
@@ -68,6 +69,7 @@ import { isParquet, parsePositionsParquet } from "./importers/positionsParquet.t
 import { applyWallets, parseWalletsCsv, type WalletsCsv } from "./importers/walletsCsv.ts";
 import { toLendingEngine } from "./lendingLoad.ts";
 import type { LendingScenario } from "./lendingSchema.ts";
+import { isSharedDataPath, missingSharedDataAdvice } from "./presets.ts";
 import {
   type AnyScenario,
   type FundingConfig,
@@ -383,10 +385,14 @@ class ScenarioDocument {
   /** The zod-validated scenario, or a ScenarioError with one located issue per problem. */
   validate(): AnyScenario {
     const data: unknown = this.document.toJS();
-    const result = scenarioFileSchema.safeParse(data, {
-      error: scenarioErrorMap,
-      reportInput: true,
-    });
+    const parse = () =>
+      scenarioFileSchema.safeParse(data, { error: scenarioErrorMap, reportInput: true });
+    let result = parse();
+    // "10M" or "8%" where a number belongs: replace and validate again, until nothing changes.
+    for (let pass = 0; !result.success && pass < 8; pass++) {
+      if (!replaceNumberAliases(data, result.error.issues, [])) break;
+      result = parse();
+    }
     if (result.success) return result.data;
     const issues: ScenarioIssue[] = [];
     for (const issue of result.error.issues) {
@@ -394,7 +400,7 @@ class ScenarioDocument {
         const allowed = allowedKeys(issue.path, data);
         for (const key of issue.keys) {
           const keyPath = [...issue.path, key];
-          const suggestion = closestMatch(key, allowed);
+          const suggestion = closestMatch(key, allowed) ?? synonymFor(key, allowed);
           issues.push({
             location: this.locate(keyPath, "key"),
             path: formatPath(keyPath),
@@ -465,6 +471,35 @@ class ScenarioDocument {
     }
     return undefined;
   }
+}
+
+/**
+ * Replaces every string the issues say should be a number and that reads as one ("10M", "8%"),
+ * looking into the branches of unions too (their issue paths are relative to the union's).
+ * Returns whether anything changed.
+ */
+function replaceNumberAliases(
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  base: readonly PropertyKey[],
+): boolean {
+  let changed = false;
+  for (const issue of issues) {
+    const at = [...base, ...issue.path];
+    if (issue.code === "invalid_union") {
+      for (const branch of issue.errors)
+        changed = replaceNumberAliases(data, branch, at) || changed;
+      continue;
+    }
+    if (issue.code !== "invalid_type" || issue.expected !== "number") continue;
+    const value = valueAt(data, at);
+    const number = typeof value === "string" ? parseNumberAlias(value) : undefined;
+    const parent = valueAt(data, at.slice(0, -1));
+    if (number === undefined || !(isRecord(parent) || Array.isArray(parent))) continue;
+    Reflect.set(parent, at[at.length - 1], number);
+    changed = true;
+  }
+  return changed;
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {
@@ -589,7 +624,8 @@ class DataFiles {
     } catch (error) {
       return this.document.issue(
         fieldPath,
-        `${describeValue(relativePath)} cannot be read (resolved to ${absolute}): ${reason(error)}; paths are relative to the scenario file's directory`,
+        `${describeValue(relativePath)} cannot be read (resolved to ${absolute}): ${reason(error)}; paths are relative to the scenario file's directory` +
+          (isSharedDataPath(relativePath) ? `; ${missingSharedDataAdvice()}` : ""),
       );
     }
     this.contentHashes[formatPath(fieldPath)] = createHash("sha256").update(bytes).digest("hex");
@@ -1329,7 +1365,7 @@ async function shockSpec(
         const factor = price / prices[0];
         for (let step = 0; step < prices.length; step++) prices[step] *= factor;
       }
-      return { kind: "path", prices };
+      return { kind: "path", prices, startTime: selected.openTime[0] };
     }
     default:
       return shock;

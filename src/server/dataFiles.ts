@@ -17,12 +17,44 @@ import path from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parse, parseDocument } from "yaml";
 import { describeValue, isRecord, type ScenarioIssue } from "../scenario/errors.ts";
 
-/** The scenario fields that name a file (see src/scenario/schema.ts). */
+/**
+ * The scenario fields that name a file (src/scenario/schema.ts, lendingSchema.ts); `*` stands
+ * for every index of a list (a lending scenario's assets, markets and venues).
+ */
 const dataFileFields: readonly (readonly string[])[] = [
   ["market", "orderBook", "depthCsv", "file"],
   ["positions", "csv"],
   ["shock", "csv"],
+  ["assets", "*", "path", "file"],
+  ["assets", "*", "path", "csv"],
+  ["markets", "*", "reservesFile", "file"],
+  ["gas", "file"],
+  ["venues", "*", "market", "orderBook", "depthCsv", "file"],
+  ["venues", "*", "positions", "csv"],
+  ["venues", "*", "shock", "csv"],
 ];
+
+/** The concrete fields of `dataFileFields` in each of the documents, `*` expanded over lists. */
+function concreteFields(...documents: unknown[]): string[][] {
+  const found = new Map<string, string[]>();
+  const expand = (node: unknown, pattern: readonly string[], done: string[]): void => {
+    if (pattern.length === 0) {
+      found.set(done.join("."), done);
+      return;
+    }
+    const [key, ...rest] = pattern;
+    if (key !== "*") {
+      expand(isRecord(node) ? node[key] : undefined, rest, [...done, key]);
+      return;
+    }
+    if (!Array.isArray(node)) return;
+    node.forEach((item, index) => {
+      expand(item, rest, [...done, String(index)]);
+    });
+  };
+  for (const field of dataFileFields) for (const document of documents) expand(document, field, []);
+  return [...found.values()];
+}
 
 /** A data file an uploaded scenario may read: the path as written and the real file. */
 export interface AllowedDataFile {
@@ -114,7 +146,7 @@ export function overrideDataFileIssues(
   const original = parseQuietly(text);
   const overridden = withOverrides(original, overrides);
   const issues: ScenarioIssue[] = [];
-  for (const field of dataFileFields) {
+  for (const field of concreteFields(original, overridden)) {
     const before = valueAt(original, field);
     const after = valueAt(overridden, field);
     if (JSON.stringify(before) === JSON.stringify(after)) continue;
@@ -155,7 +187,7 @@ export async function uploadDataFiles(
   const files: AllowedDataFile[] = [];
   const issues: ScenarioIssue[] = [];
   const realDirectory = dataDirectory === undefined ? undefined : await realpath(dataDirectory);
-  for (const field of dataFileFields) {
+  for (const field of concreteFields(data)) {
     const value = valueAt(data, field);
     if (typeof value !== "string") continue;
     const issue = (rule: string): void => {

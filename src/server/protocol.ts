@@ -90,6 +90,8 @@ export type RunState = "queued" | "running" | "done" | "failed";
 
 export interface RunStatus {
   id: string;
+  /** perp runs have interactive charts; lending runs have their report.html only. */
+  model: "perp" | "lending";
   /** 1, 2, 3 ... in the order runs were started on this server. */
   number: number;
   scenarioName: string;
@@ -103,10 +105,11 @@ export interface RunStatus {
   summaryText?: string;
 }
 
+/** A finished run: a perp run's summary and chart data; a lending run has neither (its report.html has everything). */
 export interface RunReport {
   status: RunStatus;
-  summary: Summary;
-  chartData: ReportChartData;
+  summary?: Summary;
+  chartData?: ReportChartData;
 }
 
 export function isFinished(state: RunState): boolean {

@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import { compiledEntry, runsCompiled } from "../packageFiles.ts";
 import type { ReportChartData } from "../report/chartData.ts";
 import type { Summary } from "../report/summary.ts";
-import type { LoadedScenario } from "../scenario/load.ts";
+import type { LoadedLendingScenario, LoadedScenario } from "../scenario/load.ts";
 import { isFinished, type RunReport, type RunStatus } from "./protocol.ts";
 import type { WorkerInput, WorkerMessage } from "./workerProtocol.ts";
 
@@ -45,12 +45,13 @@ export class RunManager {
   constructor(private readonly options: RunManagerOptions) {}
 
   /** Queues a run of a validated scenario; it starts as soon as a slot is free. */
-  start(loaded: LoadedScenario, overrides: readonly string[]): RunStatus {
+  start(loaded: LoadedScenario | LoadedLendingScenario, overrides: readonly string[]): RunStatus {
     if (this.closed) throw new Error("the run manager is closed");
     const id = randomUUID();
     const record: RunRecord = {
       status: {
         id,
+        model: loaded.model,
         number: ++this.started,
         scenarioName: loaded.scenario.name,
         overrides: [...overrides],
@@ -59,7 +60,7 @@ export class RunManager {
         steps: loaded.engine.steps,
       },
       input: {
-        engine: loaded.engine,
+        ...(loaded.model === "lending" ? { lending: loaded.engine } : { engine: loaded.engine }),
         seed: loaded.scenario.seed,
         scenarioHash: loaded.hash,
         version: this.options.version,
@@ -87,8 +88,12 @@ export class RunManager {
   /** The finished run's summary and chart data; undefined until it is done. */
   report(id: string): RunReport | undefined {
     const record = this.runs.get(id);
-    if (record?.summary === undefined || record.chartData === undefined) return undefined;
-    return { status: { ...record.status }, summary: record.summary, chartData: record.chartData };
+    if (record === undefined || record.status.state !== "done") return undefined;
+    return {
+      status: { ...record.status },
+      ...(record.summary === undefined ? {} : { summary: record.summary }),
+      ...(record.chartData === undefined ? {} : { chartData: record.chartData }),
+    };
   }
 
   reportHtml(id: string): string | undefined {

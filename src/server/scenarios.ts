@@ -12,7 +12,11 @@ import path from "node:path";
 import { parse } from "yaml";
 import { packageRoot } from "../packageFiles.ts";
 import { isRecord, ScenarioError, type ScenarioIssue } from "../scenario/errors.ts";
-import { type LoadedScenario, loadScenario } from "../scenario/load.ts";
+import {
+  type LoadedLendingScenario,
+  type LoadedScenario,
+  loadAnyScenario,
+} from "../scenario/load.ts";
 import { overrideDataFileIssues, uploadDataFiles } from "./dataFiles.ts";
 import type {
   Issue,
@@ -73,6 +77,22 @@ interface StoredUpload extends UploadEntry {
   text: string;
 }
 
+/** What the dashboard runs: perp scenarios (with charts) and lending scenarios (with their report). */
+export type DashboardScenario = LoadedScenario | LoadedLendingScenario;
+
+/** The form edits perp fields: a lending scenario offers its steps and seed only. */
+function lendingParameterValues(loaded: LoadedLendingScenario): ParameterValues {
+  return {
+    shockDrop: null,
+    leverage: null,
+    depthPerPercent: null,
+    insuranceFund: null,
+    adlRanking: null,
+    steps: String(loaded.scenario.steps),
+    seed: String(loaded.scenario.seed),
+  };
+}
+
 /** The form's parameters as they stand in a loaded scenario. */
 function parameterValues(loaded: LoadedScenario): ParameterValues {
   const scenario = loaded.scenario;
@@ -95,13 +115,30 @@ function parameterValues(loaded: LoadedScenario): ParameterValues {
   };
 }
 
-export function scenarioInfo(source: ScenarioSource, loaded: LoadedScenario): ScenarioInfo {
+export function scenarioInfo(source: ScenarioSource, loaded: DashboardScenario): ScenarioInfo {
   return {
     source,
     name: loaded.scenario.name,
     description: loaded.scenario.description ?? "",
-    parameters: parameterValues(loaded),
+    parameters:
+      loaded.model === "lending" ? lendingParameterValues(loaded) : parameterValues(loaded),
   };
+}
+
+/** A TFG scenario is valid but has no dashboard view: said as such, at its `model` field. */
+function dashboardModel(
+  loaded: Awaited<ReturnType<typeof loadAnyScenario>>,
+  location: string,
+): DashboardScenario {
+  if (loaded.model !== "tfg") return loaded;
+  throw new ScenarioError([
+    {
+      location,
+      path: "model",
+      message:
+        '"tfg" is not allowed here; the dashboard runs perp and lending scenarios (run a tfg scenario with `deleverage run`)',
+    },
+  ]);
 }
 
 function unknownSource(name: string, message: string): ScenarioError {
@@ -110,6 +147,7 @@ function unknownSource(name: string, message: string): ScenarioError {
 
 interface PresetFile extends PresetEntry {
   file: string;
+  model: "perp" | "lending";
 }
 
 export class ScenarioCatalog {
@@ -117,9 +155,16 @@ export class ScenarioCatalog {
 
   constructor(private readonly dataDirectory: string | undefined) {}
 
-  /** Perpetual-futures presets (the dashboard runs no other model), by name. */
+  /**
+   * Perp presets by name, then lending presets by name: the dashboard opens on the first, and
+   * its form and charts are a perp run's.
+   */
   async presets(): Promise<PresetEntry[]> {
-    return (await this.presetFiles()).map(({ name, description }) => ({ name, description }));
+    const files = await this.presetFiles();
+    return [
+      ...files.filter((file) => file.model === "perp"),
+      ...files.filter((file) => file.model === "lending"),
+    ].map(({ name, description }) => ({ name, description }));
   }
 
   private async presetFiles(): Promise<PresetFile[]> {
@@ -129,11 +174,13 @@ export class ScenarioCatalog {
       if (!scenarioExtensions.includes(extension)) continue;
       const absolute = path.join(presetDirectory, file);
       const data = parse(await readFile(absolute, "utf8")) as unknown;
-      if (!isRecord(data) || (data.model !== undefined && data.model !== "perp")) continue;
+      if (!isRecord(data)) continue;
+      if (data.model !== undefined && data.model !== "perp" && data.model !== "lending") continue;
       entries.push({
         name: file.slice(0, -extension.length),
         description: typeof data.description === "string" ? data.description : "",
         file: absolute,
+        model: data.model === "lending" ? "lending" : "perp",
       });
     }
     return entries;
@@ -144,7 +191,7 @@ export class ScenarioCatalog {
   }
 
   /** Loads a preset or an upload with overrides; throws ScenarioError for anything invalid. */
-  async load(source: ScenarioSource, overrides: readonly string[]): Promise<LoadedScenario> {
+  async load(source: ScenarioSource, overrides: readonly string[]): Promise<DashboardScenario> {
     if ("preset" in source) return this.loadPreset(source.preset, overrides);
     const upload = this.uploads.get(source.upload);
     if (upload === undefined) {
@@ -179,7 +226,7 @@ export class ScenarioCatalog {
     };
   }
 
-  private async loadPreset(name: string, overrides: readonly string[]): Promise<LoadedScenario> {
+  private async loadPreset(name: string, overrides: readonly string[]): Promise<DashboardScenario> {
     const presets = await this.presetFiles();
     const preset = presets.find((entry) => entry.name === name);
     if (preset === undefined) {
@@ -191,14 +238,17 @@ export class ScenarioCatalog {
     // The absolute path, never the name: the loader would take a same-named file in the
     // working directory first. Locations are shown relative to the project, as the CLI run
     // from there shows them.
-    return loadScenario(preset.file, { overrides: [...overrides], cwd: packageRoot });
+    return dashboardModel(
+      await loadAnyScenario(preset.file, { overrides: [...overrides], cwd: packageRoot }),
+      `${name}`,
+    );
   }
 
   private async loadUpload(
     fileName: string,
     text: string,
     overrides: readonly string[],
-  ): Promise<LoadedScenario> {
+  ): Promise<DashboardScenario> {
     const dataFiles = await uploadDataFiles(text, fileName, this.dataDirectory);
     const issues = [...dataFiles.issues, ...overrideDataFileIssues(text, overrides)];
     if (issues.length > 0) throw new ScenarioError(issues);
@@ -214,7 +264,10 @@ export class ScenarioCatalog {
         await mkdir(path.dirname(link), { recursive: true });
         await symlink(dataFile.realPath, link);
       }
-      return await loadScenario(file, { overrides: [...overrides], cwd: directory });
+      return dashboardModel(
+        await loadAnyScenario(file, { overrides: [...overrides], cwd: directory }),
+        fileName,
+      );
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

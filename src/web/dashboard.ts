@@ -349,6 +349,13 @@ async function run(): Promise<void> {
   }
 }
 
+/** A perp run's report: the one with a summary and chart data. */
+type PerpReport = RunReport & Required<Pick<RunReport, "summary" | "chartData">>;
+
+function isPerpReport(report: RunReport): report is PerpReport {
+  return report.summary !== undefined && report.chartData !== undefined;
+}
+
 async function reportOf(id: string): Promise<RunReport> {
   let report = state.reports.get(id);
   if (report === undefined) {
@@ -386,9 +393,22 @@ async function showReport(id: string): Promise<void> {
   destroyCharts(state.reportCharts);
   elements.reportEmpty.hidden = true;
   elements.reportContent.hidden = false;
-  elements.reportTitle.textContent = `${runTitle(report.status)} (${report.summary.symbol}, seed ${report.summary.seed})`;
   elements.reportSummary.textContent = report.status.summaryText ?? "";
   elements.reportLink.href = reportHtmlUrl(id);
+  if (!isPerpReport(report)) {
+    // A lending run's charts are static SVG: its full report is one click away.
+    elements.reportTitle.textContent = `${runTitle(report.status)} (lending)`;
+    elements.reportCharts.replaceChildren(
+      create("p", {
+        className: "note",
+        textContent:
+          "A lending run: its charts, the auction and keeper story and the events are in the full report (the link above). Interactive charts and the comparison are for perp runs.",
+      }),
+    );
+    elements.reportCharts.dataset.run = id;
+    return;
+  }
+  elements.reportTitle.textContent = `${runTitle(report.status)} (${report.summary.symbol}, seed ${report.summary.seed})`;
   chartSectionsInto(elements.reportCharts, (kind, section) => {
     const box = create("div", { className: "chart", id: `report-chart-${kind}` });
     section.append(box);
@@ -406,7 +426,7 @@ async function showReport(id: string): Promise<void> {
 function renderComparePickers(): void {
   const before = [elements.compareA.value, elements.compareB.value].join();
   const done = [...state.runs.values()]
-    .filter((status) => status.state === "done")
+    .filter((status) => status.state === "done" && status.model === "perp")
     .sort((left, right) => right.number - left.number);
   for (const [select, fallback] of [
     [elements.compareA, done[1]],
@@ -429,7 +449,7 @@ function renderComparePickers(): void {
 
 interface CompareRow {
   label: string;
-  value: (report: RunReport) => number;
+  value: (report: PerpReport) => number;
   format: (value: number) => string;
 }
 
@@ -471,7 +491,7 @@ const compareRows: readonly CompareRow[] = [
   },
 ];
 
-function compareTable(first: RunReport, second: RunReport): void {
+function compareTable(first: PerpReport, second: PerpReport): void {
   const head = create("thead", {}, [
     create("tr", {}, [
       create("th", { scope: "col" }),
@@ -511,6 +531,8 @@ async function renderCompare(): Promise<void> {
   if (!ready) return;
   const [first, second] = await Promise.all([reportOf(firstId), reportOf(secondId)]);
   if (elements.compareA.value !== firstId || elements.compareB.value !== secondId) return;
+  // The pickers list perp runs only; a report without charts cannot be compared.
+  if (!isPerpReport(first) || !isPerpReport(second)) return;
   compareTable(first, second);
   const datasets: [string, ReportChartData][] = [
     ["a", first.chartData],

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { formatCount } from "../../src/report/format.ts";
+import { escapeHtml } from "../../src/report/markup.ts";
 import { deleverage, repositoryRoot, scratchFolder } from "../support/cli.ts";
 
 const scratch = () => scratchFolder("deleverage-black-thursday-");
@@ -59,12 +61,27 @@ describe.skipIf(!hasData)("deleverage run black-thursday-2020", () => {
 
     const html = readFileSync(join(starvedFolder, "report.html"), "utf8");
     for (const title of [
+      "The auctions and the keepers",
+      "Gas price against the keepers' limits",
+      "Auctions running and takes",
+      "What the takes paid, against the market price",
       "maker: liquidations over time",
       "maker: bad debt",
       "maker: TVL and debt",
+      "Events",
     ]) {
-      expect(html).toContain(`<h2>${title}</h2>`);
+      expect(html).toContain(`<h2>${escapeHtml(title)}</h2>`);
     }
+    // The story of the day in words, from the keeper_out_of_gas rows and the auctions.
+    const outOfGas = readFileSync(join(starvedFolder, "events.csv"), "utf8")
+      .split("\n")
+      .filter((line) => line.split(",")[2] === "keeper_out_of_gas").length;
+    expect(outOfGas).toBeGreaterThan(100);
+    expect(html).toContain(`${formatCount(outOfGas)} keeper_out_of_gas rows of events.csv`);
+    expect(html).toMatch(/keeper-c [\d,]+ times \(\d\d:\d\d UTC to/);
+    expect(html).toMatch(
+      /auctions closed short of the debt they had to cover: \$[\d.]+M of bad debt/,
+    );
     const rows = readFileSync(join(starvedFolder, "timeseries.csv"), "utf8").trim().split("\n");
     const badDebtColumn = rows[0].split(",").indexOf("maker.badDebtUsd");
     const lastBadDebt = Number(rows[rows.length - 1].split(",")[badDebtColumn]);

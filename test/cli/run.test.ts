@@ -44,7 +44,7 @@ describe("deleverage run", () => {
     const out = join(scratch(), "example");
     const outcome = await deleverage("run", "example", "--out", out);
     expect(outcome.code, outcome.stderr).toBe(0);
-    expect(outcome.stdout).toMatch(/shock became a .* fall/);
+    expect(outcome.stdout).toMatch(/The index fell .* below the start price .*; the mark fell/);
     expect(readdirSync(out).sort()).toEqual(outputFiles);
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     for (const field of contractFields) expect(summary, field).toHaveProperty(field);
@@ -223,7 +223,9 @@ describe("the leverage-cycle preset", () => {
     const outcome = await deleverage("run", "leverage-cycle", "--out", out);
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcome.stdout).toMatch(/Stop-losses sold/);
-    expect(outcome.stdout).toMatch(/From the top the price fell/);
+    expect(outcome.stdout).toMatch(
+      /Measured from the top instead \(\$[\d.]+K, 2 d \d+ h in\), the price fell/,
+    );
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     const rows = readFileSync(join(out, "timeseries.csv"), "utf8").trim().split("\n");
     const header = rows[0].split(",");

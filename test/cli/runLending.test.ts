@@ -20,7 +20,7 @@ describe.skipIf(!hasData)("deleverage run may-2021-aave", () => {
     ]);
     for (const outcome of outcomes) expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcomes[0].stdout).toMatch(
-      /^ETH fell \d+\.\d % \(low \d+\.\d % below the start\); \$[\d.]+[KMB]? of collateral liquidated in [\d,]+ liquidations; bad debt \$[\d.]+[KMB]?; TVL \$[\d.]+[KMB]? → \$[\d.]+[KMB]?\. The ETH\/DAI pool traded up to \d+\.\d % below the external price/,
+      /^ETH fell \d+\.\d % from start to end \(low \d+\.\d % below the start\); \$[\d.]+[KMB]? of collateral liquidated in [\d,]+ liquidation calls on [\d,]+ accounts; bad debt \$[\d.]+[KMB]? at the end \(debt above collateral value peaked at \$[\d.]+M at \d\d:\d\d UTC and the recovery took it back\); TVL \$[\d.]+[KMB]? → \$[\d.]+[KMB]?\. The ETH\/DAI pool traded up to \d+\.\d % below the external price/,
     );
     expect(readdirSync(first).sort()).toEqual([
       "events.csv",
@@ -40,17 +40,25 @@ describe.skipIf(!hasData)("deleverage run may-2021-aave", () => {
     expect(summary.venues[0].healthFactorStart.counts.length).toBe(12);
     const html = readFileSync(join(first, "report.html"), "utf8");
     for (const title of [
-      "ETH: market vs oracle price",
+      "Where the numbers come from",
+      "ETH: external, oracle and market price",
+      "Liquidation map: where and when ETH was liquidated",
+      "aave: if ETH moves to X",
       "ETH/DAI pool: price gap to the external price",
       "ETH/DAI pool reserves",
       "aave: liquidations over time",
-      "aave: bad debt",
+      "aave: underwater debt over time, and the bad debt left at the end",
       "aave: TVL and debt",
       "aave: health factors at the start and the end",
-      "aave: liquidatable collateral by ETH price",
+      "Events",
     ]) {
       expect(html).toContain(`<h2>${title}</h2>`);
     }
+    // The chart that peaks in the millions says why the summary's bad debt is small.
+    expect(html).toMatch(/It is a state, not a loss/);
+    expect(html).toContain("<details>\n<summary><h2>summary.json</h2></summary>");
+    expect(html).toContain("time (UTC), 19 May 2021");
+    expect(summary.startTime).toBe("2021-05-19T00:10:00.000Z");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     const events = readFileSync(join(first, "events.csv"), "utf8").split("\n");
     expect(events[0]).toBe("step,time,type,venue,account,asset,quantity,valueUsd");
@@ -175,7 +183,8 @@ describe("deleverage run cross-venue", () => {
     );
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain("<h2>How the cascade crossed venues</h2>");
-    expect(html).toContain("Liquidation volume per step by venue");
+    expect(html).toContain("<h2>Across venues: liquidations over time</h2>");
+    expect(html).toContain("time since the start (one step = 60 s)");
     expect(html).toContain("ETH pool");
     // Health factors are a lending venue's: the perp venue gets no empty histogram.
     expect(html).toContain("aave: health factors at the start and the end");

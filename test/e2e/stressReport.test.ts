@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
+import { chromiumFlags } from "../support/chromium.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 const available = existsSync(chromiumPath);
@@ -48,7 +49,7 @@ async function offlineChromium(): Promise<{ context: BrowserContext; page: Page 
   const context = await chromium.launchPersistentContext(userDataDirectory, {
     executablePath: chromiumPath,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+    args: chromiumFlags,
     viewport: { width: 1280, height: 900 },
   });
   await context.setOffline(true);

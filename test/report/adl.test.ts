@@ -115,7 +115,7 @@ describe("adlTablesHtml", () => {
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).not.toContain("<script>");
     expect(html).toContain('<table class="adl-grid">');
-    expect(html).toContain("1 ADL close, $80 of winning positions");
+    expect(html).toContain("1 ADL close of 1 winning position, $80 closed");
     expect(html).toMatch(
       /<td style="background: rgba\(142, 68, 173, 0\.680\)">\$80<br><small>1<\/small><\/td>/,
     );

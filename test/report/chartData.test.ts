@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  cumulativeSum,
   endogenousGapPercent,
   liquidationMarkers,
   markerPriceFraction,
@@ -89,12 +88,6 @@ describe("series transforms", () => {
     expect(gap[1]).toBeCloseTo(-10, 12);
     expect(gap[2]).toBeCloseTo(5, 12);
   });
-
-  it("keeps a running total and skips missing values", () => {
-    expect(Array.from(cumulativeSum(Float64Array.of(1, Number.NaN, 2, 0, 3)))).toEqual([
-      1, 1, 3, 3, 6,
-    ]);
-  });
 });
 
 describe("reportChartData", () => {
@@ -102,8 +95,13 @@ describe("reportChartData", () => {
     const data = reportChartData(makeRunResult());
     expect(data.startPrice).toBe(100);
     expect(data.price[0]).toEqual([0, 1, 2, 3, 4]);
-    expect(data.liquidations).toHaveLength(3);
-    expect(data.adl).toHaveLength(3);
+    expect(data.time).toEqual({ dt: 1, startTime: null });
+    // Five steps need no buckets: one bar per step, each the step's own total.
+    expect(data.barSteps).toBe(1);
+    expect(data.liquidations[0]).toEqual([0, 1, 2, 3, 4]);
+    expect(data.gap).toHaveLength(2);
+    expect(data.rounds).toHaveLength(2);
+    expect(data.adl).toHaveLength(2);
     expect(data.liquidationMarkers.step).toEqual([1, 1]);
     expect(data.adlBreakdown.closes).toBe(1);
     expect(data.adlBreakdown.grid).toBeNull();
@@ -114,10 +112,14 @@ describe("reportChartData", () => {
     result.timeseries.markPrice.fill(100);
     result.timeseries.markPrice[98_765] = 12.5;
     const data = reportChartData(result);
-    for (const chart of [data.price, data.liquidations, data.funds, data.adl, data.depth]) {
+    for (const chart of [data.price, data.gap, data.rounds, data.funds, data.depth]) {
       expect(chart[0].length).toBeLessThanOrEqual(maxChartPoints);
       for (const column of chart) expect(column).toHaveLength(chart[0].length);
     }
+    // 150,000 one-second steps: bars of 10 minutes, so at most 300 of them.
+    expect(data.barSteps).toBe(600);
+    expect(data.liquidations[0].length).toBe(251);
+    expect(data.adl[0].length).toBe(251);
     expect(Math.min(...(data.price[2] as number[]))).toBe(12.5);
     expect(data.price[0]).toContain(98_765);
   });

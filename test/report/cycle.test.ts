@@ -40,12 +40,14 @@ describe("the leverage-cycle part of the run report", () => {
   });
 
   it("draws leverage, selling, book, policy and the fall split when they exist", () => {
-    const data = reportChartData(cycleRun(), split);
+    const data = reportChartData(cycleRun(), { decomposition: split });
     const names = reportSvgCharts(data, "run").map((chart) => chart.fileName);
     expect(names).toEqual(
       expect.arrayContaining([
+        "cycle-open-interest.png",
         "cycle-leverage.png",
         "cycle-selling.png",
+        "cycle-depth.png",
         "cycle-book.png",
         "cycle-policy.png",
         "cycle-fall.png",
@@ -53,7 +55,7 @@ describe("the leverage-cycle part of the run report", () => {
     );
     const html = reportHtml(makeSummary({ stopsPlaced: 40 }), cycleRun(), { chartData: data });
     expect(html).toContain("<h2>Leverage cycle</h2>");
-    expect(html.match(/<img class="cycle"/g)).toHaveLength(5);
+    expect(html.match(/<img class="cycle"/g)).toHaveLength(7);
   });
 
   it("the fall bars are the split in percent and its parts add up to the total", () => {
@@ -77,7 +79,7 @@ describe("the leverage-cycle part of the run report", () => {
       "Stop-losses sold $1.25M (12 of 40 resting stops), apart from liquidations.",
     );
     expect(text).toContain(
-      "From the top the price fell 25.0 %: 10.0 % exogenous, 7.0 % liquidations, 3.0 % stop-losses, 4.0 % liquidity withdrawal, 1.0 % other",
+      "Measured from the top instead ($100, 2 s in), the price fell 25.0 %: 10.0 % exogenous, 7.0 % liquidations, 3.0 % stop-losses, 4.0 % liquidity withdrawal, 1.0 % other",
     );
     expect(summaryText(makeSummary())).not.toContain("Stop-losses");
   });

@@ -50,11 +50,18 @@ describe("reportHtml", () => {
     expect(data.price[0]).toEqual([0, 1, 2, 3, 4]);
     expect(data.price[1]).toEqual([100, 90, 90, 90, 90]);
     expect(data.price[2]).toEqual([100, 94.15, 88.3, 82.45, 76.6]);
-    expect(data.price[3][1]).toBeCloseTo((94.15 / 90 - 1) * 100, 4);
+    expect(data.gap[1][1]).toBeCloseTo((94.15 / 90 - 1) * 100, 4);
     expect(data.heatmap).toEqual([
       [77.5, 82.5, 87.5, 112.5],
       [2_500_000, 0, 1_000_000, 0],
       [0, 0, 0, -750_000],
+    ]);
+    // From the start price of 100: longs liquidated at or above 75 (all 3.5M) if it falls to 75,
+    // shorts at or below 115 (750K) if it rises to 115.
+    expect(data.cumulative).toEqual([
+      [75, 80, 85, 115],
+      [3_500_000, 1_000_000, 1_000_000, null],
+      [null, null, null, 750_000],
     ]);
   });
 
@@ -84,7 +91,8 @@ describe("reportHtml", () => {
     const data = embeddedData(page);
     for (const chart of [
       data.price,
-      data.liquidations,
+      data.gap,
+      data.rounds,
       data.funds,
       data.openInterest,
       data.depth,
@@ -98,9 +106,12 @@ describe("reportHtml", () => {
 
   it("has a chart box for every chart, in reading order, and the ADL tables", () => {
     const boxes = Array.from(
-      html.matchAll(/<div class="chart" id="chart-(\w+)" data-chart="(\w+)">/g),
+      html.matchAll(/<div class="chart(?: compact)?" id="chart-(\w+)" data-chart="(\w+)">/g),
     );
     expect(boxes.map((box) => box[2])).toEqual(chartSections.map((section) => section.kind));
+    expect(html.indexOf("<h2>Where the numbers come from</h2>")).toBeLessThan(
+      html.indexOf(`data-chart="price"`),
+    );
     expect(html.indexOf(`data-chart="price"`)).toBeLessThan(html.indexOf("<h2>summary.json</h2>"));
     expect(html).toContain(adlTablesHtml(embeddedData(html).adlBreakdown));
   });

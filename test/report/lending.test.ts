@@ -29,7 +29,7 @@ describe("lending outputs", () => {
     expect(summary.liquidationCount).toBeGreaterThan(0);
     expect(summary.venues[0].liquidationVolumeUsd).toBe(run.venues[0].liquidatedCollateralUsd);
     expect(lendingSummaryText(summary)).toMatch(
-      /^ETH fell 40\.0 % \(low 40\.0 % below the start\); \$[\d.]+[KMB]? of collateral liquidated in [\d,]+ liquidations; bad debt \$[\d.]+[KMB]?; TVL \$[\d.]+[KMB]? → \$[\d.]+[KMB]?\. The ETH\/DAI pool traded up to \d+\.\d % below the external price; arbitrageurs traded \$[\d.]+[KMB]? against it\. Ledger drift/,
+      /^ETH fell 40\.0 % from start to end \(low 40\.0 % below the start\); \$[\d.]+[KMB]? of collateral liquidated in [\d,]+ liquidation calls on [\d,]+ accounts; bad debt \$[\d.]+[KMB]?; TVL \$[\d.]+[KMB]? → \$[\d.]+[KMB]?\. The ETH\/DAI pool traded up to \d+\.\d % below the external price; arbitrageurs traded \$[\d.]+[KMB]? against it\. Ledger drift/,
     );
     const timeseries = lendingTimeseriesCsv(run).trim().split("\n");
     expect(timeseries).toHaveLength(scenario.steps + 2);

@@ -7,8 +7,9 @@ import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { reportChartData } from "../../src/report/chartData.ts";
 import { chartColors, chartSections } from "../../src/report/chartStyle.ts";
+import { defaultPlotHeight, defaultPlotWidth } from "../../src/report/plot.ts";
 import { reportPngCharts, svgToPng } from "../../src/report/png.ts";
-import { niceAxis, reportSvgCharts, svgHeight, svgWidth, tickStep } from "../../src/report/svg.ts";
+import { reportSvgCharts } from "../../src/report/svg.ts";
 import { makeRunResult } from "./fixtures.ts";
 
 /**
@@ -36,23 +37,6 @@ function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-describe("axis ticks", () => {
-  it("picks 1, 2 or 5 times a power of ten", () => {
-    expect(tickStep(0, 100, 5)).toBe(20);
-    expect(tickStep(0, 1, 10)).toBe(0.1);
-    expect(tickStep(88_000, 100_000, 6)).toBe(2000);
-  });
-
-  it("widens the domain to whole ticks without rounding noise", () => {
-    expect(niceAxis(0.13, 0.71, 6)).toEqual({
-      domain: [0.1, 0.8],
-      ticks: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
-    });
-    expect(niceAxis(5, 5).domain[0]).toBeLessThan(5);
-    expect(niceAxis(Number.NaN, Number.NaN).ticks.length).toBeGreaterThan(1);
-  });
-});
-
 describe("reportSvgCharts", () => {
   const data = reportChartData(makeRunResult());
   const charts = reportSvgCharts(data, "worked <example>");
@@ -73,7 +57,9 @@ describe("reportSvgCharts", () => {
     const price = charts[0].svg;
     expect(pixelsOfColour(price, chartColors.index)).toBeGreaterThan(200);
     expect(pixelsOfColour(price, chartColors.mark)).toBeGreaterThan(200);
+    // One ring per marker, one in the legend; the lines are drawn over them with a white casing.
     expect(price.match(/<circle /g)?.length).toBe(data.liquidationMarkers.step.length + 1);
+    expect(price.indexOf("<circle ")).toBeLessThan(price.indexOf(`stroke="${chartColors.mark}"`));
     const heatmap = charts.find((chart) => chart.fileName === "heatmap.png")?.svg ?? "";
     expect(pixelsOfColour(heatmap, chartColors.long, 0.8)).toBeGreaterThan(5000);
   });
@@ -100,7 +86,7 @@ describe("reportPngCharts", () => {
     expect(Array.from(png.subarray(1, 4), (byte) => String.fromCharCode(byte)).join("")).toBe(
       "PNG",
     );
-    expect(pngSize(png)).toEqual({ width: svgWidth, height: svgHeight });
+    expect(pngSize(png)).toEqual({ width: defaultPlotWidth, height: defaultPlotHeight });
   });
 
   it("renders text with the bundled font", () => {
@@ -136,7 +122,12 @@ describe("deleverage run --png", () => {
       charts,
     );
     expect(stdout).toContain(`Charts written to ${charts}/`);
-    const names = [...chartSections.map((section) => section.fileName), "adl-who.png"].sort();
+    // 150 steps with liquidations at steps 11 and 39: the cascade window gets a price chart too.
+    const names = [
+      ...chartSections.map((section) => section.fileName),
+      "adl-who.png",
+      "price-cascade.png",
+    ].sort();
     expect(readdirSync(charts).sort()).toEqual(names);
     expect(
       readdirSync(beside)

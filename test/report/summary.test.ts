@@ -6,8 +6,9 @@ import { makeSummary } from "./fixtures.ts";
 describe("summaryText", () => {
   it("describes the worked case", () => {
     expect(summaryText(makeSummary())).toBe(
-      "A 10.0 % shock became a 23.4 % fall (amplification 2.34x). " +
-        "$1.23B liquidated in 1,234 liquidations over 17 cascade rounds. " +
+      "The index fell 10.0 % below the start price of $100 at its lowest (the exogenous shock); " +
+        "the mark fell 23.4 % (amplification 2.34x). " +
+        "1,234 positions liquidated, $1.23B of notional over 17 cascade rounds: $1.23B sold into the book. " +
         "The insurance fund covered 100.0 % of $800K bad debt ($1.00M → $200K). " +
         "ADL closed $0 of winning positions; socialised loss $0. " +
         "Ledger drift 1.2e-9.",
@@ -41,7 +42,9 @@ describe("summaryText", () => {
       makeSummary({ exogenousMove: 0, totalMove: 0.03, amplification: Number.NaN }),
     );
     expect(
-      text.startsWith("No exogenous shock, yet the price saw a 3.0 % fall (amplification n/a)."),
+      text.startsWith(
+        "No exogenous shock, yet the mark saw a 3.0 % fall from the start price of $100 (amplification n/a).",
+      ),
     ).toBe(true);
   });
 
@@ -51,7 +54,7 @@ describe("summaryText", () => {
         liquidationCount: 1,
         partialLiquidationCount: 1,
         cascadeRounds: 1,
-        liquidatedNotional: 5000,
+        liquidatedNotional: 3_505_000,
         badDebt: 4_500_000,
         insuranceFundUsed: 900_000,
         backstopTakeoverNotional: 2e6,
@@ -65,14 +68,15 @@ describe("summaryText", () => {
       }),
     );
     expect(text).toContain(
-      "$5.00K liquidated in 1 liquidation (1 partial close) over 1 cascade round.",
+      "1 position liquidated (1 partial close), $3.50M of notional over 1 cascade round: " +
+        "$5.00K sold into the book, $2.00M taken over by the backstop, $1.50M closed by ADL.",
     );
     expect(text).toContain("The insurance fund covered 20.0 % of $4.50M bad debt");
     expect(text).toContain(
       "The backstop vault took over $2.00M of positions (capital $3.00M → $2.50M).",
     );
     expect(text).toContain(
-      "ADL closed $1.50M of winning positions (3 closes); socialised loss $10.0K.",
+      "ADL closed $1.50M of winning positions in 3 closes (a close cuts one winner's position against one bankrupt position); socialised loss $10.0K.",
     );
     expect(text).toContain("The exchange absorbed $250.");
     expect(text).toContain("$42.0K of liquidation orders found no liquidity.");
@@ -98,6 +102,12 @@ describe("summaryJson", () => {
     expect(json.split("\n")[1]).toBe('  "name": "worked example",');
     const keys = Object.keys(JSON.parse(json));
     expect(keys.slice(0, 3)).toEqual(["name", "symbol", "steps"]);
+    // startTime exists only for replays of timestamped data.
+    expect(keys).not.toContain("startTime");
+    const replay = JSON.parse(
+      summaryJson({ ...makeSummary(), startTime: "2025-10-10T20:00:00.000Z" }),
+    );
+    expect(Object.keys(replay).slice(3, 6)).toEqual(["dt", "startTime", "positionCount"]);
     // Per-market figures come last: with 160 markets they would bury everything else.
     expect(keys.slice(-6)).toEqual([
       "ledger",

@@ -2,14 +2,13 @@ import { describe, expect, it } from "vitest";
 import { dominates, paretoFrontier, pickRecommendation } from "../../src/runner/pareto.ts";
 import { evaluatePoints, pointsNeedingRuns } from "../../src/runner/recommend.ts";
 import {
-  binomialCdf,
-  clopperPearson,
   combineVerdicts,
   eventHappened,
   judge,
   parseTarget,
 } from "../../src/runner/recommendTarget.ts";
 import type { RunMetrics } from "../../src/runner/runRecord.ts";
+import { clopperPearson } from "../../src/runner/statistics.ts";
 import type { StoredRun } from "../../src/runner/store.ts";
 import type { LoadedSweepPoint } from "../../src/runner/sweep.ts";
 
@@ -45,31 +44,7 @@ describe("targets", () => {
   });
 });
 
-describe("Clopper–Pearson bounds (one-sided, 95 %)", () => {
-  it("matches worked numbers: 0 of n gives 1 − 0.05^(1/n)", () => {
-    // 0 of 20: 1 − 0.05^(1/20) = 0.139108; 0 of 299 is the first n below 1 % (rule of three).
-    expect(clopperPearson(0, 20).high).toBeCloseTo(0.139108, 5);
-    expect(clopperPearson(0, 299).high).toBeCloseTo(0.009969, 5);
-    expect(clopperPearson(0, 298).high).toBeCloseTo(0.010002, 5);
-    expect(clopperPearson(0, 20).low).toBe(0);
-  });
-
-  it("matches the beta quantiles: 1 of 20 and 5 of 100", () => {
-    // Upper = Beta(k + 1, n − k) quantile 0.95; lower = Beta(k, n − k + 1) quantile 0.05.
-    expect(clopperPearson(1, 20).high).toBeCloseTo(0.216106, 5);
-    expect(clopperPearson(1, 20).low).toBeCloseTo(0.002561, 5);
-    expect(clopperPearson(5, 100).high).toBeCloseTo(0.102253, 5);
-    expect(clopperPearson(5, 100).low).toBeCloseTo(0.019906, 5);
-    expect(clopperPearson(20, 20)).toMatchObject({ estimate: 1, high: 1 });
-  });
-
-  it("sums the binomial distribution without underflow", () => {
-    expect(binomialCdf(0, 2, 0.5)).toBeCloseTo(0.25, 12);
-    expect(binomialCdf(1, 2, 0.5)).toBeCloseTo(0.75, 12);
-    expect(binomialCdf(500, 100_000, 0.005)).toBeGreaterThan(0.5);
-    expect(binomialCdf(500, 100_000, 0.005)).toBeLessThan(0.52);
-  });
-
+describe("judging a target by its bounds", () => {
   it("judges with worked numbers: met, missed, undecided", () => {
     const limit = parseTarget("P(badDebt > 0) < 0.2");
     // 1 of 20: upper bound 21.6 % is not below 20 %, lower 0.26 % is not at or above: undecided.

@@ -1,6 +1,12 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import { distribution, proportion, quantileOfSorted } from "../../src/runner/statistics.ts";
+import {
+  binomialCdf,
+  clopperPearson,
+  distribution,
+  proportion,
+  quantileOfSorted,
+} from "../../src/runner/statistics.ts";
 
 describe("quantiles (type 7, linear between order statistics)", () => {
   it("interpolates with worked numbers: h = (n − 1)·p", () => {
@@ -64,25 +70,40 @@ describe("quantiles (type 7, linear between order statistics)", () => {
   });
 });
 
-describe("proportions with a Wilson 95 % interval", () => {
-  it("matches the textbook interval for 5 of 10", () => {
-    const result = proportion(5, 10);
-    expect(result.probability).toBe(0.5);
-    expect(result.low).toBeCloseTo(0.2366, 4);
-    expect(result.high).toBeCloseTo(0.7634, 4);
+describe("Clopper–Pearson bounds (one-sided, 95 %)", () => {
+  it("matches worked numbers: 0 of n gives 1 − 0.05^(1/n)", () => {
+    // 0 of 20: 1 − 0.05^(1/20) = 0.139108; 0 of 299 is the first n below 1 % (rule of three).
+    expect(clopperPearson(0, 20).high).toBeCloseTo(0.139108, 5);
+    expect(clopperPearson(0, 299).high).toBeCloseTo(0.009969, 5);
+    expect(clopperPearson(0, 298).high).toBeCloseTo(0.010002, 5);
+    expect(clopperPearson(0, 20).low).toBe(0);
   });
 
-  it("is not zero-width when no run hit: 0 of 200 is at most 3.84 / 203.84", () => {
-    const result = proportion(0, 200);
-    expect(result.probability).toBe(0);
-    expect(result.low).toBe(0);
-    expect(result.high).toBeCloseTo(1.959963984540054 ** 2 / (200 + 1.959963984540054 ** 2), 12);
+  it("matches the beta quantiles: 1 of 20 and 5 of 100", () => {
+    // Upper = Beta(k + 1, n − k) quantile 0.95; lower = Beta(k, n − k + 1) quantile 0.05.
+    expect(clopperPearson(1, 20).high).toBeCloseTo(0.216106, 5);
+    expect(clopperPearson(1, 20).low).toBeCloseTo(0.002561, 5);
+    expect(clopperPearson(5, 100).high).toBeCloseTo(0.102253, 5);
+    expect(clopperPearson(5, 100).low).toBeCloseTo(0.019906, 5);
+    expect(clopperPearson(20, 20)).toMatchObject({ estimate: 1, high: 1 });
   });
 
-  it("is exactly [0, …] and […, 1] at the ends, not rounding dust", () => {
+  it("sums the binomial distribution without underflow", () => {
+    expect(binomialCdf(0, 2, 0.5)).toBeCloseTo(0.25, 12);
+    expect(binomialCdf(1, 2, 0.5)).toBeCloseTo(0.75, 12);
+    expect(binomialCdf(500, 100_000, 0.005)).toBeGreaterThan(0.5);
+    expect(binomialCdf(500, 100_000, 0.005)).toBeLessThan(0.52);
+  });
+});
+
+describe("proportions", () => {
+  it("carry the one-sided 95 % Clopper–Pearson bounds: 5 of 100 is 5.0 % (1.99 %–10.2 %)", () => {
+    const result = proportion(5, 100);
+    expect(result.probability).toBe(0.05);
+    expect(result.low).toBeCloseTo(0.019906, 5);
+    expect(result.high).toBeCloseTo(0.102253, 5);
     expect(proportion(0, 100).low).toBe(0);
     expect(proportion(100, 100).high).toBe(1);
-    expect(proportion(100, 100).low).toBeCloseTo(1 - 0.0369935, 6);
   });
 
   it("is undefined without trials", () => {

@@ -94,12 +94,39 @@ function leftoverUploadFolders(): string[] {
 }
 
 describe("presets and validation", () => {
-  it("lists the perpetual-futures presets", async () => {
+  it("lists the perp and lending presets, not the TFG one", async () => {
     const response = await main.app.request("/api/presets");
     const { presets } = (await response.json()) as { presets: { name: string }[] };
     const names = presets.map((preset) => preset.name);
     expect(names).toContain("example");
     expect(names).toContain("oct-10-2025");
+    expect(names).toContain("cross-venue");
+    expect(names).not.toContain("tfg-2012");
+  });
+
+  it("runs a lending upload to its report; its data files pass the same guard as a perp's", async () => {
+    const lending = readFileSync(join(fixtures, "small-lending.yaml"), "utf8");
+    const stored = await upload("lending.yaml", lending);
+    expect(stored.status, await stored.clone().text()).toBe(201);
+    const { upload: entry } = (await stored.json()) as { upload: UploadEntry };
+    const started = await postJson("/api/runs", { source: { upload: entry.id } });
+    const { run } = (await started.json()) as { run: RunStatus };
+    expect(run.model).toBe("lending");
+    expect((await waitForRun(run.id)).state).toBe("done");
+    const report = (await (
+      await main.app.request(`/api/runs/${run.id}/report`)
+    ).json()) as RunReport;
+    expect(report.chartData).toBeUndefined();
+    const html = await (await main.app.request(`/api/runs/${run.id}/report.html`)).text();
+    expect(html).toContain("(lending)</title>");
+    // A lending file naming a price file must sit in the data directory like any other.
+    const withFile = `${lending.replace(/\n*$/, "")}\n`.replace(
+      /assets:\n/,
+      "assets:\n  - symbol: BTC\n    path: { kind: coinApi, file: /etc/passwd, column: close }\n",
+    );
+    const refused = await upload("file.yaml", withFile);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as ErrorResponse).issues[0].path).toBe("assets.0.path.file");
   });
 
   it("answers a valid preset with its key parameters", async () => {
@@ -396,12 +423,13 @@ describe("runs", () => {
       // The same scenario loaded and run directly, in this process, must give the same numbers.
       const loaded = await loadScenario("example", { overrides: variants[index], cwd: root });
       const direct = runScenario(loaded.engine, { seed: loaded.scenario.seed });
-      expect(report.summary.scenarioHash).toBe(loaded.hash);
-      expect(report.summary.seed).toBe(loaded.scenario.seed);
-      expect(report.summary.insuranceFundStart).toBe(loaded.scenario.exchange.insuranceFund);
-      expect(report.summary.liquidatedNotional).toBe(direct.summary.liquidatedNotional);
-      expect(report.summary.adlNotional).toBe(direct.summary.adlNotional);
-      expect(report.chartData.price[0]).toHaveLength(151);
+      expect(report.status.model).toBe("perp");
+      expect(report.summary?.scenarioHash).toBe(loaded.hash);
+      expect(report.summary?.seed).toBe(loaded.scenario.seed);
+      expect(report.summary?.insuranceFundStart).toBe(loaded.scenario.exchange.insuranceFund);
+      expect(report.summary?.liquidatedNotional).toBe(direct.summary.liquidatedNotional);
+      expect(report.summary?.adlNotional).toBe(direct.summary.adlNotional);
+      expect(report.chartData?.price[0]).toHaveLength(151);
       const html = await main.app.request(`/api/runs/${run.id}/report.html`);
       expect(await html.text()).toContain("<title>example</title>");
     }
