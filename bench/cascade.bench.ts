@@ -36,7 +36,7 @@ const milliseconds = (nanoseconds: number): string => (nanoseconds / 1e6).toFixe
 const sort = await measure(function* () {
   const input = unsortedDoubles();
   yield {
-    [0]() {
+    0() {
       return input.slice();
     },
     bench(values: Float64Array) {
@@ -49,7 +49,7 @@ const workload = standardWorkload(count);
 const setup = await measure(() => do_not_optimize(new Simulation(workload, { seed: 1 })), options);
 const cascade = await measure(function* () {
   yield {
-    [0]() {
+    0() {
       return new Simulation(workload, { seed: 1 });
     },
     bench(simulation: Simulation) {
@@ -66,7 +66,7 @@ const marketsSetup = await measure(
 );
 const marketsCascade = await measure(function* () {
   yield {
-    [0]() {
+    0() {
       return new Simulation(markets, { seed: 1 });
     },
     bench(simulation: Simulation) {

@@ -17,7 +17,7 @@ const workload = lendingWorkload();
 const setup = await measure(() => do_not_optimize(buildLendingWorld(workload, 1, 0)), options);
 const run = await measure(function* () {
   yield {
-    [0]() {
+    0() {
       return buildLendingWorld(workload, 1, 0).world;
     },
     bench(world: ReturnType<typeof buildLendingWorld>["world"]) {

@@ -31,6 +31,7 @@ const entryPoints: Record<string, string> = {
   cli: "src/cli/main.ts",
   "runner-worker": "src/runner/worker.ts",
   "server-worker": "src/server/runWorker.ts",
+  "server-validation-worker": "src/server/validationWorker.ts",
 };
 
 /** Loaded from node_modules at run time: native code, or packages that start their own workers. */

@@ -6,6 +6,7 @@
  * so `..` from here is the package root in both cases. Nothing else should compute paths from
  * its own location: a bundled module no longer sits where its source did.
  */
+import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -17,7 +18,30 @@ export const runsCompiled = !import.meta.url.endsWith(".ts");
 /** Folder of the compiled program, written by `npm run build` (and by `npm ci`). */
 export const compiledFolder = path.join(packageRoot, "dist");
 
+/** The worker threads, by the name of their compiled entry point (see scripts/build.ts). */
+export type WorkerName = "runner-worker" | "server-worker" | "server-validation-worker";
+
 /** A compiled entry point (see scripts/build.ts), as a URL for Worker and piscina. */
-export function compiledEntry(name: "runner-worker" | "server-worker"): URL {
+export function compiledEntry(name: WorkerName): URL {
   return pathToFileURL(path.join(compiledFolder, `${name}.js`));
+}
+
+/**
+ * Running from the sources, worker threads do not inherit loader hooks registered at run time
+ * (bin/deleverage.js registers tsx that way), so each worker loads tsx itself, by absolute path so
+ * it resolves wherever the command is run from.
+ */
+export const typescriptLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/**
+ * A piscina worker's entry point and Node options: the compiled worker when the program runs
+ * compiled, else `source` (the worker's TypeScript file) with the tsx loader. (A plain Worker
+ * ignores `--import` for its main module; the dashboard's run worker registers tsx itself.)
+ */
+export function workerStart(
+  name: WorkerName,
+  source: URL,
+): { filename: string; execArgv?: string[] } {
+  if (runsCompiled) return { filename: compiledEntry(name).href };
+  return { filename: source.href, execArgv: ["--import", typescriptLoader] };
 }

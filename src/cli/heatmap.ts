@@ -9,7 +9,7 @@ import {
 import { lendingHeatmapCsv, lendingHeatmapTable } from "../report/lendingHeatmap.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { loadAnyScenario } from "../scenario/load.ts";
-import { writeOutputs } from "./outputs.ts";
+import { checkOutputFolder, writeOutputs } from "./outputs.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 
 export interface HeatmapCommandOptions extends ScenarioOptions {
@@ -21,6 +21,7 @@ export async function heatmapCommand(
   options: HeatmapCommandOptions,
 ): Promise<void> {
   const loaded = await loadFromOptions(source, options, loadAnyScenario);
+  if (options.out !== undefined) checkOutputFolder(options.out);
   if (loaded.model === "tfg") {
     throw new UsageError(
       "model: tfg scenarios have no heatmap: the model has no positions with liquidation prices",

@@ -27,6 +27,11 @@ const sweepOption = () =>
   )
     .argParser(collect)
     .default([] as string[]);
+const allowLargeOption = () =>
+  new Option(
+    "--allow-large",
+    "run even when the work budget estimates more memory than DELEVERAGE_MEMORY_LIMIT",
+  );
 const samplesOption = () =>
   new Option("--samples <n>", "Latin hypercube samples of the sweep's ranges (default 16)");
 
@@ -50,6 +55,7 @@ program
   .option("--png [dir]", "also write one PNG per chart, next to report.html or into DIR")
   .option("--events <format>", "events as csv (events.csv) or parquet (events.parquet)", "csv")
   .addHelpText("after", () => presetHelp())
+  .addOption(allowLargeOption())
   .action(async (scenario, options) => {
     const { runCommand } = await import("./run.ts");
     await runCommand(scenario, options);
@@ -103,6 +109,7 @@ program
   .option("--seed <n>", "master seed (overrides the scenario's)")
   .option("--out <dir>", "also write heatmap.csv and report.html there")
   .option("--set <path=value>", "override a scenario field, repeatable", collect, [] as string[])
+  .addOption(allowLargeOption())
   .action(async (scenario, options) => {
     const { heatmapCommand } = await import("./heatmap.ts");
     await heatmapCommand(scenario, options);
@@ -128,6 +135,7 @@ program
   .addOption(setOption())
   .addOption(sweepOption())
   .addOption(samplesOption())
+  .addOption(allowLargeOption())
   .action(async (scenario, options) => {
     const { stressCommand } = await import("./stress.ts");
     await stressCommand(scenario, options);
@@ -175,6 +183,7 @@ program
   .addOption(setOption())
   .addOption(sweepOption())
   .addOption(samplesOption())
+  .addOption(allowLargeOption())
   .action(async (scenario, options) => {
     const { recommendCommand } = await import("./recommend.ts");
     await recommendCommand(scenario, { ...options, objectives });
@@ -235,6 +244,12 @@ program
   });
 
 try {
+  // Past the work budget a V8 heap that runs out aborts the process; a supervising parent turns
+  // that into a clean exit 1 (src/cli/supervise.ts).
+  if (process.argv.includes("--allow-large") && process.env.DELEVERAGE_SUPERVISED === undefined) {
+    const { superviseLargeRun } = await import("./supervise.ts");
+    await superviseLargeRun();
+  }
   await program.parseAsync(process.argv);
 } catch (error) {
   exitWithError(error);

@@ -28,6 +28,7 @@ import { loadFromOptions } from "./scenarioOptions.ts";
 import { reportStoreFailure } from "./storeFailure.ts";
 import {
   type BatchCommandOptions,
+  checkSweepBudget,
   openSweep,
   positiveInteger,
   prepareSweep,
@@ -93,6 +94,7 @@ async function recommendRun(source: string, options: RecommendCommandOptions): P
     );
   }
   const { points, sweepId } = await prepareSweep(source, options, loaded, definition);
+  checkSweepBudget(points, { runsPerPoint: maxRuns, workers, shardSize }, options.allowLarge);
   const objectiveValues = new Map<number, number[]>();
   for (const point of points) {
     objectiveValues.set(
@@ -192,6 +194,8 @@ async function recommendRun(source: string, options: RecommendCommandOptions): P
       },
       focus: `The distributions below are of point ${focus} (${pointLabel(points[focus])}), ${result.recommended === null ? "the point with the lowest upper bound on the first target (no point meets every target)" : "the recommended point"}, over its ${formatCount(focusRuns.length)} runs. ${feasibilityRule[0].toUpperCase()}${feasibilityRule.slice(1)}. Ties: ${tieRule}.`,
     };
+    // Closed before --out is moved into place (outputs.ts moves the store's files with it).
+    store.close();
     const pngFolder = writeSweepOutputs(
       out,
       {

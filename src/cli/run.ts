@@ -4,7 +4,7 @@ import { reportPngCharts } from "../report/png.ts";
 import { lendingRun, perpRun, type RunOutput, tfgRun } from "../report/runOutputs.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { loadAnyScenario } from "../scenario/load.ts";
-import { type OutputFile, preparedOutput, writeOutputs } from "./outputs.ts";
+import { checkOutputFolder, type OutputFile, preparedOutput, writeOutputs } from "./outputs.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
 
 export interface RunCommandOptions extends ScenarioOptions {
@@ -55,6 +55,9 @@ export async function runCommand(source: string, options: RunCommandOptions): Pr
   }
   // `run` is the one command that accepts every model, `model: tfg` as well as perp scenarios.
   const loaded = await loadFromOptions(source, options, loadAnyScenario);
+  // Before the run, not after it: a folder that cannot take the outputs is the user's to fix.
+  checkOutputFolder(options.out);
+  if (typeof options.png === "string") checkOutputFolder(options.png, "--png");
   if (loaded.model !== "perp" && events !== "csv") {
     throw new UsageError(
       `--events ${events} is not allowed for a model: ${loaded.model} scenario; only perp runs write events.parquet`,

@@ -4,6 +4,8 @@ import { type LoadedScenario, type LoadOptions, loadScenario } from "../scenario
 export interface ScenarioOptions {
   seed?: string;
   set: string[];
+  /** `--allow-large`: the work budget's memory limit is not enforced. */
+  allowLarge?: boolean;
 }
 
 type Loader<Loaded> = (source: string, options: LoadOptions) => Promise<Loaded>;
@@ -32,5 +34,9 @@ export async function loadFromOptions(
     }
     overrides.push(`seed=${options.seed}`);
   }
-  return loader(source, { overrides, cwd: process.cwd() });
+  return loader(source, {
+    overrides,
+    cwd: process.cwd(),
+    budget: { allowLarge: options.allowLarge === true },
+  });
 }

@@ -1,9 +1,5 @@
 import { StoreError } from "../runner/store.ts";
-
-/** A result file could not be written (full disk, permissions) after the runs were stored. */
-export class OutputWriteError extends Error {
-  override name = "OutputWriteError";
-}
+import { OutputWriteError } from "./outputs.ts";
 
 /**
  * A store or output that cannot be written (full disk, unwritable folder, another process holding

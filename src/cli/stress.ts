@@ -8,7 +8,7 @@
  * before any run starts; 130/143 interrupted by SIGINT/SIGTERM (finished shards are kept).
  */
 
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import {
@@ -53,10 +53,17 @@ import {
   worstPoint,
 } from "../runner/sweepSummary.ts";
 import { describeValue, UsageError } from "../scenario/errors.ts";
+import { memoryLimitBytes } from "../scenario/limits.ts";
 import { type LoadedScenario, loadAnyScenario } from "../scenario/load.ts";
-import { writeOutputs } from "./outputs.ts";
+import {
+  type BatchShape,
+  batchWork,
+  budgetExcess,
+  type WorkEstimate,
+} from "../scenario/workBudget.ts";
+import { checkOutputFolder, OutputWriteError, writeOutputs } from "./outputs.ts";
 import { loadFromOptions, type ScenarioOptions } from "./scenarioOptions.ts";
-import { OutputWriteError, reportStoreFailure } from "./storeFailure.ts";
+import { reportStoreFailure } from "./storeFailure.ts";
 import { renderTable } from "./table.ts";
 import { queueUrlOption, reportQueueFailure } from "./worker.ts";
 
@@ -95,13 +102,53 @@ export function positiveInteger(option: string, text: string): number {
 
 /** Creates the output folder and proves it writable before any run is spent on it. */
 export function prepareOutput(out: string): void {
+  checkOutputFolder(out);
   try {
     mkdirSync(out, { recursive: true });
-    accessSync(out, constants.W_OK);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(`--out: cannot write to ${out}: ${reason}`);
   }
+}
+
+/**
+ * Refuses a batch that would not fit the work budget (workBudget.ts), naming the option that
+ * drives it: every worker holds a run, the main thread a shard and every run's record.
+ */
+export function checkBatchBudget(
+  perRun: WorkEstimate,
+  batch: BatchShape,
+  allowLarge: boolean | undefined,
+): void {
+  const excess = budgetExcess(
+    batchWork(perRun, batch),
+    { limitBytes: memoryLimitBytes(), allowLarge: allowLarge === true },
+    "the batch",
+  );
+  if (excess !== undefined) {
+    throw new UsageError(`${excess.term.fieldPath.join(".")}: ${excess.message}`);
+  }
+}
+
+/** The budget of a sweep: its largest point's run, and every point's runs stored. */
+export function checkSweepBudget(
+  points: readonly LoadedSweepPoint[],
+  settings: { runsPerPoint: number; workers: number; shardSize: number },
+  allowLarge: boolean | undefined,
+): void {
+  const largest = points.reduce((found, point) =>
+    point.loaded.work.bytes > found.loaded.work.bytes ? point : found,
+  );
+  checkBatchBudget(
+    largest.loaded.work,
+    {
+      runs: points.length * settings.runsPerPoint,
+      workers: settings.workers,
+      shardSize: settings.shardSize,
+      steps: largest.loaded.engine.steps,
+    },
+    allowLarge,
+  );
 }
 
 /**
@@ -244,6 +291,13 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
   // Other models are refused with the perp loader's own message (located at `model`).
   const loaded = any.model === "perp" ? any : await loadFromOptions(source, options);
   const definition = sweepOf(loaded, options);
+  if (definition === undefined) {
+    checkBatchBudget(
+      loaded.work,
+      { runs, workers, shardSize, steps: loaded.engine.steps },
+      options.allowLarge,
+    );
+  }
   if (definition !== undefined) {
     if (queueUrl !== undefined) {
       throw new UsageError(
@@ -311,6 +365,8 @@ async function stress(source: string, options: StressCommandOptions): Promise<vo
       randomised: perpRandomness(loaded.engine),
     };
     const json = stressSummaryJson(summary);
+    // Closed before --out is moved into place (outputs.ts moves the store's files with it).
+    store.close();
     // `--png` alone puts the charts next to stress-report.html; `--png DIR` puts them in DIR.
     const pngFolder = options.png === true ? out : options.png ? resolve(options.png) : undefined;
     try {
@@ -388,7 +444,7 @@ export async function prepareSweep(
   if (options.seed !== undefined) overrides.push(`seed=${options.seed}`);
   const points = await loadSweepPoints(
     source,
-    { overrides, cwd: process.cwd() },
+    { overrides, cwd: process.cwd(), budget: { allowLarge: options.allowLarge === true } },
     definition,
     expandSweep(definition),
   );
@@ -568,6 +624,7 @@ async function stressSweep(
   settings: { runs: number; workers: number; shardSize: number },
 ): Promise<void> {
   const { points, sweepId } = await prepareSweep(source, options, loaded, definition);
+  checkSweepBudget(points, { ...settings, runsPerPoint: settings.runs }, options.allowLarge);
   const total = points.length * settings.runs;
   const progress = progressReporter(`sweep ${sweepId}`, total);
   const { out, seed, store, signals, started, runner } = await openSweep(
@@ -626,6 +683,8 @@ async function stressSweep(
     };
     const focusSummary = pointSummaries[focus].summary;
     const json = `${JSON.stringify(summary, null, 2)}\n`;
+    // Closed before --out is moved into place (outputs.ts moves the store's files with it).
+    store.close();
     const pngFolder = writeSweepOutputs(
       out,
       {

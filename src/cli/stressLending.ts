@@ -15,9 +15,9 @@ import { ResultsStore } from "../runner/store.ts";
 import { stressSummaryJson } from "../runner/stressSummary.ts";
 import { UsageError } from "../scenario/errors.ts";
 import type { LoadedLendingScenario } from "../scenario/load.ts";
-import { writeOutputs } from "./outputs.ts";
-import { OutputWriteError } from "./storeFailure.ts";
+import { OutputWriteError, writeOutputs } from "./outputs.ts";
 import {
+  checkBatchBudget,
   interruptions,
   openBatch,
   prepareOutput,
@@ -48,6 +48,11 @@ export async function stressLending(
     );
   }
   const { runs, workers, shardSize } = settings;
+  checkBatchBudget(
+    loaded.work,
+    { runs, workers, shardSize, steps: loaded.engine.steps },
+    options.allowLarge,
+  );
   const out = resolve(options.out);
   prepareOutput(out);
   const seed = loaded.scenario.seed;
@@ -85,6 +90,8 @@ export async function stressLending(
       randomised: lendingRandomness(loaded.engine),
     };
     const json = stressSummaryJson(summary);
+    // Closed before --out is moved into place (outputs.ts moves the store's files with it).
+    store.close();
     try {
       writeOutputs(out, {
         "stress-summary.json": json,

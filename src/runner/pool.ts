@@ -3,31 +3,14 @@
  * batch with the scenario in their start-up data, so a run costs one small message each way.
  */
 
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import type { EngineScenario } from "../engine/config.ts";
 import type { LendingEngineScenario } from "../engine/lending/run.ts";
-import { compiledEntry, runsCompiled } from "../packageFiles.ts";
+import { workerStart } from "../packageFiles.ts";
 import type { LendingRunRecord } from "./lendingRecord.ts";
 import type { RunRecord } from "./runRecord.ts";
 import type { BatchWorkerData, RunTask } from "./worker.ts";
-
-/**
- * The worker's entry point and Node options: the compiled worker when the program runs compiled.
- * Running from the sources, worker threads do not inherit loader hooks registered at run time
- * (bin/deleverage.js registers tsx that way), so each worker loads tsx itself, by absolute path so
- * it resolves wherever the command is run from.
- */
-function workerStart(): { filename: string; execArgv?: string[] } {
-  if (runsCompiled) return { filename: compiledEntry("runner-worker").href };
-  const typescriptLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return {
-    filename: new URL("./worker.ts", import.meta.url).href,
-    execArgv: ["--import", typescriptLoader],
-  };
-}
 
 export function defaultWorkerCount(): number {
   return availableParallelism();
@@ -52,7 +35,7 @@ export class RunPool {
         ? { lending: scenario.lending, seed }
         : { scenario: scenario as EngineScenario, seed };
     this.pool = new Piscina({
-      ...workerStart(),
+      ...workerStart("runner-worker", new URL("./worker.ts", import.meta.url)),
       minThreads: workers,
       maxThreads: workers,
       // Runs are CPU-bound: a thread that idles between shard writes must not be torn down.

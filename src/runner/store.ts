@@ -41,6 +41,11 @@ export class StoreError extends Error {
   override name = "StoreError";
 }
 
+/** The file is there but is not a database DuckDB can read. */
+export class StoreDamagedError extends StoreError {
+  override name = "StoreDamagedError";
+}
+
 /** `--db` names no database: a usage problem, not a failure of the store. */
 export class StoreMissingError extends StoreError {
   override name = "StoreMissingError";
@@ -148,6 +153,24 @@ function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
+/**
+ * A store DuckDB cannot read as a database (truncated, overwritten, not a DuckDB file) says which
+ * file and what to do; other failures to open it (locked by another process) say why.
+ */
+function damagedOr(path: string, error: unknown): StoreError {
+  const message = messageOf(error);
+  if (
+    /not a valid DuckDB database|Could not read enough bytes|truncated|corrupt|checksum/i.test(
+      message,
+    )
+  ) {
+    return new StoreDamagedError(
+      `${path} is not a readable results store (truncated or overwritten: ${message}). Move it aside and run the stress command again to rebuild it; each shard's runs are also in ${join(dirname(path), "shards")}/*.parquet`,
+    );
+  }
+  return new StoreError(`cannot open the results store ${path}: ${message}`);
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -165,6 +188,8 @@ export function shardFileNames(batchId: string, shardIndex: number): ShardFiles 
 }
 
 export class ResultsStore {
+  private closed = false;
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -179,7 +204,7 @@ export class ResultsStore {
       const instance = await DuckDBInstance.create(path);
       store = new ResultsStore(path, instance, await instance.connect());
     } catch (error) {
-      throw new StoreError(`cannot open the results store ${path}: ${messageOf(error)}`);
+      throw damagedOr(path, error);
     }
     try {
       for (const statement of schema) await store.connection.run(statement);
@@ -197,7 +222,11 @@ export class ResultsStore {
     return store;
   }
 
-  /** Opens an existing store for reading only, so a query can never change it. */
+  /**
+   * Opens an existing store for reading only, so a query can never change it: the database is
+   * read-only and DuckDB's access to any other file is off, so `COPY ... TO`, `ATTACH`,
+   * `read_csv('/etc/passwd')` or installing an extension are refused, whatever the SQL says.
+   */
   static async openReadOnly(path: string): Promise<ResultsStore> {
     if (!existsSync(path)) {
       throw new StoreMissingError(
@@ -205,10 +234,13 @@ export class ResultsStore {
       );
     }
     try {
-      const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+      const instance = await DuckDBInstance.create(path, {
+        access_mode: "READ_ONLY",
+        enable_external_access: "false",
+      });
       return new ResultsStore(path, instance, await instance.connect());
     } catch (error) {
-      throw new StoreError(`cannot open the results store ${path}: ${messageOf(error)}`);
+      throw damagedOr(path, error);
     }
   }
 
@@ -581,7 +613,10 @@ export class ResultsStore {
     }
   }
 
+  /** Closes the store; closing it again does nothing (commands close it before moving --out). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.connection.closeSync();
     this.instance.closeSync();
   }

@@ -4,7 +4,14 @@
  * decomposition. All are optional: a scenario without them runs exactly as before.
  */
 import { z } from "zod";
-import { finite, fraction, nonNegative, positive, positiveInteger } from "./primitives.ts";
+import {
+  finite,
+  fraction,
+  logSpread,
+  nonNegative,
+  positive,
+  positiveInteger,
+} from "./primitives.ts";
 
 const atLeastOne = finite.refine((value) => value >= 1, {
   message: "must be >= 1 (a policy rule may only tighten margins)",
@@ -113,7 +120,7 @@ const distanceSchema = z.discriminatedUnion("distribution", [
   z.strictObject({
     distribution: z.literal("lognormal"),
     median: positive.describe("Median stop distance, a fraction of the entry price."),
-    sigma: nonNegative.describe("Log-sd of the distance."),
+    sigma: logSpread.describe("Log-sd of the distance."),
   }),
 ]);
 
@@ -189,7 +196,7 @@ export const regimesShockSchema = z.strictObject({
     .array(
       z.strictObject({
         steps: positiveInteger.describe("Steps this regime lasts; the last one continues."),
-        sigmaDaily: nonNegative.describe("Daily volatility of log returns."),
+        sigmaDaily: logSpread.describe("Daily volatility of log returns (at most 10: 1,000 %)."),
         driftDaily: finite.default(0).describe("Daily drift of log returns."),
       }),
     )

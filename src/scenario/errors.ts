@@ -14,13 +14,30 @@ export interface ScenarioIssue {
   message: string;
 }
 
+/**
+ * Issues kept and printed per error: a file with 100,000 mistakes gets the first 50 and a count,
+ * which is all anyone reads, in linear time and a few kilobytes.
+ */
+export const maxReportedIssues = 50;
+
 export class ScenarioError extends Error {
   readonly issues: readonly ScenarioIssue[];
+  /** Problems found beyond the issues kept. */
+  readonly omitted: number;
 
-  constructor(issues: readonly ScenarioIssue[]) {
-    super(issues.map(formatScenarioIssue).join("\n"));
+  constructor(issues: readonly ScenarioIssue[], omitted = 0) {
+    const kept = issues.slice(0, maxReportedIssues);
+    const more = omitted + issues.length - kept.length;
+    const lines = kept.map(formatScenarioIssue);
+    if (more > 0) {
+      lines.push(
+        `... and ${more} more problem${more === 1 ? "" : "s"} (the first ${kept.length} are listed; fix them and run again)`,
+      );
+    }
+    super(lines.join("\n"));
     this.name = "ScenarioError";
-    this.issues = issues;
+    this.issues = kept;
+    this.omitted = more;
   }
 }
 

@@ -144,6 +144,16 @@ export async function toLendingEngine(
         const factor = asset.price / prices[0];
         for (let step = 0; step < prices.length; step++) prices[step] *= factor;
       }
+      const unusable = prices.findIndex((price) => !(Number.isFinite(price) && price > 0));
+      if (unusable >= 0) {
+        issues.push(
+          helpers.issue(
+            ["assets", index, "path", "file"],
+            `gives no usable price at step ${unusable} (${prices[unusable]}); its prices must stay positive and finite`,
+          ),
+        );
+        continue;
+      }
       // A path starts where its data (rebased or not) starts.
       assets.push({
         start: prices[0],

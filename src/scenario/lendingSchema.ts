@@ -10,12 +10,15 @@
 import { z } from "zod";
 import { makerAssetIssues, makerVenueSchema } from "./makerSchema.ts";
 import {
+  dataFilePath,
   finite,
   fraction,
+  logSpread,
   nonNegative,
   nonNegativeInteger,
   positive,
   positiveInteger,
+  stepSeconds,
 } from "./primitives.ts";
 import {
   exchangeSchema,
@@ -29,7 +32,7 @@ const symbol = z.string().min(1);
 
 const coinApiPathSchema = z.strictObject({
   kind: z.literal("coinApi"),
-  file: z.string().min(1).describe("CoinAPI OHLCV JSON (time_period_start, price_open, ...)."),
+  file: dataFilePath("CoinAPI OHLCV JSON (time_period_start, price_open, ...)."),
   column: z
     .enum(["open", "high", "low", "close"])
     .default("close")
@@ -66,7 +69,7 @@ export const ammMarketSchema = z
     reserves: z.strictObject({ base: positive, quote: positive }).optional(),
     reservesFile: z
       .strictObject({
-        file: z.string().min(1).describe("JSON array of {TOKEN: reserve, ...} samples."),
+        file: dataFilePath("JSON array of {TOKEN: reserve, ...} samples."),
         baseToken: z.string().min(1).default("WETH"),
         quoteToken: z.string().min(1).default("DAI"),
         index: nonNegativeInteger.default(0).describe("Which sample gives the starting depth."),
@@ -147,18 +150,23 @@ export const oracleEventSchema = z.discriminatedUnion("kind", [
 
 export const gasSchema = z.union([
   z.strictObject({
-    file: z.string().min(1).describe("pandas 'table' JSON of gas-price percentiles in wei."),
+    file: dataFilePath("pandas 'table' JSON of gas-price percentiles in wei."),
     column: z.string().min(1).default("90.0 Perc"),
     asset: symbol.default("ETH").describe("The gas token, to turn gas into USD."),
   }),
   z.strictObject({ gwei: nonNegative, asset: symbol.default("ETH") }),
 ]);
 
+/** An annual rate component: above 1,000 % a year, interest compounds past Infinity in a run. */
+const annualRate = nonNegative.refine((rate) => rate <= 10, {
+  message: "must be at most 10 (1,000 % a year)",
+});
+
 const rateSchema = z
   .strictObject({
-    base: nonNegative.default(0),
-    slope1: nonNegative.default(0.04),
-    slope2: nonNegative.default(0.75),
+    base: annualRate.default(0),
+    slope1: annualRate.default(0.04),
+    slope2: annualRate.default(0.75),
     optimalUsage: finite
       .refine((value) => value > 0 && value < 1, { message: "must be strictly between 0 and 1" })
       .default(0.8),
@@ -201,7 +209,7 @@ export const lendingPopulationSchema = z.strictObject({
   count: positiveInteger,
   collateral: assetWeightsSchema,
   debt: assetWeightsSchema,
-  collateralUsd: z.strictObject({ median: positive, sigma: nonNegative.default(1) }),
+  collateralUsd: z.strictObject({ median: positive, sigma: logSpread.default(1) }),
   healthFactor: z.strictObject({ min: positive, max: positive }),
   looperShare: fraction.default(0),
   unwindHealthFactor: positive.default(1.05),
@@ -398,7 +406,7 @@ function checkScenario(scenario: LendingScenarioShape): Issue[] {
       if (venue.market.orderBook?.depthCsv !== undefined) {
         issues.push({
           path: at("market", "orderBook", "depthCsv"),
-          message: "is not supported in lending scenarios; use levels or shape",
+          message: "a depth file is not supported in lending scenarios; use levels or shape",
         });
       }
       if (venue.positions.inline.length === 0 && venue.positions.population === undefined) {
@@ -530,7 +538,7 @@ const lendingScenarioObject = z.strictObject({
   description: z.string().optional(),
   seed: nonNegativeInteger.default(42),
   steps: positiveInteger.default(1440),
-  dt: positive.default(60).describe("Seconds per step."),
+  dt: stepSeconds.default(60).describe("Seconds per step."),
   riskRuns: nonNegativeInteger
     .default(0)
     .describe("Extra seeded runs (run indexes 1..N) whose p95 give LaR and VaR; 0 for none."),

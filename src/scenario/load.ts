@@ -6,11 +6,13 @@
  * files only; it never writes.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   type Document,
+  isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -41,6 +43,13 @@ import { cholesky } from "../engine/prices.ts";
 import { MarginTiers } from "../engine/venue/marginTiers.ts";
 import { packageRoot } from "../packageFiles.ts";
 import { parseNumberAlias, synonymFor } from "./aliases.ts";
+import {
+  type DataFilePolicy,
+  DataFiles,
+  FileRefusal,
+  fileKind,
+  readRegularFile,
+} from "./dataFiles.ts";
 import { engineExchange } from "./engineExchange.ts";
 import {
   closestMatch,
@@ -48,10 +57,12 @@ import {
   describeZodIssue,
   isRecord,
   listOptions,
+  maxReportedIssues,
   ScenarioError,
   type ScenarioIssue,
   scenarioErrorMap,
 } from "./errors.ts";
+import { type FileFieldValue, fileFieldValues } from "./fileFields.ts";
 import {
   levelsFromBookDepth,
   parseBookDepthCsv,
@@ -69,7 +80,7 @@ import { isParquet, parsePositionsParquet } from "./importers/positionsParquet.t
 import { applyWallets, parseWalletsCsv, type WalletsCsv } from "./importers/walletsCsv.ts";
 import { toLendingEngine } from "./lendingLoad.ts";
 import type { LendingScenario } from "./lendingSchema.ts";
-import { isSharedDataPath, missingSharedDataAdvice } from "./presets.ts";
+import { maxDataFileBytes, maxScenarioFileBytes, memoryLimitBytes } from "./limits.ts";
 import {
   type AnyScenario,
   type FundingConfig,
@@ -81,6 +92,8 @@ import {
   type TfgScenario,
   type TierConfig,
 } from "./schema.ts";
+import { invalidUtf8Offset, positionOfOffset } from "./utf8.ts";
+import { budgetExcess, estimateScenarioWork, type WorkEstimate } from "./workBudget.ts";
 
 export interface LoadedScenario {
   model: "perp";
@@ -92,6 +105,8 @@ export interface LoadedScenario {
   file: string;
   /** sha256 (hex) of the canonical validated scenario and the content hash of each data file. */
   hash: string;
+  /** The memory its run is estimated to need (workBudget.ts). */
+  work: WorkEstimate;
 }
 
 /** A `model: tfg` scenario: the Thurner–Farmer–Geanakoplos model, which names no data files. */
@@ -103,6 +118,7 @@ export interface LoadedTfgScenario {
   file: string;
   /** sha256 (hex) of the canonical validated scenario. */
   hash: string;
+  work: WorkEstimate;
 }
 
 /** A `model: lending` scenario: assets, AMM pools, oracles, gas and credit venues. */
@@ -113,6 +129,7 @@ export interface LoadedLendingScenario {
   file: string;
   /** sha256 (hex) of the canonical validated scenario and the content hash of each data file. */
   hash: string;
+  work: WorkEstimate;
 }
 
 export interface LoadOptions {
@@ -120,6 +137,17 @@ export interface LoadOptions {
   overrides?: string[];
   /** Directory that relative scenario paths and error locations are relative to. */
   cwd?: string;
+  /** Which data files the scenario may name and how large they may be (default: any, limits.ts). */
+  dataFiles?: Partial<DataFilePolicy>;
+  /**
+   * The models the caller runs, and why; a scenario of another model is refused before any of
+   * its files is read. Default: every model.
+   */
+  models?: { allowed: readonly AnyScenario["model"][]; reason: string };
+  /** False: overrides may not set or change a data-file field (the dashboard). Default true. */
+  overridesMayNameFiles?: boolean;
+  /** The work budget (workBudget.ts); default: DELEVERAGE_MEMORY_LIMIT, enforced. */
+  budget?: { limitBytes?: number; allowLarge?: boolean };
 }
 
 type FieldPath = readonly PropertyKey[];
@@ -145,45 +173,92 @@ export async function loadScenario(
   source: string,
   options: LoadOptions = {},
 ): Promise<LoadedScenario> {
-  const loaded = await loadAnyScenario(source, options);
-  if (loaded.model !== "perp") {
-    const location = displayPath(loaded.file, options.cwd ?? process.cwd());
-    throw new ScenarioError([
-      {
-        location,
-        path: "model",
-        message: `${describeValue(loaded.model)} is not allowed here; this command runs perp scenarios only (\`deleverage run\` runs every model)`,
-      },
-    ]);
-  }
+  const loaded = await loadAnyScenario(source, {
+    models: {
+      allowed: ["perp"],
+      reason: "this command runs perp scenarios only (`deleverage run` runs every model)",
+    },
+    ...options,
+  });
+  if (loaded.model !== "perp") throw new Error("the loader let another model through");
   return loaded;
 }
+
+type AnyLoaded = LoadedScenario | LoadedTfgScenario | LoadedLendingScenario;
 
 /** A scenario of any model, told apart by its `model` field. */
 export async function loadAnyScenario(
   source: string,
   options: LoadOptions = {},
-): Promise<LoadedScenario | LoadedTfgScenario | LoadedLendingScenario> {
+): Promise<AnyLoaded> {
   const cwd = options.cwd ?? process.cwd();
   const file = await resolveSource(source, cwd);
-  const displayName = displayPath(file, cwd);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readRegularFile(file, maxScenarioFileBytes, undefined, "a scenario file");
   } catch (error) {
+    if (!(error instanceof FileRefusal)) throw error;
     throw new ScenarioError([
-      { location: displayName, path: "", message: `cannot read the file: ${reason(error)}` },
+      {
+        location: displayPath(file, cwd),
+        path: "",
+        message: `the scenario file is not allowed: ${error.message}`,
+      },
     ]);
   }
-  const document = new ScenarioDocument(text, displayName);
+  return loadScenarioBytes(bytes, file, options);
+}
+
+/**
+ * A scenario from its bytes, as if read from `file`: data files are relative to its directory
+ * and locations name it relative to `options.cwd`. The dashboard loads uploads this way.
+ */
+export async function loadScenarioBytes(
+  bytes: Uint8Array,
+  file: string,
+  options: LoadOptions = {},
+): Promise<AnyLoaded> {
+  const cwd = options.cwd ?? process.cwd();
+  const document = new ScenarioDocument(bytes, displayPath(file, cwd));
+  const fileFieldsBefore =
+    options.overridesMayNameFiles === false ? fileFieldValues(document.plain()) : undefined;
   document.applyOverrides(options.overrides ?? []);
+  if (fileFieldsBefore !== undefined) document.checkFileFieldsUnchanged(fileFieldsBefore);
   const scenario = document.validate();
+  const issues: ScenarioIssue[] = [];
+  if (options.models !== undefined && !options.models.allowed.includes(scenario.model)) {
+    issues.push(
+      document.issue(
+        ["model"],
+        `${describeValue(scenario.model)} is not allowed here; ${options.models.reason}`,
+      ),
+    );
+  }
+  // Every file is checked (type, size, place) before any is read: one bad file reads none.
+  const dataFiles = new DataFiles(
+    path.dirname(file),
+    cwd,
+    (fieldPath, message) => document.issue(fieldPath, message),
+    {
+      scope: options.dataFiles?.scope ?? { kind: "anywhere" },
+      maxBytes: options.dataFiles?.maxBytes ?? maxDataFileBytes(),
+    },
+  );
+  issues.push(...(await dataFiles.checkAll(fileFieldValues(scenario))));
+  if (issues.length > 0) throw new ScenarioError(issues);
+  const work = estimateScenarioWork(scenario, (fieldPath) => dataFiles.size(fieldPath));
+  const excess = budgetExcess(work, {
+    limitBytes: options.budget?.limitBytes ?? memoryLimitBytes(),
+    allowLarge: options.budget?.allowLarge ?? false,
+  });
+  if (excess !== undefined) {
+    throw new ScenarioError([document.issue(excess.term.fieldPath, excess.message)]);
+  }
   if (scenario.model === "tfg") {
     const parameters: TfgParameters = scenario.tfg;
     const hash = createHash("sha256").update(canonicalJson(scenario)).digest("hex");
-    return { model: "tfg", scenario, parameters, file, hash };
+    return { model: "tfg", scenario, parameters, file, hash, work };
   }
-  const dataFiles = new DataFiles(path.dirname(file), cwd, document);
   if (scenario.model === "lending") {
     const converted = await toLendingEngine(scenario, {
       read: (fieldPath, relativePath) => dataFiles.read(fieldPath, relativePath),
@@ -193,30 +268,33 @@ export async function loadAnyScenario(
     const hash = createHash("sha256")
       .update(canonicalJson({ scenario, dataFiles: dataFiles.contentHashes }))
       .digest("hex");
-    return { model: "lending", scenario, engine: converted.engine, file, hash };
+    return { model: "lending", scenario, engine: converted.engine, file, hash, work };
   }
   const engine = await toEngineScenario(scenario, document, dataFiles);
   const hash = createHash("sha256")
     .update(canonicalJson({ scenario, dataFiles: dataFiles.contentHashes }))
     .digest("hex");
-  return { model: "perp", scenario, engine, file, hash };
-}
-
-async function isFile(candidate: string): Promise<boolean> {
-  try {
-    return (await stat(candidate)).isFile();
-  } catch {
-    return false;
-  }
+  return { model: "perp", scenario, engine, file, hash, work };
 }
 
 async function resolveSource(source: string, cwd: string): Promise<string> {
   const candidate = path.resolve(cwd, source);
-  if (await isFile(candidate)) return candidate;
+  // stat, not open: it never blocks, whatever the path is.
+  const found = await stat(candidate).catch(() => undefined);
+  if (found?.isFile()) return candidate;
+  if (found !== undefined) {
+    throw new ScenarioError([
+      {
+        location: source,
+        path: "",
+        message: `${candidate} is ${fileKind(found)}; a scenario must be a regular YAML or JSON file`,
+      },
+    ]);
+  }
   if (/^[\w-]+$/.test(source)) {
     for (const extension of presetExtensions) {
       const preset = path.join(presetDirectory, source + extension);
-      if (await isFile(preset)) return preset;
+      if ((await stat(preset).catch(() => undefined))?.isFile()) return preset;
     }
   }
   const presets = await listPresets();
@@ -231,15 +309,6 @@ async function resolveSource(source: string, cwd: string): Promise<string> {
 
 function displayPath(file: string, cwd: string): string {
   return path.relative(cwd, file) || file;
-}
-
-function reason(error: unknown): string {
-  if (isRecord(error)) {
-    if (error.code === "ENOENT") return "no such file";
-    if (error.code === "EISDIR") return "it is a directory";
-    if (error.code === "EACCES") return "permission denied";
-  }
-  return error instanceof Error ? error.message : String(error);
 }
 
 function formatPath(fieldPath: FieldPath): string {
@@ -263,19 +332,78 @@ class ScenarioDocument {
   private readonly overrides: Override[] = [];
 
   constructor(
-    text: string,
+    bytes: Uint8Array,
     private readonly fileName: string,
   ) {
-    this.document = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: false });
-    if (this.document.errors.length > 0) {
-      throw new ScenarioError(
-        this.document.errors.map((error) => ({
-          location: this.position(error.pos[0]),
+    const invalid = invalidUtf8Offset(bytes);
+    if (invalid >= 0) {
+      const { line, column } = positionOfOffset(bytes, invalid);
+      throw new ScenarioError([
+        {
+          location: `${fileName}:${line}:${column}`,
           path: "",
-          message: `YAML syntax error: ${error.message}`,
-        })),
-      );
+          message: `the file is not UTF-8 text (byte ${invalid} is not allowed); expected a YAML or JSON scenario`,
+        },
+      ]);
     }
+    const text = Buffer.from(bytes).toString("utf8");
+    if (text.trim() === "") {
+      throw new ScenarioError([
+        {
+          location: fileName,
+          path: "",
+          message: `the file is empty; expected a YAML or JSON scenario such as "name: my-crash" with the fields of its model (deleverage schema lists them)`,
+        },
+      ]);
+    }
+    this.document = parseYaml(text, this.lineCounter, (offset) => this.position(offset));
+    const contents = this.document.contents;
+    if (!isMap(contents)) {
+      const held =
+        contents === null
+          ? "only comments"
+          : isSeq(contents)
+            ? "a list"
+            : `a single value (${isScalar(contents) ? describeValue(contents.value) : "an alias"})`;
+      throw new ScenarioError([
+        {
+          location: contents === null ? fileName : this.position(contents.range?.[0] ?? 0),
+          path: "",
+          message: `the file is not a scenario: it holds ${held}, not YAML "key: value" fields; expected a YAML or JSON scenario such as "name: my-crash" with the fields of its model`,
+        },
+      ]);
+    }
+  }
+
+  /** The document as plain data; aliases that expand to too much are an input error, not a crash. */
+  plain(): unknown {
+    return plainData(this.document, (offset) => this.position(offset));
+  }
+
+  /**
+   * Refuses overrides that set, change or remove a data-file field: the value after the
+   * overrides must be what the file itself says.
+   */
+  checkFileFieldsUnchanged(before: readonly FileFieldValue[]): void {
+    const key = (field: FileFieldValue): string => formatPath(field.fieldPath);
+    const original = new Map(before.map((field) => [key(field), field.value]));
+    const after = fileFieldValues(this.plain());
+    const changed = new Map(after.map((field) => [key(field), field.value]));
+    const issues: ScenarioIssue[] = [];
+    for (const fieldKey of new Set([...original.keys(), ...changed.keys()])) {
+      if (original.get(fieldKey) === changed.get(fieldKey)) continue;
+      const keys = fieldKey.split(".");
+      const culprit = this.lastOverride((override) => {
+        const shorter = Math.min(override.keys.length, keys.length);
+        return override.keys.slice(0, shorter).every((part, index) => part === keys[index]);
+      });
+      issues.push({
+        location: `--set ${culprit?.text ?? fieldKey}`,
+        path: fieldKey,
+        message: `${describeValue(changed.get(fieldKey))} is not allowed; data files cannot be set from the dashboard, only named in the scenario file itself`,
+      });
+    }
+    if (issues.length > 0) throw new ScenarioError(issues);
   }
 
   private position(offset: number): string {
@@ -309,13 +437,17 @@ class ScenarioDocument {
       };
     }
     const valueText = assignment.slice(equals + 1);
-    const valueDocument = parseDocument(valueText, { prettyErrors: false });
-    if (valueDocument.errors.length > 0) {
+    let plainValue: unknown;
+    try {
+      const valueDocument = parseYaml(valueText, new LineCounter(), () => "");
+      plainValue = plainData(valueDocument, () => "");
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
       return issue(
-        `${describeValue(valueText)} is not allowed; the value must be a YAML scalar or flow value such as 5e6, cross or [1, 2] (${valueDocument.errors[0].message})`,
+        `${describeValue(valueText)} is not allowed; the value must be a YAML scalar or flow value such as 5e6, cross or [1, 2] (${error.issues[0].message.replace(/^YAML syntax error: /, "")})`,
       );
     }
-    const value = this.document.createNode(valueDocument.toJS());
+    const value = this.document.createNode(plainValue);
     const problem = this.setAt(keys, value);
     if (problem !== undefined) return issue(problem);
     this.overrides.push({ keys, text: pathText });
@@ -344,7 +476,7 @@ class ScenarioDocument {
         if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
           // A field left to its default is filled with that default first, so that setting one
           // tier's rate keeps the other default tiers instead of replacing the list with one tier.
-          const fallback = defaultAt(keys.slice(0, depth + 1), this.document.toJS());
+          const fallback = defaultAt(keys.slice(0, depth + 1), this.plain());
           pair.value =
             fallback !== undefined
               ? this.document.createNode(fallback)
@@ -382,9 +514,13 @@ class ScenarioDocument {
     return undefined;
   }
 
-  /** The zod-validated scenario, or a ScenarioError with one located issue per problem. */
+  /**
+   * The zod-validated scenario, or a ScenarioError with one located issue per problem, up to
+   * maxReportedIssues: locating an issue walks the document, so a file of 100,000 unknown keys
+   * locates the first few and counts the rest.
+   */
   validate(): AnyScenario {
-    const data: unknown = this.document.toJS();
+    const data: unknown = this.plain();
     const parse = () =>
       scenarioFileSchema.safeParse(data, { error: scenarioErrorMap, reportInput: true });
     let result = parse();
@@ -395,10 +531,14 @@ class ScenarioDocument {
     }
     if (result.success) return result.data;
     const issues: ScenarioIssue[] = [];
+    let omitted = 0;
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {
+        const room = Math.max(0, maxReportedIssues - issues.length);
+        omitted += Math.max(0, issue.keys.length - room);
+        if (room === 0) continue;
         const allowed = allowedKeys(issue.path, data);
-        for (const key of issue.keys) {
+        for (const key of issue.keys.slice(0, room)) {
           const keyPath = [...issue.path, key];
           const suggestion = closestMatch(key, allowed) ?? synonymFor(key, allowed);
           issues.push({
@@ -407,12 +547,14 @@ class ScenarioDocument {
             message: `unknown field ${describeValue(key)}${suggestion === undefined ? "" : ` (did you mean ${describeValue(suggestion)}?)`}; allowed fields: ${listOptions(allowed)}`,
           });
         }
+      } else if (issues.length >= maxReportedIssues) {
+        omitted++;
       } else {
         const value = issue.code === "invalid_key" ? issue.input : valueAt(data, issue.path);
         issues.push(this.issue(issue.path, describeZodIssue(issue, value)));
       }
     }
-    throw new ScenarioError(issues);
+    throw new ScenarioError(issues, omitted);
   }
 
   issue(fieldPath: FieldPath, message: string, target: "value" | "key" = "value"): ScenarioIssue {
@@ -502,6 +644,109 @@ function replaceNumberAliases(
   return changed;
 }
 
+/** Nesting deeper than this is refused: scenarios are about ten levels deep. */
+const maxNesting = 64;
+
+/**
+ * Parses YAML (or JSON) text; syntax errors and nesting deeper than maxNesting are located
+ * issues. The nesting is checked by an explicit stack before anything recurses over the tree
+ * (toJS, zod, error messages), so 5,000 nested lists are an input error, not a stack overflow.
+ */
+function parseYaml(
+  text: string,
+  lineCounter: LineCounter,
+  position: (offset: number) => string,
+): Document {
+  const tooDeep = (offset: number): ScenarioError =>
+    new ScenarioError([
+      {
+        location: position(offset),
+        path: "",
+        message: `nesting deeper than ${maxNesting} levels is not allowed; a scenario is a few levels of fields and lists`,
+      },
+    ]);
+  let document: Document;
+  try {
+    // uniqueKeys is checked below with a set per map: the yaml package compares each key with
+    // every earlier one, minutes for a map of 100,000 keys.
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(0);
+    throw error;
+  }
+  if (document.errors.length > 0) {
+    const stackError = document.errors.find((error) => /call stack/i.test(error.message));
+    if (stackError !== undefined) throw tooDeep(stackError.pos[0]);
+    throw new ScenarioError(
+      document.errors.map((error) => ({
+        location: position(error.pos[0]),
+        path: "",
+        message: `YAML syntax error: ${error.message}`,
+      })),
+    );
+  }
+  const duplicates: ScenarioIssue[] = [];
+  const stack: { node: unknown; depth: number }[] = [{ node: document.contents, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= maxNesting) throw tooDeep(node.range?.[0] ?? 0);
+    const keys = isMap(node) ? new Set<unknown>() : undefined;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        const key = isScalar(item.key) ? item.key.value : item.key;
+        if (keys?.has(key) && duplicates.length < maxReportedIssues) {
+          duplicates.push({
+            location: position(isScalar(item.key) ? (item.key.range?.[0] ?? 0) : 0),
+            path: "",
+            message: `YAML syntax error: map keys must be unique; ${describeValue(key)} appears twice`,
+          });
+        }
+        keys?.add(key);
+        stack.push({ node: item.key, depth: depth + 1 });
+        stack.push({ node: item.value, depth: depth + 1 });
+      } else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  if (duplicates.length > 0) throw new ScenarioError(duplicates);
+  return document;
+}
+
+/** The yaml package's limit: an alias bomb ("billion laughs") expands past it and is refused. */
+const maxAliasCount = 100;
+
+function plainData(document: Document, position: (offset: number) => string): unknown {
+  try {
+    return document.toJS({ maxAliasCount });
+  } catch (error) {
+    if (!(error instanceof ReferenceError || error instanceof RangeError)) throw error;
+    let offset = 0;
+    // The first alias is where to look: aliases of aliases are what multiplies the size.
+    const stack: unknown[] = [document.contents];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (isAlias(node)) {
+        offset = node.range?.[0] ?? 0;
+        break;
+      }
+      if (isMap(node) || isSeq(node)) {
+        for (let index = node.items.length - 1; index >= 0; index--) {
+          const item = node.items[index];
+          if (isPair(item)) stack.push(item.value, item.key);
+          else stack.push(item);
+        }
+      }
+    }
+    throw new ScenarioError([
+      {
+        location: position(offset),
+        path: "",
+        message: `anchors and aliases that expand to more than ${maxAliasCount} times their size are not allowed (a YAML alias bomb); write the values out or use fewer aliases of aliases`,
+      },
+    ]);
+  }
+}
+
 function findPair(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find(
     (pair): pair is Pair => isScalar(pair.key) && String(pair.key.value) === key,
@@ -587,49 +832,6 @@ function unwrapSchema(
     } else {
       return current;
     }
-  }
-}
-
-/** Reads the files a scenario names (relative to the scenario's directory) and remembers their hashes. */
-class DataFiles {
-  /** Field path → sha256 of the file's bytes, so the scenario hash changes when the data does. */
-  readonly contentHashes: Record<string, string> = {};
-
-  constructor(
-    private readonly directory: string,
-    private readonly cwd: string,
-    private readonly document: ScenarioDocument,
-  ) {}
-
-  /** The file's text and display name, or an issue located at the field that names it. */
-  async read(
-    fieldPath: FieldPath,
-    relativePath: string,
-  ): Promise<{ text: string; fileName: string } | ScenarioIssue> {
-    const file = await this.readBytes(fieldPath, relativePath);
-    return "location" in file
-      ? file
-      : { text: file.bytes.toString("utf8"), fileName: file.fileName };
-  }
-
-  /** The file's bytes, for importers that parse bytes rather than text (positions). */
-  async readBytes(
-    fieldPath: FieldPath,
-    relativePath: string,
-  ): Promise<{ bytes: Buffer; fileName: string } | ScenarioIssue> {
-    const absolute = path.resolve(this.directory, relativePath);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(absolute);
-    } catch (error) {
-      return this.document.issue(
-        fieldPath,
-        `${describeValue(relativePath)} cannot be read (resolved to ${absolute}): ${reason(error)}; paths are relative to the scenario file's directory` +
-          (isSharedDataPath(relativePath) ? `; ${missingSharedDataAdvice()}` : ""),
-      );
-    }
-    this.contentHashes[formatPath(fieldPath)] = createHash("sha256").update(bytes).digest("hex");
-    return { bytes, fileName: displayPath(absolute, this.cwd) };
   }
 }
 
@@ -1045,7 +1247,7 @@ async function explicitPositions(
   const check = new PositionChecks(markets, positions);
   const inlineIssue = (index: number, message: string): ScenarioIssue =>
     document.issue(["positions", "inline", inlineRows[index]], message);
-  for (let index = 0; index < inlineCount; index++) check.position(index, inlineIssue);
+  for (let index = 0; index < inlineCount; index++) check.position(index, inlineIssue, true);
   issues.push(...check.issues);
   issues.push(...fileIssues);
   if (rows !== undefined && fileIssues.length === 0) {
@@ -1056,7 +1258,9 @@ async function explicitPositions(
       path: "positions.csv",
       message,
     });
-    for (let index = first; index < first + rows.count; index++) check.position(index, rowIssue);
+    for (let index = first; index < first + rows.count; index++) {
+      check.position(index, rowIssue, false);
+    }
     issues.push(...check.issues);
     if (check.issues.length >= maxIssues) {
       issues.push({
@@ -1087,12 +1291,22 @@ class PositionChecks {
     this.tiers = markets.map((market) => new MarginTiers(market.tiers));
   }
 
-  position(index: number, issueAt: (index: number, message: string) => ScenarioIssue): void {
+  /**
+   * `quoteAccount` false for positions of a data file: its rows are located by line, and a data
+   * file's contents stay out of messages.
+   */
+  position(
+    index: number,
+    issueAt: (index: number, message: string) => ScenarioIssue,
+    quoteAccount: boolean,
+  ): void {
     if (this.issues.length >= maxIssues) return;
     const positions = this.positions;
     const account = positions.account[index];
     const market = positions.market[index];
-    const name = accountNameAt(positions.accountNames, account);
+    const subject = quoteAccount
+      ? `account ${describeValue(accountNameAt(positions.accountNames, account))}`
+      : "the position's account";
     const side = positions.side[index] > 0 ? "long" : "short";
     if (positions.cross[index] === 1) {
       const key = account * 65_536 + positions.market[index];
@@ -1101,7 +1315,7 @@ class PositionChecks {
         this.issues.push(
           issueAt(
             index,
-            `account ${describeValue(name)}: a ${side} on cross margin next to its ${held > 0 ? "long" : "short"}${this.markets.length > 1 ? ` in ${this.markets[market].symbol}` : ""}; one cross account holds one position per market (one-way mode), so use isolated margin or separate accounts`,
+            `${subject}: a ${side} on cross margin next to its ${held > 0 ? "long" : "short"}${this.markets.length > 1 ? ` in ${this.markets[market].symbol}` : ""}; one cross account holds one position per market (one-way mode), so use isolated margin or separate accounts`,
           ),
         );
       }
@@ -1118,7 +1332,7 @@ class PositionChecks {
       this.issues.push(
         issueAt(
           index,
-          `account ${describeValue(name)}: leverage ${round(leverage)}x (size ${size} x entryPrice ${entryPrice} / collateral ${collateral}) is beyond the tiers; a notional of ${round(notional)} allows at most ${allowed}x (${formatPath(this.markets[market].tiersPath)}), so collateral must be at least ${round(notional / allowed)}`,
+          `${subject}: leverage ${round(leverage)}x (size ${size} x entryPrice ${entryPrice} / collateral ${collateral}) is beyond the tiers; a notional of ${round(notional)} allows at most ${allowed}x (${formatPath(this.markets[market].tiersPath)}), so collateral must be at least ${round(notional / allowed)}`,
         ),
       );
     }
@@ -1364,6 +1578,16 @@ async function shockSpec(
       if (shock.rebase) {
         const factor = price / prices[0];
         for (let step = 0; step < prices.length; step++) prices[step] *= factor;
+      }
+      const unusable = prices.findIndex((value) => !(Number.isFinite(value) && value > 0));
+      if (unusable >= 0) {
+        issues.push(
+          document.issue(
+            [...shockPath, "csv"],
+            `gives no usable price at step ${unusable} (${prices[unusable]}${shock.rebase ? ` after rebasing to the market's price ${price}` : ""}); its prices must stay positive and finite`,
+          ),
+        );
+        return undefined;
       }
       return { kind: "path", prices, startTime: selected.openTime[0] };
     }

@@ -6,7 +6,7 @@
  * docs/models/maker.md. Every rule below says which field, which value and why.
  */
 import { z } from "zod";
-import { finite, nonNegative, positive } from "./primitives.ts";
+import { finite, logSpread, nonNegative, positive } from "./primitives.ts";
 
 const symbol = z.string().min(1, "must name an asset of the scenario");
 
@@ -117,7 +117,7 @@ export const makerPopulationSchema = z.strictObject({
   ilk: z.string().min(1),
   count: z.number().int().positive().describe("Number of vaults generated."),
   totalDebt: positive.describe("DAI drawn by all generated vaults together."),
-  debtSigma: nonNegative
+  debtSigma: logSpread
     .default(1)
     .describe("Log-normal spread of vault sizes (0 = equal sizes); sizes rescaled to totalDebt."),
   ratio: z

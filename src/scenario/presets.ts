@@ -8,8 +8,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
+import { packageRoot } from "../packageFiles.ts";
 
-const presetDirectory = path.resolve(import.meta.dirname, "../../scenarios");
+const presetDirectory = path.join(packageRoot, "scenarios");
 
 export interface PresetEntry {
   name: string;

@@ -15,13 +15,16 @@ import {
 } from "./cycleSchema.ts";
 import { lendingScenarioSchema } from "./lendingSchema.ts";
 import {
+  dataFilePath,
   finite,
   fraction,
+  logSpread,
   nonNegative,
   nonNegativeInteger,
   openFraction,
   positive,
   positiveInteger,
+  stepSeconds,
 } from "./primitives.ts";
 import { sweepSchema } from "./sweepSchema.ts";
 
@@ -52,7 +55,9 @@ export const orderBookSchema = z
       .describe("A parametric book: flat depth per percent of price."),
     depthCsv: z
       .strictObject({
-        file: z.string().min(1),
+        file: dataFilePath(
+          "Binance bookDepth CSV (timestamp,percentage,depth,notional,weighted_avg_price).",
+        ),
         at: z
           .string()
           .optional()
@@ -367,7 +372,7 @@ const distributionSchema = {
   entryPrice: z.discriminatedUnion("distribution", [
     z.strictObject({
       distribution: z.literal("lognormal"),
-      sigma: nonNegative.describe("Log-sd of entry price around asset.price."),
+      sigma: logSpread.describe("Log-sd of entry price around asset.price."),
     }),
     z.strictObject({
       distribution: z.literal("uniform"),
@@ -382,7 +387,7 @@ const distributionSchema = {
       alpha: positive,
       max: positive.optional(),
     }),
-    z.strictObject({ distribution: z.literal("lognormal"), median: positive, sigma: nonNegative }),
+    z.strictObject({ distribution: z.literal("lognormal"), median: positive, sigma: logSpread }),
     z.strictObject({ distribution: z.literal("fixed"), value: positive }),
   ]),
 };
@@ -447,14 +452,16 @@ export const populationSchema = z.strictObject({
 
 const csvColumnName = z.string().min(1).optional();
 
+const positionsFormat = "account,side,size,entryPrice,collateral[,marginMode][,market]";
+
 export const positionsSchema = z
   .strictObject({
     inline: z.array(inlinePositionSchema).optional(),
     csv: z
       .union([
-        z.string().min(1),
+        dataFilePath(positionsFormat),
         z.strictObject({
-          file: z.string().min(1),
+          file: dataFilePath(positionsFormat),
           columns: z
             .strictObject({
               account: csvColumnName,
@@ -473,9 +480,7 @@ export const positionsSchema = z
       .describe(
         "A CSV (or Parquet) file: account,side,size,entryPrice,collateral[,marginMode][,market]; extra columns ignored; without side, a negative size is a short.",
       ),
-    wallets: z
-      .string()
-      .min(1)
+    wallets: dataFilePath("account,wallet")
       .optional()
       .describe(
         "CSV account,wallet: the shared wallet of cross accounts, split over their cross positions in csv by notional.",
@@ -507,7 +512,7 @@ export const shockSchema = z.discriminatedUnion("kind", [
   }),
   z.strictObject({
     kind: z.literal("path"),
-    csv: z.string().min(1).describe("Binance kline CSV (open_time,open,high,low,close,...)."),
+    csv: dataFilePath("Binance kline CSV (open_time,open,high,low,close,...)."),
     column: z.enum(["open", "high", "low", "close"]).default("close"),
     from: z.string().optional().describe("First bar to use (ISO time, UTC)."),
     to: z.string().optional().describe("Last bar to use (ISO time, UTC)."),
@@ -596,7 +601,7 @@ export const scenarioSchema = z
     description: z.string().optional(),
     seed: nonNegativeInteger.default(42),
     steps: positiveInteger.default(600),
-    dt: positive.default(1).describe("Seconds per step."),
+    dt: stepSeconds.default(1).describe("Seconds per step."),
     asset: z
       .strictObject({ symbol: z.string().min(1), price: positive })
       .optional()
@@ -719,6 +724,10 @@ export const tfgParametersSchema = z
       .default(0.1)
       .describe("a: weight of the latest return in the performance average."),
     flowSensitivity: nonNegative
+      .refine((value) => value <= 100, {
+        message:
+          "must be at most 100 (the paper uses 0.15; larger flows make fund wealth overflow)",
+      })
       .default(0.15)
       .describe(
         "b: investor flows per unit of excess performance (paper 0.15; public codes 0.10).",

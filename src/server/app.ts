@@ -1,40 +1,46 @@
 /**
  * The dashboard's HTTP API and page (hono). Everything a request can change goes through
- * validation first: the scenario loader for scenarios, the data-file rules for the files a
- * scenario may read, size and name checks for uploads. A refused request changes nothing.
- * Tests drive this app with `app.request`, without a port.
+ * validation first: the scenario loader for scenarios (in validation threads, with the
+ * dashboard's data-file rules and the work budget), size and name checks for uploads. A refused
+ * request changes nothing. No CORS headers are sent: only the page this server serves may call
+ * it from a browser. Tests drive this app with `app.request`, without a port.
  */
+import { realpathSync } from "node:fs";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { ScenarioError, type ScenarioIssue } from "../scenario/errors.ts";
+import { ScenarioError, type ScenarioIssue, UsageError } from "../scenario/errors.ts";
+import { memoryLimitBytes } from "../scenario/limits.ts";
 import { dashboardAssets } from "./page.ts";
-import { type ErrorResponse, isFinished, type RunStatus } from "./protocol.ts";
-import { RunManager } from "./runs.ts";
 import {
-  checkUploadName,
-  checkUploadSize,
-  maxUploadBytes,
-  ScenarioCatalog,
-  scenarioInfo,
-  toIssue,
-  UploadError,
-} from "./scenarios.ts";
+  type ErrorResponse,
+  isFinished,
+  type RunStatus,
+  type ScenarioInfo,
+  type ScenarioSource,
+} from "./protocol.ts";
+import { RunFinishedError, RunManager, RunQueueFullError } from "./runs.ts";
+import type { LoadedInfo } from "./scenarioRequest.ts";
+import { maxUploadBytes, ScenarioCatalog, toIssue, UploadError } from "./scenarios.ts";
+import { ServerBusyError, ValidationPool } from "./validation.ts";
 
 export interface DashboardOptions {
-  /** The only directory uploaded scenarios may read data files from; none if absent. */
+  /** The only directory uploaded scenarios may read data files from (a real path); none if absent. */
   dataDirectory?: string;
   /** Runs computed at the same time; more wait in line. */
   maxConcurrentRuns?: number;
   /** Finished runs kept for viewing and comparing. */
   maxStoredRuns?: number;
+  /** Runs waiting for a slot beyond which new runs are refused (429). */
+  maxQueuedRuns?: number;
+  /** A validation taking longer is stopped and refused. */
+  validationTimeoutMs?: number;
   /**
    * Host names (without port) the Host header may carry. A server on loopback lists its loopback
    * names so that a web page cannot reach it through DNS rebinding; absent means any host.
    */
   allowedHostnames?: readonly string[];
-  version: string;
 }
 
 export interface Dashboard {
@@ -56,8 +62,21 @@ const requestSchema = z.strictObject({
 
 type ScenarioRequest = z.infer<typeof requestSchema>;
 
-function errorBody(error: string, issues: readonly ScenarioIssue[] = []): ErrorResponse {
-  return { error, issues: issues.map(toIssue) };
+function scenarioInfo(source: ScenarioSource, info: LoadedInfo): ScenarioInfo {
+  return {
+    source,
+    name: info.name,
+    description: info.description,
+    parameters: info.parameters,
+  };
+}
+
+function errorBody(
+  error: string,
+  issues: readonly ScenarioIssue[] = [],
+  omitted = 0,
+): ErrorResponse {
+  return { error, issues: issues.map(toIssue), ...(omitted > 0 ? { omitted } : {}) };
 }
 
 /** A request body that is not a scenario request, as an answer the form can show. */
@@ -80,11 +99,21 @@ async function scenarioRequest(request: Request): Promise<ScenarioRequest> {
 }
 
 export function createDashboard(options: DashboardOptions): Dashboard {
-  const catalog = new ScenarioCatalog(options.dataDirectory);
+  const catalog = new ScenarioCatalog(
+    options.dataDirectory === undefined ? undefined : realpathSync(options.dataDirectory),
+  );
+  const maxConcurrentRuns = options.maxConcurrentRuns ?? 1;
   const runs = new RunManager({
-    maxConcurrentRuns: options.maxConcurrentRuns ?? 1,
+    maxConcurrentRuns,
     maxStoredRuns: options.maxStoredRuns ?? 20,
-    version: options.version,
+    maxQueuedRuns: options.maxQueuedRuns ?? 20,
+    // The work budget shared by the runs in flight, and never less than a preset needs.
+    runHeapMegabytes: Math.max(512, Math.floor(memoryLimitBytes() / maxConcurrentRuns / 2 ** 20)),
+  });
+  const validation = new ValidationPool({
+    threads: 1,
+    maxQueue: 64,
+    timeoutMs: options.validationTimeoutMs ?? 30_000,
   });
   const app = new Hono();
 
@@ -112,12 +141,17 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   // Scenario errors are the user's to fix (400); anything else is the server's fault (500).
   app.onError((error, context) => {
     if (error instanceof ScenarioError) {
-      return context.json(errorBody("the scenario is not valid", error.issues), 400);
+      return context.json(errorBody("the scenario is not valid", error.issues, error.omitted), 400);
     }
     if (error instanceof UploadError) {
       return context.json(errorBody("the upload was refused", [error.issue]), error.status);
     }
-    if (error instanceof BadRequest) return context.json(errorBody(error.message), 400);
+    if (error instanceof BadRequest || error instanceof UsageError) {
+      return context.json(errorBody(error.message), 400);
+    }
+    if (error instanceof RunQueueFullError) return context.json(errorBody(error.message), 429);
+    if (error instanceof ServerBusyError) return context.json(errorBody(error.message), 503);
+    if (error instanceof RunFinishedError) return context.json(errorBody(error.message), 409);
     process.stderr.write(`deleverage serve: internal error: ${error.stack ?? error.message}\n`);
     return context.json(errorBody(`internal error: ${error.message}`), 500);
   });
@@ -171,32 +205,32 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (!(file instanceof File)) {
         throw new BadRequest("expected a multipart form with the scenario in a field named file");
       }
-      checkUploadName(file.name);
-      checkUploadSize(file.name, file.size);
-      let text: string;
-      try {
-        text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
-      } catch {
-        throw new UploadError(400, {
-          location: file.name,
-          path: "",
-          message: "the file is not UTF-8 text; expected a YAML or JSON scenario",
-        });
-      }
-      return context.json(await catalog.addUpload(file.name, text), 201);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const request = catalog.uploadRequest(file.name, bytes);
+      const info = await validation.validate(request);
+      const upload = catalog.keepUpload(file.name, bytes, info.name);
+      const source = { upload: upload.id };
+      return context.json({ upload, scenario: scenarioInfo(source, info) }, 201);
     },
   );
 
   app.post("/api/validate", jsonLimit, async (context) => {
-    const request = await scenarioRequest(context.req.raw);
-    const loaded = await catalog.load(request.source, request.overrides);
-    return context.json({ scenario: scenarioInfo(request.source, loaded) });
+    const body = await scenarioRequest(context.req.raw);
+    const info = await validation.validate(await catalog.request(body.source, body.overrides));
+    return context.json({ scenario: scenarioInfo(body.source, info) });
   });
 
   app.post("/api/runs", jsonLimit, async (context) => {
-    const request = await scenarioRequest(context.req.raw);
-    const loaded = await catalog.load(request.source, request.overrides);
-    return context.json({ run: runs.start(loaded, request.overrides) }, 202);
+    const body = await scenarioRequest(context.req.raw);
+    const request = await catalog.request(body.source, body.overrides);
+    const info = await validation.validate(request);
+    return context.json({ run: runs.start(request, info, body.overrides) }, 202);
+  });
+
+  app.post("/api/runs/:id/cancel", (context) => {
+    const status = runs.cancel(context.req.param("id"));
+    if (status === undefined) return context.json(errorBody("no run with that id"), 404);
+    return context.json({ run: status });
   });
 
   app.get("/api/runs", (context) => context.json({ runs: runs.list() }));
@@ -249,5 +283,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return context.json(errorBody("the run has not finished"), 409);
   });
 
-  return { app, close: () => runs.close() };
+  return {
+    app,
+    close: async () => {
+      await Promise.all([runs.close(), validation.close()]);
+    },
+  };
 }

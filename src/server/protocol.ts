@@ -84,9 +84,11 @@ export interface UploadEntry {
 export interface ErrorResponse {
   error: string;
   issues: Issue[];
+  /** Problems found beyond the issues listed (the list stops at 50). */
+  omitted?: number;
 }
 
-export type RunState = "queued" | "running" | "done" | "failed";
+export type RunState = "queued" | "running" | "done" | "failed" | "cancelled";
 
 export interface RunStatus {
   id: string;
@@ -113,5 +115,5 @@ export interface RunReport {
 }
 
 export function isFinished(state: RunState): boolean {
-  return state === "done" || state === "failed";
+  return state === "done" || state === "failed" || state === "cancelled";
 }

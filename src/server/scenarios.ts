@@ -1,31 +1,18 @@
 /**
  * Where the dashboard's scenarios come from: the built-in presets and the files people upload.
- * Everything goes through loadScenario with `--set`-style overrides, so a scenario the dashboard
- * accepts is one `deleverage run` accepts, with the same messages. Uploads are kept in memory;
- * loading one writes it to a private temporary folder (with links to the data files it may read)
- * that is removed again, so a bad upload leaves nothing behind.
+ * A request names one of them; the catalog turns it into a ScenarioRequestSpec that the
+ * validation threads and the run threads load with the dashboard's rules (scenarioRequest.ts), so
+ * a scenario the dashboard accepts is one `deleverage run` accepts, with the same messages.
+ * Uploads are kept in memory only: nothing is written to disk.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { packageRoot } from "../packageFiles.ts";
 import { isRecord, ScenarioError, type ScenarioIssue } from "../scenario/errors.ts";
-import {
-  type LoadedLendingScenario,
-  type LoadedScenario,
-  loadAnyScenario,
-} from "../scenario/load.ts";
-import { overrideDataFileIssues, uploadDataFiles } from "./dataFiles.ts";
-import type {
-  Issue,
-  ParameterValues,
-  PresetEntry,
-  ScenarioInfo,
-  ScenarioSource,
-  UploadEntry,
-} from "./protocol.ts";
+import type { Issue, PresetEntry, ScenarioSource, UploadEntry } from "./protocol.ts";
+import type { ScenarioRequestSpec } from "./scenarioRequest.ts";
 
 const presetDirectory = path.join(packageRoot, "scenarios");
 const scenarioExtensions = [".yaml", ".yml", ".json"];
@@ -74,75 +61,7 @@ export function checkUploadSize(fileName: string, bytes: number): void {
 }
 
 interface StoredUpload extends UploadEntry {
-  text: string;
-}
-
-/** What the dashboard runs: perp scenarios (with charts) and lending scenarios (with their report). */
-export type DashboardScenario = LoadedScenario | LoadedLendingScenario;
-
-/** The form edits perp fields: a lending scenario offers its steps and seed only. */
-function lendingParameterValues(loaded: LoadedLendingScenario): ParameterValues {
-  return {
-    shockDrop: null,
-    leverage: null,
-    depthPerPercent: null,
-    insuranceFund: null,
-    adlRanking: null,
-    steps: String(loaded.scenario.steps),
-    seed: String(loaded.scenario.seed),
-  };
-}
-
-/** The form's parameters as they stand in a loaded scenario. */
-function parameterValues(loaded: LoadedScenario): ParameterValues {
-  const scenario = loaded.scenario;
-  const shock = scenario.shock;
-  const leverage = scenario.positions.population?.leverage;
-  const depth = (scenario.market ?? scenario.markets?.[0])?.orderBook?.shape?.depthPerPercent;
-  return {
-    shockDrop: shock.kind === "instant" || shock.kind === "linear" ? String(shock.drop) : null,
-    leverage:
-      leverage === undefined
-        ? null
-        : `{${Object.entries(leverage)
-            .map(([key, share]) => `${key}: ${share}`)
-            .join(", ")}}`,
-    depthPerPercent: depth === undefined ? null : String(depth),
-    insuranceFund: String(scenario.exchange.insuranceFund),
-    adlRanking: scenario.exchange.adl.ranking ?? null,
-    steps: String(scenario.steps),
-    seed: String(scenario.seed),
-  };
-}
-
-export function scenarioInfo(source: ScenarioSource, loaded: DashboardScenario): ScenarioInfo {
-  return {
-    source,
-    name: loaded.scenario.name,
-    description: loaded.scenario.description ?? "",
-    parameters:
-      loaded.model === "lending" ? lendingParameterValues(loaded) : parameterValues(loaded),
-  };
-}
-
-/** A TFG scenario is valid but has no dashboard view: said as such, at its `model` field. */
-function dashboardModel(
-  loaded: Awaited<ReturnType<typeof loadAnyScenario>>,
-  location: string,
-): DashboardScenario {
-  if (loaded.model !== "tfg") return loaded;
-  throw new ScenarioError([
-    {
-      location,
-      path: "model",
-      message:
-        '"tfg" is not allowed here; the dashboard runs perp and lending scenarios (run a tfg scenario with `deleverage run`)',
-    },
-  ]);
-}
-
-function unknownSource(name: string, message: string): ScenarioError {
-  return new ScenarioError([{ location: name, path: "", message }]);
+  bytes: Uint8Array;
 }
 
 interface PresetFile extends PresetEntry {
@@ -150,9 +69,14 @@ interface PresetFile extends PresetEntry {
   model: "perp" | "lending";
 }
 
+function unknownSource(name: string, message: string): ScenarioError {
+  return new ScenarioError([{ location: name, path: "", message }]);
+}
+
 export class ScenarioCatalog {
   private readonly uploads = new Map<string, StoredUpload>();
 
+  /** `dataDirectory`: the real path of --data-dir, the only folder uploads may read from. */
   constructor(private readonly dataDirectory: string | undefined) {}
 
   /**
@@ -190,9 +114,20 @@ export class ScenarioCatalog {
     return [...this.uploads.values()].map(({ id, fileName, name }) => ({ id, fileName, name }));
   }
 
-  /** Loads a preset or an upload with overrides; throws ScenarioError for anything invalid. */
-  async load(source: ScenarioSource, overrides: readonly string[]): Promise<DashboardScenario> {
-    if ("preset" in source) return this.loadPreset(source.preset, overrides);
+  /** What to load for a request; throws ScenarioError for a source that does not exist. */
+  async request(
+    source: ScenarioSource,
+    overrides: readonly string[],
+  ): Promise<ScenarioRequestSpec> {
+    if ("preset" in source) {
+      const presets = await this.presetFiles();
+      const preset = presets.find((entry) => entry.name === source.preset);
+      if (preset === undefined) {
+        const names = presets.map((entry) => entry.name).join(", ");
+        throw unknownSource(source.preset, `no preset of that name; expected one of: ${names}`);
+      }
+      return { source: { kind: "preset", file: preset.file }, overrides };
+    }
     const upload = this.uploads.get(source.upload);
     if (upload === undefined) {
       throw unknownSource(
@@ -200,76 +135,32 @@ export class ScenarioCatalog {
         "no upload with that id; upload the file again (uploads last until the server stops)",
       );
     }
-    return this.loadUpload(upload.fileName, upload.text, overrides);
+    return this.uploadRequest(upload.fileName, upload.bytes, overrides);
   }
 
-  /**
-   * Validates an upload in full and keeps it only if it is a valid scenario; a refused upload
-   * changes nothing.
-   */
-  async addUpload(
+  /** What to load to validate a new upload before it is kept. */
+  uploadRequest(
     fileName: string,
-    text: string,
-  ): Promise<{ upload: UploadEntry; scenario: ScenarioInfo }> {
+    bytes: Uint8Array,
+    overrides: readonly string[] = [],
+  ): ScenarioRequestSpec {
     checkUploadName(fileName);
-    checkUploadSize(fileName, Buffer.byteLength(text, "utf8"));
-    const loaded = await this.loadUpload(fileName, text, []);
-    const upload: StoredUpload = { id: randomUUID(), fileName, name: loaded.scenario.name, text };
+    checkUploadSize(fileName, bytes.length);
+    return {
+      source: { kind: "upload", fileName, bytes },
+      overrides,
+      dataDirectory: this.dataDirectory,
+    };
+  }
+
+  /** Keeps an upload that validated; the oldest go beyond maxStoredUploads. */
+  keepUpload(fileName: string, bytes: Uint8Array, name: string): UploadEntry {
+    const upload: StoredUpload = { id: randomUUID(), fileName, name, bytes };
     this.uploads.set(upload.id, upload);
     for (const id of this.uploads.keys()) {
       if (this.uploads.size <= maxStoredUploads) break;
       this.uploads.delete(id);
     }
-    return {
-      upload: { id: upload.id, fileName, name: upload.name },
-      scenario: scenarioInfo({ upload: upload.id }, loaded),
-    };
-  }
-
-  private async loadPreset(name: string, overrides: readonly string[]): Promise<DashboardScenario> {
-    const presets = await this.presetFiles();
-    const preset = presets.find((entry) => entry.name === name);
-    if (preset === undefined) {
-      const names = presets.map((entry) => entry.name).join(", ");
-      throw unknownSource(name, `no preset of that name; expected one of: ${names}`);
-    }
-    const issues = overrideDataFileIssues(await readFile(preset.file, "utf8"), overrides);
-    if (issues.length > 0) throw new ScenarioError(issues);
-    // The absolute path, never the name: the loader would take a same-named file in the
-    // working directory first. Locations are shown relative to the project, as the CLI run
-    // from there shows them.
-    return dashboardModel(
-      await loadAnyScenario(preset.file, { overrides: [...overrides], cwd: packageRoot }),
-      `${name}`,
-    );
-  }
-
-  private async loadUpload(
-    fileName: string,
-    text: string,
-    overrides: readonly string[],
-  ): Promise<DashboardScenario> {
-    const dataFiles = await uploadDataFiles(text, fileName, this.dataDirectory);
-    const issues = [...dataFiles.issues, ...overrideDataFileIssues(text, overrides)];
-    if (issues.length > 0) throw new ScenarioError(issues);
-    const directory = await mkdtemp(path.join(tmpdir(), "deleverage-upload-"));
-    try {
-      const file = path.join(directory, fileName);
-      await writeFile(file, text);
-      const linked = new Set<string>();
-      for (const dataFile of dataFiles.files) {
-        if (linked.has(dataFile.relativePath)) continue;
-        linked.add(dataFile.relativePath);
-        const link = path.join(directory, dataFile.relativePath);
-        await mkdir(path.dirname(link), { recursive: true });
-        await symlink(dataFile.realPath, link);
-      }
-      return dashboardModel(
-        await loadAnyScenario(file, { overrides: [...overrides], cwd: directory }),
-        fileName,
-      );
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    return { id: upload.id, fileName, name };
   }
 }

@@ -3,12 +3,11 @@
  * otherwise, and on loopback it answers only requests addressed to a loopback name, so a web
  * page cannot reach it by pointing its own domain at 127.0.0.1 (DNS rebinding).
  */
-import { stat } from "node:fs/promises";
+import { lstat, readdir, realpath, rm, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { serve } from "@hono/node-server";
-import { packageVersion } from "../report/version.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { createDashboard } from "./app.ts";
 
@@ -26,13 +25,30 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
+/**
+ * Removes upload folders (`deleverage-upload-*` in the temporary directory, this user's) that
+ * servers before this version left behind when they were killed; this one writes none.
+ */
+async function removeStaleUploadFolders(): Promise<void> {
+  const directory = tmpdir();
+  const entries = await readdir(directory).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!entry.startsWith("deleverage-upload-")) continue;
+    const folder = path.join(directory, entry);
+    const found = await lstat(folder).catch(() => undefined);
+    if (found?.isDirectory() && found.uid === process.getuid?.()) {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  await removeStaleUploadFolders();
   const loopback = loopbackHosts.has(options.host);
   const dashboard = createDashboard({
     dataDirectory: options.dataDirectory,
     maxConcurrentRuns: options.maxConcurrentRuns,
     allowedHostnames: loopback ? ["127.0.0.1", "localhost", "[::1]"] : undefined,
-    version: packageVersion(),
   });
   const server = serve({ fetch: dashboard.app.fetch, port: options.port, hostname: options.host });
   const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -50,6 +66,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${hostText}:${address.port}/`,
     close: async () => {
       await dashboard.close();
+      // Progress streams stay open until their run ends; the server does not wait for them.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
@@ -78,7 +96,8 @@ async function checkDirectory(text: string): Promise<string> {
   if (!found?.isDirectory()) {
     throw new UsageError(`--data-dir: "${text}" is not allowed; expected an existing directory`);
   }
-  return directory;
+  // Data files are confined to the real folder, links resolved.
+  return realpath(directory);
 }
 
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {

@@ -1,23 +1,18 @@
 /** Messages between the run manager and a run's worker thread. */
-import type { EngineScenario } from "../engine/config.ts";
-import type { LendingEngineScenario } from "../engine/lending/run.ts";
 import type { ReportChartData } from "../report/chartData.ts";
 import type { Summary } from "../report/summary.ts";
+import type { ScenarioRequestSpec } from "./scenarioRequest.ts";
 
 export interface WorkerInput {
-  /** Exactly one of the two engines. */
-  engine?: EngineScenario;
-  lending?: LendingEngineScenario;
-  seed: number;
-  scenarioHash: string;
-  version: string;
-  title: string;
+  /** The scenario as requested: the worker loads it itself, so it never crosses threads whole. */
+  request: ScenarioRequestSpec;
 }
 
 export type WorkerMessage =
   | { type: "progress"; step: number; steps: number }
   | {
       type: "done";
+      /** A perp run's summary and charts; a lending run has its report only. */
       summary?: Summary;
       summaryText: string;
       chartData?: ReportChartData;

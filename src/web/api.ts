@@ -70,6 +70,10 @@ export function startRun(
   return call("/api/runs", postJson({ source, overrides }));
 }
 
+export function cancelRun(id: string): Promise<{ run: RunStatus }> {
+  return call(`/api/runs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+}
+
 export function fetchRuns(): Promise<{ runs: RunStatus[] }> {
   return call("/api/runs");
 }

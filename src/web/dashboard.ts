@@ -16,6 +16,7 @@ import { formatCount, formatMoney, formatPercent } from "../report/format.ts";
 import {
   adlRankings,
   type Issue,
+  isFinished,
   type ParameterValues,
   parameterFields,
   type RunReport,
@@ -25,6 +26,7 @@ import {
 } from "../server/protocol.ts";
 import {
   ApiError,
+  cancelRun,
   fetchPresets,
   fetchReport,
   fetchRuns,
@@ -302,6 +304,14 @@ function renderRunList(): void {
         showTab("report");
         void showReport(status.id);
       });
+      // Only a queued or running run has a Cancel button; a finished one keeps just View.
+      const cancel = create("button", { type: "button", textContent: "Cancel" });
+      cancel.addEventListener("click", () => {
+        void cancelRun(status.id).then(
+          ({ run }) => onRunStatus(run),
+          () => {},
+        );
+      });
       const item = create("li", { className: status.id === state.shownRun ? "selected" : "" }, [
         create("div", { className: "run-head" }, [
           create("strong", { textContent: runTitle(status) }),
@@ -313,7 +323,7 @@ function renderRunList(): void {
           textContent:
             status.overrides.length > 0 ? status.overrides.join("  ") : "as in the scenario",
         }),
-        view,
+        ...(isFinished(status.state) ? [view] : [view, cancel]),
       ]);
       item.dataset.runId = status.id;
       item.dataset.state = status.state;

@@ -1,4 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,6 +18,7 @@ import {
 import {
   type BatchInfo,
   ResultsStore,
+  StoreDamagedError,
   StoreError,
   StoreMissingError,
   shardFileNames,
@@ -144,6 +152,56 @@ describe("ResultsStore", () => {
     const again = await store.registerBatch({ ...batch, shardSize: 50 });
     expect(again.shardSize).toBe(2);
     store.close();
+  });
+
+  it("read-only: no statement can write the store or touch any other file", async () => {
+    const directory = scratch();
+    const path = join(directory, "results.duckdb");
+    const writer = await ResultsStore.open(path);
+    await writer.registerBatch(batch);
+    await writer.writeShard(batch, 0, await records([0, 1]));
+    await writer.checkpoint();
+    writer.close();
+    const bytes = readFileSync(path);
+    writeFileSync(join(directory, "secret.csv"), "a,b\n1,2\n");
+    const store = await ResultsStore.openReadOnly(path);
+    try {
+      for (const sql of [
+        `COPY (SELECT 42 AS x) TO '${path}' (FORMAT csv)`,
+        `COPY (SELECT 1) TO '${join(directory, "x.csv")}'`,
+        `SELECT * FROM read_csv('${join(directory, "secret.csv")}')`,
+        `ATTACH '${join(directory, "other.duckdb")}' AS other`,
+        "SET enable_external_access = true",
+        "DELETE FROM runs",
+        "INSTALL httpfs",
+      ]) {
+        await expect(store.query(sql), sql).rejects.toThrow(/Permission Error|read-only|Cannot/);
+      }
+      expect(await count(store, "SELECT count(*) FROM runs")).toBe(2);
+    } finally {
+      store.close();
+    }
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(existsSync(join(directory, "x.csv"))).toBe(false);
+    expect(existsSync(join(directory, "other.duckdb"))).toBe(false);
+  });
+
+  it("a truncated or overwritten store says which file and what to do", async () => {
+    const directory = scratch();
+    const path = join(directory, "results.duckdb");
+    const writer = await ResultsStore.open(path);
+    await writer.registerBatch(batch);
+    writer.close();
+    truncateSync(path, 5000);
+    for (const open of [ResultsStore.openReadOnly, ResultsStore.open]) {
+      await expect(open(path)).rejects.toThrow(StoreDamagedError);
+    }
+    writeFileSync(path, "not a database\n");
+    await expect(ResultsStore.openReadOnly(path)).rejects.toThrow(
+      new RegExp(
+        `^${path.replaceAll("/", "\\/")} is not a readable results store \\(truncated or overwritten: .*\\)\\. Move it aside and run the stress command again to rebuild it; each shard's runs are also in .*shards/\\*\\.parquet$`,
+      ),
+    );
   });
 
   it("says so when asked to read a store that does not exist", async () => {

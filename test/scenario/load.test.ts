@@ -348,7 +348,7 @@ describe("loadScenario: errors point at file:line:col, name the field, the value
     const plain = await loadScenario("exported-book.yaml", { cwd: fixtures });
     expect(plain.hash).toBe(loaded.hash);
     expect(await issuesOf("exported-book.yaml", ["positions.csv.columns.size=quantity"])).toEqual([
-      'exported-book.csv:1:1: header: missing column "quantity" (positions.csv.columns.size); the header must name account, size, entryPrice (side, marginMode, market and collateral are optional); the header has "id", "qty", "desk", which positions.csv: { file, columns: { size: NAME } } can map',
+      'exported-book.csv:1:1: header: missing column "quantity" (positions.csv.columns.size); the header must name account, size, entryPrice (side, marginMode, market and collateral are optional); the header cells at columns 1, 11, 41 are other names, and positions.csv: { file, columns: { size: NAME } } maps one',
     ]);
   });
 
@@ -372,9 +372,9 @@ describe("loadScenario: errors point at file:line:col, name the field, the value
 
   it("unreadable CSV rows, at the row's line and cell", async () => {
     expect(await issuesOf("bad-positions.yaml")).toEqual([
-      'bad-positions.csv:3:4: side: "sideways" is not allowed; must be one of long, short',
-      'bad-positions.csv:4:10: size: "abc" is not allowed; must be a number > 0',
-      "bad-positions.csv:5:18: row: expected 5 cells (account,side,size,entryPrice,collateral), found 4",
+      "bad-positions.csv:3:4: side: the cell is not allowed; must be one of long, short",
+      "bad-positions.csv:4:10: size: the cell is not allowed; must be a number > 0",
+      "bad-positions.csv:5:18: row: expected 5 cells, as many as the header has, found 4",
     ]);
   });
 

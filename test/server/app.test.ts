@@ -47,7 +47,6 @@ const dashboards: Dashboard[] = [];
 
 function dashboard(options: Partial<Parameters<typeof createDashboard>[0]> = {}): Dashboard {
   const made = createDashboard({
-    version: "test",
     dataDirectory,
     maxConcurrentRuns: 2,
     ...options,

@@ -1,5 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { get } from "node:http";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -65,5 +67,39 @@ describe("deleverage serve", () => {
     const data = await failure("--port", "0", "--data-dir", join(root, "no-such-folder"));
     expect(data.code).toBe(2);
     expect(data.stderr).toContain("--data-dir:");
+  });
+
+  it("removes upload folders a killed server left behind, at start", async () => {
+    const stale = join(tmpdir(), "deleverage-upload-stale0");
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, "crash.yaml"), "name: x\n");
+    const { server } = await serve("--port", "0");
+    try {
+      expect(existsSync(stale)).toBe(false);
+    } finally {
+      const exited = new Promise<number | null>((done) => server.once("exit", done));
+      server.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  it("answers other requests and stops on SIGTERM while a 1 MB upload is validated", async () => {
+    let text = readFileSync(join(root, "scenarios/example.yaml"), "utf8");
+    for (let key = 0; text.length < 1_000_000; key++) text += `k${key}: 1\n`;
+    const { server, url } = await serve("--port", "0");
+    const form = new FormData();
+    form.append("file", new File([text], "keys.yaml"));
+    const uploading = fetch(`${url}api/uploads`, { method: "POST", body: form }).catch(
+      () => undefined,
+    );
+    const presets = await fetch(`${url}api/presets`);
+    expect(presets.status).toBe(200);
+    const exited = new Promise<number | null>((done) => server.once("exit", done));
+    const stopping = performance.now();
+    server.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    // Well before a validation of minutes would end; the figure is noisy, so only its order.
+    expect(performance.now() - stopping).toBeLessThan(15_000);
+    await uploading;
   });
 });

@@ -12,8 +12,10 @@
  * makes the order books and fills routes that no market covers at the external price (its balance
  * may go negative: it is everyone outside the model). The sum per asset must not change; `ledger` reports the drift.
  */
+
 import { type ArbitrageSpec, type ArbitrageTrade, Arbitrageur } from "../agents/arbitrage.ts";
 import type { OrderBookSpec } from "../config.ts";
+import { EngineNumericError } from "../errors.ts";
 import { ConstantProductAmm } from "../market/amm.ts";
 import { emptyFill, type Market } from "../market/market.ts";
 import { type OracleSpec, PriceOracle } from "../market/oracle.ts";
@@ -538,11 +540,22 @@ export class LendingWorld implements VenueContext {
         }
         offset += venue.timeseriesColumns.length;
       }
+      // A number that overflowed (a dt of 1e9 s compounds interest past Infinity) stops the
+      // run at its step and column instead of ending in a summary of nulls.
+      for (let index = 0; index < series.length; index++) {
+        const value = series[index][step];
+        if (!Number.isFinite(value)) {
+          throw new EngineNumericError(step, "world", columns[index], value);
+        }
+      }
       onStep?.(step, steps);
     }
     const ledger = this.spec.symbols.map((symbol, asset) => {
       const end = this.holdings(asset);
       const start = ledgerStart[asset];
+      if (!Number.isFinite(start) || !Number.isFinite(end)) {
+        throw new EngineNumericError(steps, "ledger", symbol, Number.isFinite(start) ? end : start);
+      }
       return { symbol, start, end, drift: Math.abs(end - start) / Math.max(1, Math.abs(start)) };
     });
     return {

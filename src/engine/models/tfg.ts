@@ -14,7 +14,7 @@
  *
  * State is one typed array per fund field; a step allocates nothing.
  */
-import { EngineNumericError } from "../errors.ts";
+import { EngineInputError, EngineNumericError } from "../errors.ts";
 import type { RandomStream } from "../random.ts";
 import { brentRoot, RootNotBracketedError } from "./rootFinding.ts";
 
@@ -187,8 +187,10 @@ export class TfgModel {
       price = brentRoot(this.excessDemandAt, low, high);
     } catch (error) {
       if (error instanceof RootNotBracketedError) {
-        throw new Error(
-          `step ${this.step}: no clearing price in [${low}, ${high}] (excess demand ${error.valueAtLow} at ${low}, ${error.valueAtHigh} at ${high}); widen tfg.priceBracket`,
+        throw new EngineInputError(
+          this.step,
+          "tfg.priceBracket",
+          `no clearing price in [${low}, ${high}] (excess demand ${error.valueAtLow} at ${low}, ${error.valueAtHigh} at ${high}); widen it`,
         );
       }
       throw error;
@@ -322,6 +324,15 @@ function record(model: TfgModel, series: TfgSeries, step: number, defaults: numb
     wealth += fundWealth;
     holdings += fundHoldings;
     if (fundHoldings > 0) maxLeverage = Math.max(maxLeverage, (fundHoldings * price) / fundWealth);
+  }
+  // A diverging model (e.g. flowSensitivity 1e15) stops here, at the step, instead of writing
+  // NaN statistics; the price is checked where it clears.
+  if (!Number.isFinite(wealth)) throw new EngineNumericError(step, "funds", "fundWealth", wealth);
+  if (!Number.isFinite(holdings)) {
+    throw new EngineNumericError(step, "funds", "fundHoldings", holdings);
+  }
+  if (!Number.isFinite(maxLeverage)) {
+    throw new EngineNumericError(step, "funds", "maxLeverage", maxLeverage);
   }
   series.price[step] = price;
   series.noiseDemand[step] = model.currentNoiseDemand;

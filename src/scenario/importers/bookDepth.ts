@@ -10,7 +10,9 @@
  * leading space in its timestamp; fields are therefore trimmed, and a snapshot whose ±1 % rows
  * contradict each other gets no derived reference price.
  */
+
 import type { PriceLevel } from "../../engine/config.ts";
+import { maxMagnitude } from "../primitives.ts";
 
 export const BOOK_DEPTH_HEADER = "timestamp,percentage,depth,notional,weighted_avg_price";
 
@@ -75,7 +77,7 @@ export function parseBookDepthCsv(text: string, fileName: string): BookDepthSnap
     .trim();
   if (header !== BOOK_DEPTH_HEADER) {
     throw new Error(
-      `${fileName}:1:1: header: "${header}" is not a bookDepth header; expected "${BOOK_DEPTH_HEADER}"`,
+      `${fileName}:1:1: header: the first line is not a bookDepth header; expected "${BOOK_DEPTH_HEADER}"`,
     );
   }
   // Annotated as a type, not inferred, so the compiler treats each call as ending the path.
@@ -96,11 +98,7 @@ export function parseBookDepthCsv(text: string, fileName: string): BookDepthSnap
 
     const time = parseUtcTime(timestampField.text);
     if (time === null) {
-      fail(
-        line,
-        timestampField.column,
-        `timestamp: "${timestampField.text}" is not a time; ${UTC_TIME_EXPECTED}`,
-      );
+      fail(line, timestampField.column, `timestamp: the cell is not a time; ${UTC_TIME_EXPECTED}`);
     }
     const percentage = Number(percentageField.text);
     if (
@@ -111,7 +109,7 @@ export function parseBookDepthCsv(text: string, fileName: string): BookDepthSnap
       fail(
         line,
         percentageField.column,
-        `percentage: "${percentageField.text}" is not a band; expected an integer from -5 to -1 or 1 to 5`,
+        `percentage: the cell is not a band; expected an integer from -5 to -1 or 1 to 5`,
       );
     }
     const depth = parseNonNegative(depthField, "depth", line, fail);
@@ -354,18 +352,14 @@ function slotPercentage(slot: number): number {
 
 function parseNonNegative(field: Field, name: string, line: number, fail: Fail): number {
   if (!NUMBER_PATTERN.test(field.text)) {
-    fail(
-      line,
-      field.column,
-      `${name}: "${field.text}" is not a number; expected a non-negative number`,
-    );
+    fail(line, field.column, `${name}: the cell is not a number; expected a non-negative number`);
   }
   const value = Number(field.text);
-  if (!(Number.isFinite(value) && value >= 0)) {
+  if (!(Number.isFinite(value) && value >= 0 && value <= maxMagnitude)) {
     fail(
       line,
       field.column,
-      `${name}: "${field.text}" is not allowed; expected a non-negative number`,
+      `${name}: the cell is not allowed; expected a non-negative finite number`,
     );
   }
   return value;

@@ -4,7 +4,9 @@
  * Each bar's open is stamped at its start, high/low/close at its end; `resampleToSteps` then
  * interpolates linearly between stamps onto the scenario's step grid.
  */
+import { maxMagnitude } from "../primitives.ts";
 import { parseUtcTime } from "./bookDepth.ts";
+import { parseJsonText } from "./jsonText.ts";
 import { resampleToSteps } from "./klines.ts";
 
 export type CoinApiColumn = "open" | "high" | "low" | "close";
@@ -16,18 +18,11 @@ export interface CoinApiSeries {
 }
 
 function positiveNumber(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0;
+  return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= maxMagnitude;
 }
 
 export function parseCoinApi(text: string, fileName: string, column: CoinApiColumn): CoinApiSeries {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new Error(
-      `${fileName}: not JSON (${(error as Error).message}); expected a CoinAPI OHLCV array`,
-    );
-  }
+  const data = parseJsonText(text, fileName, "a CoinAPI OHLCV array");
   if (!Array.isArray(data) || data.length < 2) {
     throw new Error(`${fileName}: expected a JSON array of at least 2 CoinAPI OHLCV bars`);
   }
@@ -40,18 +35,18 @@ export function parseCoinApi(text: string, fileName: string, column: CoinApiColu
       typeof bar?.[stampField] === "string" ? parseUtcTime(bar[stampField] as string) : null;
     if (stamp === null || stamp === undefined) {
       throw new Error(
-        `${fileName}: bar ${index}: ${stampField} is ${JSON.stringify(bar?.[stampField])}; expected an ISO time in UTC`,
+        `${fileName}: bar ${index}: ${stampField} is missing or not an ISO time in UTC; expected one such as 2021-05-19T00:10:00.0000000Z`,
       );
     }
     const price = bar[priceField];
     if (!positiveNumber(price)) {
       throw new Error(
-        `${fileName}: bar ${index}: ${priceField} is ${JSON.stringify(price)}; expected a positive number`,
+        `${fileName}: bar ${index}: ${priceField} is missing or not allowed; expected a positive finite number`,
       );
     }
     if (index > 0 && stamp <= timeMs[index - 1]) {
       throw new Error(
-        `${fileName}: bar ${index}: ${stampField} ${bar[stampField]} is not after the previous bar's; bars must be in time order`,
+        `${fileName}: bar ${index}: ${stampField} is not after the previous bar's; bars must be in time order`,
       );
     }
     timeMs[index] = stamp;

@@ -3,7 +3,9 @@
  * `{ schema: { fields: [{ name, type }] }, data: [{ timestamp, "90.0 Perc", ... }] }`, prices in
  * wei. One column (a percentile) becomes gwei per step, linear between rows, the last row held.
  */
+import { maxMagnitude } from "../primitives.ts";
 import { parseUtcTime } from "./bookDepth.ts";
+import { parseJsonText } from "./jsonText.ts";
 import { resampleToSteps } from "./klines.ts";
 
 export function parseGasSeries(
@@ -11,14 +13,7 @@ export function parseGasSeries(
   fileName: string,
   column: string,
 ): { timeMs: Float64Array; gwei: Float64Array } {
-  let table: unknown;
-  try {
-    table = JSON.parse(text);
-  } catch (error) {
-    throw new Error(
-      `${fileName}: not JSON (${(error as Error).message}); expected a pandas "table" JSON`,
-    );
-  }
+  const table = parseJsonText(text, fileName, 'a pandas "table" JSON');
   const record = table as { schema?: { fields?: { name?: unknown }[] }; data?: unknown };
   const fields = record?.schema?.fields;
   if (!Array.isArray(fields) || !Array.isArray(record.data) || record.data.length < 2) {
@@ -29,7 +24,7 @@ export function parseGasSeries(
   const names = fields.map((field) => String(field.name));
   if (!names.includes(column)) {
     throw new Error(
-      `gas.column: ${JSON.stringify(column)} is not a column of ${fileName}; columns: ${names.join(", ")}`,
+      `gas.column: ${JSON.stringify(column)} is not a column of ${fileName} (its schema.fields names ${names.length}); expected one of its percentile columns, e.g. "90.0 Perc"`,
     );
   }
   const rows = record.data as Record<string, unknown>[];
@@ -39,13 +34,13 @@ export function parseGasSeries(
     const stamp = typeof row?.timestamp === "string" ? parseUtcTime(row.timestamp) : null;
     if (stamp === null || stamp === undefined || (index > 0 && stamp <= timeMs[index - 1])) {
       throw new Error(
-        `${fileName}: row ${index}: timestamp ${JSON.stringify(row?.timestamp)} is not an ISO time after the previous row's`,
+        `${fileName}: row ${index}: timestamp is missing, not an ISO time or not after the previous row's`,
       );
     }
     const wei = row[column];
-    if (typeof wei !== "number" || !Number.isFinite(wei) || wei < 0) {
+    if (typeof wei !== "number" || !Number.isFinite(wei) || wei < 0 || wei > maxMagnitude) {
       throw new Error(
-        `${fileName}: row ${index}: ${column} is ${JSON.stringify(wei)}; expected a non-negative number of wei`,
+        `${fileName}: row ${index}: ${column} is missing or not allowed; expected a non-negative number of wei`,
       );
     }
     timeMs[index] = stamp;

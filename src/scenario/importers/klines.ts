@@ -2,7 +2,9 @@
  * Price paths from Binance kline CSV dumps (data.binance.vision):
  * `open_time,open,high,low,close,volume,close_time,...`, with or without a header line.
  */
-import { describeValue, ScenarioError, type ScenarioIssue } from "../errors.ts";
+
+import { ScenarioError, type ScenarioIssue } from "../errors.ts";
+import { maxMagnitude } from "../primitives.ts";
 
 export interface Klines {
   /** Bar open time in milliseconds since the Unix epoch (UTC). */
@@ -88,15 +90,14 @@ export function parseKlinesCsv(text: string, fileName: string): Klines {
       const cell = cells[columnIndex[position]];
       const value = numberPattern.test(cell.text) ? Number(cell.text) : Number.NaN;
       const allowed =
-        name === "open_time" ? "must be a time in milliseconds since 1970" : "must be a price > 0";
-      if (!Number.isFinite(value) || value <= 0) {
+        name === "open_time"
+          ? "must be a time in milliseconds since 1970"
+          : "must be a price > 0 and at most 1e15";
+      // Times are checked for order below; prices past 1e15 would overflow once rebased.
+      const tooLarge = name !== "open_time" && value > maxMagnitude;
+      if (!Number.isFinite(value) || value <= 0 || tooLarge) {
         rowIsValid = false;
-        stop ||= report(
-          line,
-          cell.column,
-          name,
-          `${describeValue(cell.text)} is not allowed; ${allowed}`,
-        );
+        stop ||= report(line, cell.column, name, `the cell is not allowed; ${allowed}`);
       }
       values.push(value);
     });
@@ -110,7 +111,7 @@ export function parseKlinesCsv(text: string, fileName: string): Klines {
           line,
           cell.column,
           "open_time",
-          `${describeValue(cell.text)} is not allowed; must be later than the previous row's ${new Date(previousTime).toISOString()}`,
+          `the time is not allowed; must be later than the previous row's ${new Date(previousTime).toISOString()}`,
         )
       )
         break;

@@ -57,7 +57,8 @@ const crossWord = utf8("cross");
 interface Header {
   index: Record<PositionColumn, number>;
   names: Record<PositionColumn, string>;
-  texts: string[];
+  /** Cells per line: the header's. */
+  cells: number;
 }
 
 function readHeader(
@@ -72,12 +73,14 @@ function readHeader(
     index[column] = -1;
   }
   csv.splitCells();
-  const texts: string[] = [];
+  const unused: number[] = [];
   for (let cell = 0; cell < csv.cellCount; cell++) {
     const text = csv.text(cell);
-    texts.push(text);
     const column = positionColumns.find((candidate) => names[candidate] === text);
-    if (column === undefined) continue;
+    if (column === undefined) {
+      unused.push(csv.column(cell));
+      continue;
+    }
     if (index[column] >= 0) {
       report(csv.line, csv.column(cell), "header", `column ${describeValue(text)} appears twice`);
     } else {
@@ -87,13 +90,12 @@ function readHeader(
   const wallets = options.walletAccounts !== undefined;
   const required: PositionColumn[] = ["account", "size", "entryPrice"];
   if (!wallets) required.push("collateral");
-  const unused = texts.filter((text) => !positionColumns.some((column) => names[column] === text));
   for (const column of required) {
     if (index[column] >= 0) continue;
     const mapped = names[column] === column ? "" : ` (positions.csv.columns.${column})`;
     const others =
       unused.length > 0
-        ? `; the header has ${listOptions(unused.map((text) => describeValue(text)))}, which positions.csv: { file, columns: { ${column}: NAME } } can map`
+        ? `; ${unused.length === 1 ? "the header cell at column" : "the header cells at columns"} ${unused.join(", ")} ${unused.length === 1 ? "is another name" : "are other names"}, and positions.csv: { file, columns: { ${column}: NAME } } maps one`
         : "";
     report(
       csv.line,
@@ -102,7 +104,7 @@ function readHeader(
       `missing column ${describeValue(names[column])}${mapped}; the header must name account, size, entryPrice${wallets ? "" : ", collateral"} (side, marginMode, market${wallets ? " and collateral" : ""} are optional)${others}`,
     );
   }
-  return { index, names, texts };
+  return { index, names, cells: csv.cellCount };
 }
 
 /** Appends the file's positions to `builder`; a ScenarioError lists every problem found. */
@@ -140,7 +142,7 @@ export function parsePositionsCsv(
   const header = readHeader(csv, options, report);
   if (issues.length > 0) throw new ScenarioError(issues);
 
-  const cells = header.texts.length;
+  const cells = header.cells;
   const accountCell = header.index.account;
   const sideCell = header.index.side;
   const sizeCell = header.index.size;
@@ -167,7 +169,7 @@ export function parsePositionsCsv(
       csv.line,
       csv.column(cell),
       names[column],
-      `${describeValue(csv.text(cell))} is not allowed; ${allowed}`,
+      `the cell is not allowed; ${allowed}`,
     );
   };
 
@@ -180,7 +182,7 @@ export function parsePositionsCsv(
         csv.line,
         column,
         "row",
-        `expected ${cells} cells (${header.texts.join(",")}), found ${csv.cellCount}`,
+        `expected ${cells} cells, as many as the header has, found ${csv.cellCount}`,
       );
       continue;
     }

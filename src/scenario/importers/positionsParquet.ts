@@ -55,7 +55,7 @@ export async function parsePositionsParquet(
       missing.map((column) => ({
         location: fileName,
         path: "columns",
-        message: `missing column ${describeValue(names[column])}; the file has ${listOptions(available.map((name) => describeValue(name)))}, which positions.csv: { file, columns: { ${column}: NAME } } can map`,
+        message: `missing column ${describeValue(names[column])}; none of the file's ${available.length} columns has that name, and positions.csv: { file, columns: { ${column}: NAME } } maps one of them`,
       })),
     );
   }
@@ -93,11 +93,11 @@ export async function parsePositionsParquet(
 
   const issues: ScenarioIssue[] = [];
   let stop = false;
-  const fail = (row: number, column: PositionColumn, value: unknown, allowed: string): void => {
+  const fail = (row: number, column: PositionColumn, allowed: string): void => {
     issues.push({
       location: `${fileName} row ${row + 1}`,
       path: names[column],
-      message: `${describeValue(value)} is not allowed; ${allowed}`,
+      message: `the value is not allowed; ${allowed}`,
     });
     stop ||= issues.length >= maxIssues;
   };
@@ -113,7 +113,7 @@ export async function parsePositionsParquet(
     const name = account[row];
     let accountIndex = -1;
     if (typeof name !== "string" || name.trim() === "") {
-      fail(row, "account", name, "must be a non-empty text");
+      fail(row, "account", "must be a non-empty text");
     } else {
       accountIndex = builder.accountNamed(name.trim());
     }
@@ -123,9 +123,9 @@ export async function parsePositionsParquet(
       const word = side[row];
       if (word === "long") sign = 1;
       else if (word === "short") sign = -1;
-      else fail(row, "side", word, "must be one of long, short");
+      else fail(row, "side", "must be one of long, short");
       if (!(amount > 0 && amount < Number.POSITIVE_INFINITY)) {
-        fail(row, "size", size[row], "must be a number > 0");
+        fail(row, "size", "must be a number > 0");
       }
     } else if (amount !== 0 && Number.isFinite(amount)) {
       sign = amount > 0 ? 1 : -1;
@@ -134,25 +134,19 @@ export async function parsePositionsParquet(
       fail(
         row,
         "size",
-        size[row],
         "must be a non-zero number, negative for a short (there is no side column)",
       );
     }
     const entry = numberAt(entryPrice, row);
     if (!(entry > 0 && entry < Number.POSITIVE_INFINITY)) {
-      fail(row, "entryPrice", entryPrice[row], "must be a number > 0");
+      fail(row, "entryPrice", "must be a number > 0");
     }
     let cross = options.defaultCross;
     const mode = marginMode?.[row];
     if (mode === "cross") cross = true;
     else if (mode === "isolated") cross = false;
     else if (mode !== undefined && mode !== null && mode !== "") {
-      fail(
-        row,
-        "marginMode",
-        mode,
-        "must be one of isolated, cross, or empty for the exchange default",
-      );
+      fail(row, "marginMode", "must be one of isolated, cross, or empty for the exchange default");
     }
     const shared =
       cross &&
@@ -167,12 +161,11 @@ export async function parsePositionsParquet(
         fail(
           row,
           "collateral",
-          collateral[row],
           "this cross account's wallet comes from positions.wallets and is shared by its cross positions; leave collateral empty or 0",
         );
       }
     } else if (!(given > 0 && given < Number.POSITIVE_INFINITY)) {
-      fail(row, "collateral", collateral?.[row], "must be a number > 0");
+      fail(row, "collateral", "must be a number > 0");
     } else {
       wallet = given;
     }
@@ -184,7 +177,6 @@ export async function parsePositionsParquet(
         fail(
           row,
           "market",
-          symbol,
           `must be one of ${listOptions([...markets.keys()])} (the scenario's markets)`,
         );
       } else {

@@ -3,20 +3,16 @@
  * (../shared/data/may-2021/uniswap-eth-dai-reserves-2021-05-19.json). One sample gives a pool's
  * starting depth; the model's own trades move it from there.
  */
+import { maxMagnitude } from "../primitives.ts";
+import { parseJsonText } from "./jsonText.ts";
+
 export function parseUniswapReserves(
   text: string,
   fileName: string,
   baseToken: string,
   quoteToken: string,
 ): { base: Float64Array; quote: Float64Array } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new Error(
-      `${fileName}: not JSON (${(error as Error).message}); expected an array of reserve samples`,
-    );
-  }
+  const data = parseJsonText(text, fileName, "an array of reserve samples");
   if (!Array.isArray(data) || data.length === 0) {
     throw new Error(
       `${fileName}: expected a non-empty JSON array of {${baseToken}, ${quoteToken}} samples`,
@@ -30,11 +26,14 @@ export function parseUniswapReserves(
       [quoteToken, quote],
     ] as const) {
       const value = sample?.[token];
-      if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-        const keys =
-          sample !== null && typeof sample === "object" ? Object.keys(sample).join(", ") : "none";
+      if (
+        typeof value !== "number" ||
+        !Number.isFinite(value) ||
+        value <= 0 ||
+        value > maxMagnitude
+      ) {
         throw new Error(
-          `${fileName}: sample ${index}: ${token} is ${JSON.stringify(value)}; expected a positive reserve (keys: ${keys})`,
+          `${fileName}: sample ${index}: ${token} is missing or not allowed; expected a positive reserve (check baseToken and quoteToken)`,
         );
       }
       target[index] = value;

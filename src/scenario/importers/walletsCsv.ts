@@ -12,8 +12,8 @@
  * 30,000 × 3.2 / 4.8 = 20,000.
  */
 import type { ExplicitPositions } from "../../engine/config.ts";
-import { accountNameAt, type ExplicitPositionsBuilder } from "../../engine/explicitPositions.ts";
-import { describeValue, ScenarioError, type ScenarioIssue } from "../errors.ts";
+import type { ExplicitPositionsBuilder } from "../../engine/explicitPositions.ts";
+import { ScenarioError, type ScenarioIssue } from "../errors.ts";
 import { CsvBytes } from "./csvBytes.ts";
 import { maxIssues, type PositionsCsvRows } from "./positionsCsv.ts";
 
@@ -122,7 +122,7 @@ export function parseWalletsCsv(
         csv.line,
         csv.column(accountCell),
         "account",
-        `${describeValue(csv.text(accountCell))} is listed twice; its wallet is on line ${listedOn[listed]}`,
+        `the account is listed twice; its wallet is on line ${listedOn[listed]}`,
       );
       continue;
     }
@@ -131,7 +131,7 @@ export function parseWalletsCsv(
         csv.line,
         csv.column(walletCell),
         "wallet",
-        `${describeValue(csv.text(walletCell))} is not allowed; must be a number > 0`,
+        `the cell is not allowed; must be a number > 0`,
       );
       continue;
     }
@@ -203,7 +203,7 @@ export function applyWallets(
       issues.push({
         location: `${wallets.fileName}:${wallets.lines[row]}:1`,
         path: "account",
-        message: `account ${describeValue(accountNameAt(positions.accountNames, account))} has no cross position in positions.csv; list only cross accounts here (isolated positions keep their own collateral)`,
+        message: `the account has no cross position in positions.csv; list only cross accounts here (isolated positions keep their own collateral)`,
       });
     }
   }

@@ -82,7 +82,9 @@ describe("TFG market clearing (R3)", () => {
 
   it("says which step had no clearing price in the bracket", () => {
     const narrow = model({ priceBracket: { low: 2, high: 3 } });
-    expect(() => narrow.advance()).toThrow(/step 1: no clearing price in \[2, 3\]/);
+    expect(() => narrow.advance()).toThrow(
+      /^step 1: tfg.priceBracket: no clearing price in \[2, 3\]/,
+    );
   });
 });
 

@@ -73,22 +73,22 @@ describe("parseBookDepthCsv", () => {
     const badDepth = [...rows];
     badDepth[5] = "2025-10-10 00:00:07,1,abc,1,100.5";
     expect(() => parseBookDepthCsv(csv(...badDepth), "data.csv")).toThrow(
-      'data.csv:7:23: depth: "abc" is not a number; expected a non-negative number',
+      "data.csv:7:23: depth: the cell is not a number; expected a non-negative number",
     );
     const negative = [...rows];
     negative[0] = "2025-10-10 00:00:07,-5,150,-1,95";
     expect(() => parseBookDepthCsv(csv(...negative), "data.csv")).toThrow(
-      'data.csv:2:28: notional: "-1" is not allowed; expected a non-negative number',
+      "data.csv:2:28: notional: the cell is not allowed; expected a non-negative finite number",
     );
     const badPercentage = [...rows];
     badPercentage[0] = "2025-10-10 00:00:07,-6,150,1,95";
     expect(() => parseBookDepthCsv(csv(...badPercentage), "data.csv")).toThrow(
-      'data.csv:2:21: percentage: "-6" is not a band; expected an integer from -5 to -1 or 1 to 5',
+      "data.csv:2:21: percentage: the cell is not a band; expected an integer from -5 to -1 or 1 to 5",
     );
     const badTime = [...rows];
     badTime[0] = "2025-10-32 00:00:07,-5,150,1,95";
     expect(() => parseBookDepthCsv(csv(...badTime), "data.csv")).toThrow(
-      /^data\.csv:2:1: timestamp: "2025-10-32 00:00:07" is not a time; expected a UTC time/,
+      /^data\.csv:2:1: timestamp: the cell is not a time; expected a UTC time/,
     );
     const short = [...rows];
     short[3] = "2025-10-10 00:00:07,-2,30";
@@ -98,13 +98,13 @@ describe("parseBookDepthCsv", () => {
     const empty = [...rows];
     empty[9] = "2025-10-10 00:00:07,5,,1,105";
     expect(() => parseBookDepthCsv(csv(...empty), "data.csv")).toThrow(
-      'data.csv:11:23: depth: "" is not a number; expected a non-negative number',
+      "data.csv:11:23: depth: the cell is not a number; expected a non-negative number",
     );
   });
 
   it("rejects a wrong header, duplicate or missing bands, shrinking depth and rows out of order", () => {
     expect(() => parseBookDepthCsv("time,depth\n", "d.csv")).toThrow(
-      /^d\.csv:1:1: header: "time,depth" is not a bookDepth header/,
+      /^d\.csv:1:1: header: the first line is not a bookDepth header/,
     );
     expect(() => parseBookDepthCsv(`${BOOK_DEPTH_HEADER}\n`, "d.csv")).toThrow(
       "d.csv:2:1: rows: the file has no data rows; expected at least one snapshot",

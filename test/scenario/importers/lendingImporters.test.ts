@@ -34,9 +34,9 @@ describe("CoinAPI OHLCV importer", () => {
   it("rejects a bar without a positive price, naming the file, the bar and the field", () => {
     const broken = bars.replace('"price_close":85', '"price_close":"n/a"');
     expect(() => parseCoinApi(broken, "bars.json", "close")).toThrow(
-      'bars.json: bar 1: price_close is "n/a"; expected a positive number',
+      "bars.json: bar 1: price_close is missing or not allowed; expected a positive finite number",
     );
-    expect(() => parseCoinApi("{", "bars.json", "close")).toThrow(/bars\.json: not JSON/);
+    expect(() => parseCoinApi("{", "bars.json", "close")).toThrow(/bars\.json: not valid JSON/);
   });
 });
 
@@ -56,7 +56,7 @@ describe("pandas table gas importer", () => {
 
   it("names the columns when the one asked for is missing", () => {
     expect(() => parseGasSeries(table, "gas.json", "95.0 Perc")).toThrow(
-      'gas.column: "95.0 Perc" is not a column of gas.json; columns: timestamp, 90.0 Perc',
+      'gas.column: "95.0 Perc" is not a column of gas.json (its schema.fields names 2); expected one of its percentile columns, e.g. "90.0 Perc"',
     );
   });
 });
@@ -71,7 +71,7 @@ describe("Uniswap reserves importer", () => {
     expect(Array.from(reserves.base)).toEqual([1, 2]);
     expect(Array.from(reserves.quote)).toEqual([2000, 3000]);
     expect(() => parseUniswapReserves(text, "pool.json", "ETH", "DAI")).toThrow(
-      "pool.json: sample 0: ETH is undefined; expected a positive reserve (keys: DAI, WETH)",
+      "pool.json: sample 0: ETH is missing or not allowed; expected a positive reserve (check baseToken and quoteToken)",
     );
   });
 });

@@ -96,19 +96,19 @@ describe("parsePositionsCsv", () => {
       "a3,long,1..5,1,1,",
     ].join("\n");
     expect(issuesOf(text)).toEqual([
-      'p.csv:2:4: side: "sideways" is not allowed; must be one of long, short',
-      'p.csv:3:9: size: "-1" is not allowed; must be a number > 0',
-      'p.csv:3:12: entryPrice: "1e400" is not allowed; must be a number > 0',
-      'p.csv:3:18: collateral: "abc" is not allowed; must be a number > 0',
-      'p.csv:3:22: marginMode: "portfolio" is not allowed; must be one of isolated, cross, or empty for the exchange default',
-      "p.csv:4:12: row: expected 6 cells (account,side,size,entryPrice,collateral,marginMode), found 5",
-      'p.csv:5:9: size: "1..5" is not allowed; must be a number > 0',
+      "p.csv:2:4: side: the cell is not allowed; must be one of long, short",
+      "p.csv:3:9: size: the cell is not allowed; must be a number > 0",
+      "p.csv:3:12: entryPrice: the cell is not allowed; must be a number > 0",
+      "p.csv:3:18: collateral: the cell is not allowed; must be a number > 0",
+      "p.csv:3:22: marginMode: the cell is not allowed; must be one of isolated, cross, or empty for the exchange default",
+      "p.csv:4:12: row: expected 6 cells, as many as the header has, found 5",
+      "p.csv:5:9: size: the cell is not allowed; must be a number > 0",
     ]);
   });
 
   it("counts columns in characters, not bytes, after a non-ASCII name", () => {
     expect(issuesOf("account,side,size,entryPrice,collateral\nfünf €,long,x,1,1\n")).toEqual([
-      'p.csv:2:13: size: "x" is not allowed; must be a number > 0',
+      "p.csv:2:13: size: the cell is not allowed; must be a number > 0",
     ]);
   });
 
@@ -116,7 +116,7 @@ describe("parsePositionsCsv", () => {
     const text = "id,account,side,size,entryPrice,collateral,note\n7,a,long,1,100,50,hello\n";
     expect(positionRows(parse(text).positions)).toHaveLength(1);
     expect(issuesOf("account,side,size,price,collateral\n")).toEqual([
-      'p.csv:1:1: header: missing column "entryPrice"; the header must name account, size, entryPrice, collateral (side, marginMode, market are optional); the header has "price", which positions.csv: { file, columns: { entryPrice: NAME } } can map',
+      'p.csv:1:1: header: missing column "entryPrice"; the header must name account, size, entryPrice, collateral (side, marginMode, market are optional); the header cell at column 19 is another name, and positions.csv: { file, columns: { entryPrice: NAME } } maps one',
     ]);
     expect(issuesOf("account,size,size,entryPrice,collateral\na,1,1,1,1\n")).toEqual([
       'p.csv:1:14: header: column "size" appears twice',
@@ -143,7 +143,7 @@ describe("parsePositionsCsv", () => {
       },
     ]);
     expect(issuesOf("trader,dir,qty,avg_px,margin\nq,short,-3,50,30\n", { columns })).toEqual([
-      'p.csv:2:9: qty: "-3" is not allowed; must be a number > 0',
+      "p.csv:2:9: qty: the cell is not allowed; must be a number > 0",
     ]);
     expect(issuesOf("account,side,size,entryPrice,collateral\n", { columns })[0]).toMatch(
       /^p\.csv:1:1: header: missing column "trader" \(positions\.csv\.columns\.account\)/,
@@ -159,7 +159,7 @@ describe("parsePositionsCsv", () => {
       ["s", "short", 4],
     ]);
     expect(issuesOf("account,size,entryPrice,collateral\nz,0,100,50\n")).toEqual([
-      'p.csv:2:3: size: "0" is not allowed; must be a non-zero number, negative for a short (there is no side column)',
+      "p.csv:2:3: size: the cell is not allowed; must be a non-zero number, negative for a short (there is no side column)",
     ]);
   });
 
@@ -175,7 +175,7 @@ describe("parsePositionsCsv", () => {
     expect(
       issuesOf("account,side,size,entryPrice,collateral,market\na,long,1,100,50,SOL\n"),
     ).toEqual([
-      'p.csv:2:17: market: "SOL" is not allowed; must be one of BTC (the scenario\'s markets)',
+      "p.csv:2:17: market: the cell is not allowed; must be one of BTC (the scenario's markets)",
     ]);
   });
 
@@ -192,7 +192,9 @@ describe("parsePositionsCsv", () => {
     const rows = Array.from({ length: 30 }, (_, index) => `a${index},up,1,1,1`);
     const issues = issuesOf(["account,side,size,entryPrice,collateral", ...rows].join("\n"));
     expect(issues).toHaveLength(21);
-    expect(issues[19]).toBe('p.csv:21:5: side: "up" is not allowed; must be one of long, short');
+    expect(issues[19]).toBe(
+      "p.csv:21:5: side: the cell is not allowed; must be one of long, short",
+    );
     expect(issues[20]).toBe("p.csv: stopped after 20 issues");
   });
 });

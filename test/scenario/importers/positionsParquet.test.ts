@@ -76,8 +76,8 @@ describe("parsePositionsParquet", () => {
     );
     expect(error).toBeInstanceOf(ScenarioError);
     expect((error as ScenarioError).message.split("\n")).toEqual([
-      'p.parquet row 2: side: "up" is not allowed; must be one of long, short',
-      "p.parquet row 2: entryPrice: -1 is not allowed; must be a number > 0",
+      "p.parquet row 2: side: the value is not allowed; must be one of long, short",
+      "p.parquet row 2: entryPrice: the value is not allowed; must be a number > 0",
     ]);
   });
 });

@@ -76,7 +76,7 @@ describe("positions.wallets", () => {
         ),
       ),
     ).toEqual([
-      'p.csv:2:14: collateral: "20" is not allowed; this cross account\'s wallet comes from positions.wallets and is shared by its cross positions; leave collateral empty or 0',
+      "p.csv:2:14: collateral: the cell is not allowed; this cross account's wallet comes from positions.wallets and is shared by its cross positions; leave collateral empty or 0",
     ]);
     expect(
       load("account,wallet\na,500\n", "account,side,size,entryPrice,collateral\na,long,1,100,20\n")
@@ -86,12 +86,12 @@ describe("positions.wallets", () => {
         location: "w.csv:2:1",
         path: "account",
         message:
-          'account "a" has no cross position in positions.csv; list only cross accounts here (isolated positions keep their own collateral)',
+          "the account has no cross position in positions.csv; list only cross accounts here (isolated positions keep their own collateral)",
       },
     ]);
     expect(messages(() => load("account,wallet\na,1\nb,-2\na,3\n", ""))).toEqual([
-      'w.csv:3:3: wallet: "-2" is not allowed; must be a number > 0',
-      'w.csv:4:1: account: "a" is listed twice; its wallet is on line 2',
+      "w.csv:3:3: wallet: the cell is not allowed; must be a number > 0",
+      "w.csv:4:1: account: the account is listed twice; its wallet is on line 2",
     ]);
     expect(messages(() => load("account,amount\n", ""))).toEqual([
       'w.csv:1:1: header: missing column "wallet"; the header must name account, wallet',
