@@ -140,43 +140,60 @@ class HitBook {
     this.haircut[key] += haircut;
   }
 
-  /** Concentration and innocents over the hit keys that `include` keeps. */
+  /**
+   * Concentration and innocents per group, in one pass over the hit keys: `groupOf` gives a
+   * key's group in 0..groupCount−1, or −1 to leave it out.
+   */
   figures(
     innocentLeverage: number,
-    include: (key: number) => boolean,
-  ): Pick<
-    AdlFigures,
-    | "hitAccounts"
-    | "innocentAccounts"
-    | "topOnePercentShare"
-    | "topTenPercentShare"
-    | "haircutGini"
-    | "haircutToPnlGini"
-  > {
-    let hits = 0;
-    let innocents = 0;
-    const haircuts = new Float64Array(this.count);
-    const ratios = new Float64Array(this.count);
+    groupCount: number,
+    groupOf: (key: number) => number,
+  ): HitFigures[] {
+    const groups = new Int32Array(this.count);
+    const starts = new Int32Array(groupCount + 1);
     for (let index = 0; index < this.count; index++) {
-      const key = this.list[index];
-      if (!include(key)) continue;
-      const haircut = Math.max(0, this.haircut[key]);
-      haircuts[hits] = haircut;
-      ratios[hits] = this.pnl[key] > 0 ? haircut / this.pnl[key] : 0;
-      hits++;
-      if (this.leverage[key] < innocentLeverage) innocents++;
+      const group = groupOf(this.list[index]);
+      groups[index] = group;
+      if (group >= 0) starts[group + 1]++;
     }
-    const sortedHaircuts = haircuts.subarray(0, hits).sort();
-    return {
-      hitAccounts: hits,
-      innocentAccounts: innocents,
-      topOnePercentShare: topShareOfSorted(sortedHaircuts, 0.01),
-      topTenPercentShare: topShareOfSorted(sortedHaircuts, 0.1),
-      haircutGini: giniOfSorted(sortedHaircuts),
-      haircutToPnlGini: giniOfSorted(ratios.subarray(0, hits).sort()),
-    };
+    for (let group = 0; group < groupCount; group++) starts[group + 1] += starts[group];
+    const filled = starts.slice(0, groupCount);
+    const haircuts = new Float64Array(starts[groupCount]);
+    const ratios = new Float64Array(starts[groupCount]);
+    const innocents = new Int32Array(groupCount);
+    for (let index = 0; index < this.count; index++) {
+      const group = groups[index];
+      if (group < 0) continue;
+      const key = this.list[index];
+      const haircut = Math.max(0, this.haircut[key]);
+      const at = filled[group]++;
+      haircuts[at] = haircut;
+      ratios[at] = this.pnl[key] > 0 ? haircut / this.pnl[key] : 0;
+      if (this.leverage[key] < innocentLeverage) innocents[group]++;
+    }
+    return Array.from({ length: groupCount }, (_, group) => {
+      const sortedHaircuts = haircuts.subarray(starts[group], starts[group + 1]).sort();
+      return {
+        hitAccounts: starts[group + 1] - starts[group],
+        innocentAccounts: innocents[group],
+        topOnePercentShare: topShareOfSorted(sortedHaircuts, 0.01),
+        topTenPercentShare: topShareOfSorted(sortedHaircuts, 0.1),
+        haircutGini: giniOfSorted(sortedHaircuts),
+        haircutToPnlGini: giniOfSorted(ratios.subarray(starts[group], starts[group + 1]).sort()),
+      };
+    });
   }
 }
+
+type HitFigures = Pick<
+  AdlFigures,
+  | "hitAccounts"
+  | "innocentAccounts"
+  | "topOnePercentShare"
+  | "topTenPercentShare"
+  | "haircutGini"
+  | "haircutToPnlGini"
+>;
 
 export class AdlMetrics {
   private readonly markets: Tally[];
@@ -271,13 +288,15 @@ export class AdlMetrics {
   ): { exchange: AdlFigures; markets: AdlFigures[] } {
     const delay = (liquidation: number | null, adl: number | null): number | null =>
       liquidation === null || adl === null ? null : (adl - liquidation) * dt;
+    const positionFigures = this.positions.figures(
+      this.innocentLeverage,
+      this.markets.length,
+      (id) => (isCounterparty(id) ? -1 : marketOf(id)),
+    );
     const markets = this.markets.map((tally, market) =>
       figuresOf(
         tally,
-        this.positions.figures(
-          this.innocentLeverage,
-          (id) => marketOf(id) === market && !isCounterparty(id),
-        ),
+        positionFigures[market],
         delay(firstSteps[market].liquidation, firstSteps[market].adl),
       ),
     );
@@ -292,10 +311,9 @@ export class AdlMetrics {
     return {
       exchange: figuresOf(
         this.exchange,
-        this.accounts.figures(
-          this.innocentLeverage,
-          (key) => key >= this.positionCount || !isCounterparty(key),
-        ),
+        this.accounts.figures(this.innocentLeverage, 1, (key) =>
+          key >= this.positionCount || !isCounterparty(key) ? 0 : -1,
+        )[0],
         delay(firstOf("liquidation"), firstOf("adl")),
       ),
       markets,
@@ -306,7 +324,7 @@ export class AdlMetrics {
 /** The figures in the order summary.json lists them. */
 function figuresOf(
   tally: Tally,
-  hits: ReturnType<HitBook["figures"]>,
+  hits: HitFigures,
   firstLiquidationToAdlSeconds: number | null,
 ): AdlFigures {
   return {
