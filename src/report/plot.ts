@@ -67,10 +67,13 @@ export function niceAxis(low: number, high: number, count = 6): Axis {
     min = 0;
     max = 1;
   }
-  if (min === max) {
-    const half = Math.abs(min) * 0.05 || 1;
-    min -= half;
-    max += half;
+  // Flat within rounding counts as flat: values a few ulps apart would give a step so small
+  // that the tick index passes 2^53, where index++ no longer moves it.
+  if (max - min <= 1e-9 * Math.max(Math.abs(min), Math.abs(max))) {
+    const center = min / 2 + max / 2;
+    const half = Math.abs(center) * 0.05 || 1;
+    min = center - half;
+    max = center + half;
   }
   const step = tickStep(min, max, count);
   const first = Math.floor(min / step);

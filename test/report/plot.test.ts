@@ -16,6 +16,15 @@ describe("axis ticks", () => {
     expect(niceAxis(5, 5).domain[0]).toBeLessThan(5);
     expect(niceAxis(Number.NaN, Number.NaN).ticks.length).toBeGreaterThan(1);
   });
+
+  it("draws a series flat within rounding as flat (the fuzz case tfg.noiseVolatility = 0 hung here)", () => {
+    // One ulp apart: a step of ~1e-17 put the tick index past 2^53, where it stops moving.
+    const axis = niceAxis(1, 1 + Number.EPSILON);
+    expect(axis.ticks.length).toBeLessThan(20);
+    expect(axis.domain[0]).toBeLessThan(1);
+    expect(axis.domain[1]).toBeGreaterThan(1 + Number.EPSILON);
+    expect(niceAxis(0, 0).ticks.length).toBeLessThan(20);
+  });
 });
 
 describe("plotSvg", () => {
