@@ -12,10 +12,9 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/engine/sim.ts";
 import { loadScenario } from "../../src/scenario/load.ts";
-import { createDashboard, type Dashboard } from "../../src/server/app.ts";
 import type {
   ErrorResponse,
   RunReport,
@@ -24,6 +23,11 @@ import type {
   UploadEntry,
 } from "../../src/server/protocol.ts";
 import { maxUploadBytes } from "../../src/server/scenarios.ts";
+import {
+  dashboardMaker,
+  postJson as postJsonTo,
+  upload as uploadTo,
+} from "../support/dashboard.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const fixtures = join(root, "test/fixtures/scenarios");
@@ -43,37 +47,11 @@ function makeDataDirectory(): string {
 }
 
 const dataDirectory = makeDataDirectory();
-const dashboards: Dashboard[] = [];
-
-function dashboard(options: Partial<Parameters<typeof createDashboard>[0]> = {}): Dashboard {
-  const made = createDashboard({
-    dataDirectory,
-    maxConcurrentRuns: 2,
-    ...options,
-  });
-  dashboards.push(made);
-  return made;
-}
-
-afterAll(async () => {
-  await Promise.all(dashboards.map((made) => made.close()));
-});
-
+const dashboard = dashboardMaker({ dataDirectory, maxConcurrentRuns: 2 });
 const main = dashboard();
-
-function postJson(path: string, body: unknown, app = main.app): Promise<Response> | Response {
-  return app.request(path, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
-
-function upload(fileName: string, content: BlobPart, app = main.app) {
-  const form = new FormData();
-  form.append("file", new File([content], fileName));
-  return app.request("/api/uploads", { method: "POST", body: form });
-}
+const upload = (fileName: string, content: BlobPart, app = main.app) =>
+  uploadTo(app, fileName, content);
+const postJson = (path: string, body: unknown, app = main.app) => postJsonTo(app, path, body);
 
 /** valid.yaml from the fixtures, its positions read from the data directory. */
 function validScenario(csv = "book/positions.csv"): string {

@@ -8,11 +8,15 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { fileFieldPatterns } from "../../src/scenario/fileFields.ts";
-import { createDashboard, type Dashboard } from "../../src/server/app.ts";
 import { type ErrorResponse, isFinished, type RunStatus } from "../../src/server/protocol.ts";
+import {
+  dashboardMaker,
+  postJson as postJsonTo,
+  upload as uploadTo,
+} from "../support/dashboard.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const secret = "SECRET-51d2";
@@ -23,34 +27,11 @@ symlinkSync("/dev/zero", join(dataDirectory, "zero.csv"));
 writeFileSync(join(dataDirectory, "secret.csv"), `${secret},${secret}\n`);
 writeFileSync(join(dataDirectory, "secret.json"), `{"${secret}": "${secret}"}`);
 
-const dashboards: Dashboard[] = [];
-function dashboard(options: Partial<Parameters<typeof createDashboard>[0]> = {}): Dashboard {
-  const made = createDashboard({
-    dataDirectory,
-    maxConcurrentRuns: 1,
-    ...options,
-  });
-  dashboards.push(made);
-  return made;
-}
-afterAll(async () => {
-  await Promise.all(dashboards.map((made) => made.close()));
-});
+const dashboard = dashboardMaker({ dataDirectory, maxConcurrentRuns: 1 });
 const main = dashboard();
-
-function upload(fileName: string, content: string, app = main.app) {
-  const form = new FormData();
-  form.append("file", new File([content], fileName));
-  return app.request("/api/uploads", { method: "POST", body: form });
-}
-
-function postJson(path: string, body: unknown, app = main.app) {
-  return app.request(path, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
+const upload = (fileName: string, content: BlobPart, app = main.app) =>
+  uploadTo(app, fileName, content);
+const postJson = (path: string, body: unknown, app = main.app) => postJsonTo(app, path, body);
 
 /** A scenario file's YAML with one field set, as an uploaded file would hold it. */
 function scenarioWith(file: string, fieldPath: (string | number)[], value: unknown): string {
@@ -189,7 +170,7 @@ describe("a 100,000-key upload", () => {
   });
 });
 
-async function waitFor(app: Dashboard["app"], id: string): Promise<RunStatus> {
+async function waitFor(app: typeof main.app, id: string): Promise<RunStatus> {
   for (;;) {
     const { run } = (await (await app.request(`/api/runs/${id}`)).json()) as { run: RunStatus };
     if (isFinished(run.state)) return run;
