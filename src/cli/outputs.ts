@@ -66,8 +66,11 @@ export function checkOutputFolder(outDirectory: string, option = "--out"): void 
   }
 }
 
-/** Writes a file's content by calling `write` with each piece in order. */
-export type StreamedFile = (write: (piece: string) => void) => void;
+/**
+ * Writes a file's content by calling `write` with each piece in order; a byte piece may be a
+ * view of a buffer the writer reuses, so it is written before `write` returns.
+ */
+export type StreamedFile = (write: (piece: string | Uint8Array) => void) => void;
 
 /** A file written in advance at `prepared` (see preparedOutput); moved in with the rest. */
 export interface PreparedFile {
@@ -94,7 +97,14 @@ function writeFile(file: string, content: OutputFile): void {
     const descriptor = openSync(file, "w");
     try {
       content((piece) => {
-        writeSync(descriptor, piece);
+        if (typeof piece === "string") {
+          writeSync(descriptor, piece);
+          return;
+        }
+        // writeSync may write fewer bytes than asked; the rest follows until none is left.
+        for (let offset = 0; offset < piece.length; ) {
+          offset += writeSync(descriptor, piece, offset, piece.length - offset);
+        }
       });
     } finally {
       closeSync(descriptor);

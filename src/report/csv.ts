@@ -1,7 +1,7 @@
 /**
  * `timeseries.csv` and `events.csv`. A big cascade logs over a million events (140 MB of text),
- * so event rows are built straight from the typed columns, with no object per row, and handed
- * out in pieces of a thousand rows to be written as they come: the whole file never exists as
+ * so event rows are written as bytes straight from the typed columns, with no object or string
+ * per row, and handed out in pieces to be written as they come: the whole file never exists as
  * one string.
  */
 import {
@@ -11,6 +11,7 @@ import {
   timeseriesColumns,
 } from "../engine/result.ts";
 import { formatNumber } from "./format.ts";
+import { maxDecimalBytes, writeShortestDecimal } from "./shortestDecimal.ts";
 
 export const eventColumns = [
   "step",
@@ -80,88 +81,114 @@ export function timeseriesCsv(result: RunResult): string {
   return writer.text();
 }
 
-/** Rows per piece handed to `write`: about 100 KB of text. */
-const rowsPerPiece = 1024;
+/** Bytes per piece handed to `write` (whole rows; a longer row gets a piece of its own). */
+const pieceBytes = 1 << 16;
+/** Room a row needs besides its account and market cells: two integers, a type, five numbers. */
+const rowBytes = 256;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Writes text at `bytes[at]` as UTF-8 (room for 3 bytes per character needed); returns the end. */
+function writeUtf8(text: string, bytes: Uint8Array, at: number): number {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) return at + encoder.encodeInto(text, bytes.subarray(at)).written;
+    bytes[at + index] = code;
+  }
+  return at + text.length;
+}
+
+const comma = 0x2c;
+const sideBytes = [encoder.encode("short,"), encoder.encode(","), encoder.encode("long,")];
+const typeBytes = eventTypes.map((name) => encoder.encode(`${name},`));
 
 /**
- * Every logged event in order, trailing newline, passed to `write` piece by piece.
- *
- * Two caches keep the cost per row down without changing a byte: each number column remembers
- * its last value and text (the fund balance, the price of an ADL round and zeros repeat from row
- * to row, and `String(x)`, the shortest round-trip text, is the expensive part), and each
- * account's quoted name is made once.
+ * A number column's cell: remembers the last value and its bytes, because the fund balance, the
+ * price of an ADL round and zeros repeat from row to row. NaN (no value) is an empty cell.
  */
-export function writeEventsCsv(result: RunResult, write: (text: string) => void): void {
-  const events = result.events;
-  const accountFields = new Map<number, string>();
-  const accountField = (position: number): string => {
-    if (position < 0) return "";
-    let field = accountFields.get(position);
-    if (field === undefined) {
-      field = csvField(events.accountName(position));
-      accountFields.set(position, field);
+class NumberCell {
+  private last = Number.NaN;
+  private readonly text = new Uint8Array(maxDecimalBytes);
+  private length = 0;
+
+  write(value: number, bytes: Uint8Array, at: number): number {
+    // NaN never equals itself, so it is looked at every time; it is rare.
+    if (value !== this.last) {
+      this.last = value;
+      this.length = Number.isNaN(value) ? 0 : writeShortestDecimal(value, this.text, 0);
     }
-    return field;
-  };
+    for (let index = 0; index < this.length; index++) bytes[at + index] = this.text[index];
+    return at + this.length;
+  }
+}
+
+/**
+ * Every logged event in order, trailing newline, passed to `write` as UTF-8 pieces of whole
+ * rows. A piece is a view of a buffer that the next row overwrites: use it before returning.
+ *
+ * Rows are written as bytes straight from the typed columns (numbers by writeShortestDecimal,
+ * which prints exactly what `String(x)` does), so no string is made per row or per number; an
+ * account's quoted name is made once for its run of consecutive rows.
+ */
+export function writeEventsCsv(result: RunResult, write: (piece: Uint8Array) => void): void {
+  const events = result.events;
   const { step, round, type, account, side, quantity, price, notional, amount, insuranceFund } =
     events;
-  const marketFields = events.markets.map(csvField);
-  let lastQuantity = Number.NaN;
-  let quantityText = "";
-  let lastPrice = Number.NaN;
-  let priceText = "";
-  let lastNotional = Number.NaN;
-  let notionalText = "";
-  let lastAmount = Number.NaN;
-  let amountText = "";
-  let lastFund = Number.NaN;
-  let fundText = "";
+  const marketBytes = events.markets.map((symbol) => encoder.encode(`${csvField(symbol)}\n`));
+  const longestMarket = Math.max(0, ...marketBytes.map((field) => field.length));
+  const quantityCell = new NumberCell();
+  const priceCell = new NumberCell();
+  const notionalCell = new NumberCell();
+  const amountCell = new NumberCell();
+  const fundCell = new NumberCell();
   let lastAccount = -2;
   let accountText = "";
-  let piece = `${eventColumns.join(",")}\n`;
-  let rows = 0;
+  let bytes = new Uint8Array(pieceBytes);
+  let at = writeUtf8(`${eventColumns.join(",")}\n`, bytes, 0);
   for (let index = 0; index < events.length; index++) {
-    // NaN never equals itself, so a NaN is formatted (as "") every time; it is rare.
-    if (quantity[index] !== lastQuantity) {
-      lastQuantity = quantity[index];
-      quantityText = formatNumber(lastQuantity);
-    }
-    if (price[index] !== lastPrice) {
-      lastPrice = price[index];
-      priceText = formatNumber(lastPrice);
-    }
-    if (notional[index] !== lastNotional) {
-      lastNotional = notional[index];
-      notionalText = formatNumber(lastNotional);
-    }
-    if (amount[index] !== lastAmount) {
-      lastAmount = amount[index];
-      amountText = formatNumber(lastAmount);
-    }
-    if (insuranceFund[index] !== lastFund) {
-      lastFund = insuranceFund[index];
-      fundText = formatNumber(lastFund);
-    }
     if (account[index] !== lastAccount) {
       lastAccount = account[index];
-      accountText = accountField(lastAccount);
+      accountText = lastAccount < 0 ? "" : csvField(events.accountName(lastAccount));
     }
-    piece +=
-      `${step[index]},${round[index]},${eventTypes[type[index]]},${accountText},` +
-      `${side[index] > 0 ? "long" : side[index] < 0 ? "short" : ""},${quantityText},${priceText},${notionalText},${amountText},${fundText},${marketFields[events.market[index]]}\n`;
-    if (++rows === rowsPerPiece) {
-      write(piece);
-      piece = "";
-      rows = 0;
+    const need = rowBytes + 3 * accountText.length + longestMarket;
+    if (at + need > bytes.length) {
+      if (at > 0) write(bytes.subarray(0, at));
+      at = 0;
+      if (need > bytes.length) bytes = new Uint8Array(need);
     }
+    at = writeShortestDecimal(step[index], bytes, at);
+    bytes[at++] = comma;
+    at = writeShortestDecimal(round[index], bytes, at);
+    bytes[at++] = comma;
+    const typeField = typeBytes[type[index]];
+    bytes.set(typeField, at);
+    at += typeField.length;
+    at = writeUtf8(accountText, bytes, at);
+    bytes[at++] = comma;
+    const sideField = sideBytes[Math.sign(side[index]) + 1];
+    for (let offset = 0; offset < sideField.length; offset++) bytes[at++] = sideField[offset];
+    at = quantityCell.write(quantity[index], bytes, at);
+    bytes[at++] = comma;
+    at = priceCell.write(price[index], bytes, at);
+    bytes[at++] = comma;
+    at = notionalCell.write(notional[index], bytes, at);
+    bytes[at++] = comma;
+    at = amountCell.write(amount[index], bytes, at);
+    bytes[at++] = comma;
+    at = fundCell.write(insuranceFund[index], bytes, at);
+    bytes[at++] = comma;
+    const marketField = marketBytes[events.market[index]];
+    bytes.set(marketField, at);
+    at += marketField.length;
   }
-  write(piece);
+  write(bytes.subarray(0, at));
 }
 
 /** Every logged event in order, trailing newline, as one string (small logs, tests). */
 export function eventsCsv(result: RunResult): string {
   const pieces: string[] = [];
-  writeEventsCsv(result, (piece) => pieces.push(piece));
+  writeEventsCsv(result, (piece) => pieces.push(decoder.decode(piece, { stream: true })));
+  pieces.push(decoder.decode());
   return pieces.join("");
 }
 

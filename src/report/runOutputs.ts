@@ -51,14 +51,19 @@ export interface RunSettings {
 
 /**
  * A file's text, or a function that writes it piece by piece (events.csv of a million rows is
- * never held as one string): `fileText` joins the pieces when the whole text is wanted.
+ * never held as one string; its pieces are UTF-8 bytes, each valid only during the call that
+ * hands it over): `fileText` joins the pieces when the whole text is wanted.
  */
-export type OutputText = string | ((write: (piece: string) => void) => void);
+export type OutputText = string | ((write: (piece: string | Uint8Array) => void) => void);
 
 export function fileText(content: OutputText): string {
   if (typeof content === "string") return content;
+  const decoder = new TextDecoder();
   const pieces: string[] = [];
-  content((piece) => pieces.push(piece));
+  content((piece) =>
+    pieces.push(typeof piece === "string" ? piece : decoder.decode(piece, { stream: true })),
+  );
+  pieces.push(decoder.decode());
   return pieces.join("");
 }
 

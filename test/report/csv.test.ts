@@ -133,8 +133,9 @@ describe("writeEventsCsv", () => {
       }),
       { seed: 5 },
     );
+    // Pieces are views of a reused buffer: each is decoded as it comes.
     const pieces: string[] = [];
-    writeEventsCsv(result, (piece) => pieces.push(piece));
+    writeEventsCsv(result, (piece) => pieces.push(new TextDecoder().decode(piece)));
     expect(result.events.length).toBeGreaterThan(3_000);
     expect(new Set(Array.from(result.events.type, (type) => eventTypes[type]))).toContain("adl");
     expect(pieces.length).toBeGreaterThan(3);
@@ -142,5 +143,22 @@ describe("writeEventsCsv", () => {
     expect(pieces.join("")).toBe(eventsCsvBefore(result));
     const handMade = makeRunResult();
     expect(eventsCsv(handMade)).toBe(eventsCsvBefore(handMade));
+  });
+
+  it("writes names beyond ASCII and longer than a piece, and empty cells for NaN", () => {
+    const names = ["zoë, the ünïcode whale", "x".repeat(100_000), "日本"];
+    const events = Array.from({ length: 9 }, (_, index) => ({
+      step: index,
+      round: 1,
+      type: "liquidation" as const,
+      account: index % names.length,
+      side: 1,
+      quantity: index === 4 ? Number.NaN : index / 3,
+      price: 100 - index * 1e-9,
+      amount: -index * 1e21,
+      insuranceFund: index * 1e-8,
+    }));
+    const result = { ...makeRunResult(), events: makeEventLog(events, names) };
+    expect(eventsCsv(result)).toBe(eventsCsvBefore(result));
   });
 });

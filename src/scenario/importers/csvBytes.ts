@@ -10,6 +10,8 @@
  * other cell is decoded and handled as text by the same rules, so both paths give the same values.
  */
 
+import { decimalToDouble } from "./decimalToDouble.ts";
+
 const comma = 0x2c;
 const quote = 0x22;
 const lineFeed = 0x0a;
@@ -57,16 +59,20 @@ function exactNumber(bytes: Uint8Array, start: number, end: number): number | un
   let exponent = 0;
   let digits = 0;
   let exact = true;
+  // The 16th and 17th significant digits, for decimalToDouble.
+  let tail = 0;
   while (index < end && bytes[index] >= 0x30 && bytes[index] <= 0x39) {
     const digit = bytes[index++] - 0x30;
     digits++;
     if (mantissa === 0 && digit === 0) continue;
     if (significant < 15) {
       mantissa = mantissa * 10 + digit;
-      significant++;
+    } else if (significant < 17) {
+      tail = tail * 10 + digit;
     } else {
       exact = false;
     }
+    significant++;
   }
   if (index < end && bytes[index] === 0x2e) {
     index++;
@@ -75,13 +81,18 @@ function exactNumber(bytes: Uint8Array, start: number, end: number): number | un
       digits++;
       if (mantissa === 0 && digit === 0) {
         exponent--;
-      } else if (significant < 15) {
+        continue;
+      }
+      if (significant < 15) {
         mantissa = mantissa * 10 + digit;
-        significant++;
+        exponent--;
+      } else if (significant < 17) {
+        tail = tail * 10 + digit;
         exponent--;
       } else {
         exact = false;
       }
+      significant++;
     }
   }
   if (digits === 0) return Number.NaN;
@@ -103,7 +114,12 @@ function exactNumber(bytes: Uint8Array, start: number, end: number): number | un
     exponent += exponentNegative ? -written : written;
   }
   if (index !== end) return Number.NaN;
-  if (!exact || exponent < -22 || exponent > 22) return undefined;
+  if (!exact) return undefined;
+  if (significant > 15) {
+    const value = decimalToDouble(mantissa, significant - 15, tail, exponent);
+    return value === undefined || !negative ? value : -value;
+  }
+  if (exponent < -22 || exponent > 22) return undefined;
   let value = mantissa;
   if (mantissa !== 0) {
     value =
