@@ -5,6 +5,7 @@
  */
 import { Simulation } from "../src/engine/sim.ts";
 import { marketsWorkload } from "./marketsWorkload.ts";
+import { peakMemoryBytes } from "./peakMemory.ts";
 import { standardWorkload } from "./workload.ts";
 
 const workload = process.argv[2] === "markets" ? marketsWorkload() : standardWorkload();
@@ -13,7 +14,7 @@ const result = simulation.run();
 const summary = result.summary;
 process.stdout.write(
   `${JSON.stringify({
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes: peakMemoryBytes(),
     liquidations: summary.liquidationCount,
     liquidatedNotional: summary.liquidatedNotional,
     cascadeRounds: summary.cascadeRounds,

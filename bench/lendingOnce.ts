@@ -4,6 +4,7 @@
  */
 import { buildLendingWorld } from "../src/engine/lending/run.ts";
 import { lendingWorkload } from "./lendingWorkload.ts";
+import { peakMemoryBytes } from "./peakMemory.ts";
 
 const started = performance.now();
 const { world, venues } = buildLendingWorld(lendingWorkload(), 1, 0);
@@ -13,7 +14,7 @@ const finished = performance.now();
 const summary = venues[0].summary(world);
 process.stdout.write(
   `${JSON.stringify({
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes: peakMemoryBytes(),
     setupMs: built - started,
     runMs: finished - built,
     liquidations: summary.liquidationCount,

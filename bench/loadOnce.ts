@@ -3,6 +3,7 @@
  * load time and the process's peak resident memory as one JSON line.
  */
 import { loadScenario } from "../src/scenario/load.ts";
+import { peakMemoryBytes } from "./peakMemory.ts";
 
 const started = performance.now();
 const loaded = await loadScenario(process.argv[2] as string);
@@ -11,6 +12,6 @@ process.stdout.write(
   `${JSON.stringify({
     milliseconds,
     positions: loaded.engine.positions.explicit.count,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes: peakMemoryBytes(),
   })}\n`,
 );
