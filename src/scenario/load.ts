@@ -148,6 +148,12 @@ export interface LoadOptions {
   overridesMayNameFiles?: boolean;
   /** The work budget (workBudget.ts); default: DELEVERAGE_MEMORY_LIMIT, enforced. */
   budget?: { limitBytes?: number; allowLarge?: boolean };
+  /**
+   * Fields and list items the file may hold, counted before it is parsed (the dashboard's
+   * uploads: parsing costs ~15 µs an entry, so 100,000 keys in 1 MB would hold the answer for
+   * seconds). Default: no limit beyond the file's size.
+   */
+  maxEntries?: number;
 }
 
 type FieldPath = readonly PropertyKey[];
@@ -219,7 +225,7 @@ export async function loadScenarioBytes(
   options: LoadOptions = {},
 ): Promise<AnyLoaded> {
   const cwd = options.cwd ?? process.cwd();
-  const document = new ScenarioDocument(bytes, displayPath(file, cwd));
+  const document = new ScenarioDocument(bytes, displayPath(file, cwd), options.maxEntries);
   const fileFieldsBefore =
     options.overridesMayNameFiles === false ? fileFieldValues(document.plain()) : undefined;
   document.applyOverrides(options.overrides ?? []);
@@ -334,6 +340,7 @@ class ScenarioDocument {
   constructor(
     bytes: Uint8Array,
     private readonly fileName: string,
+    maxEntries = Number.POSITIVE_INFINITY,
   ) {
     const invalid = invalidUtf8Offset(bytes);
     if (invalid >= 0) {
@@ -353,6 +360,17 @@ class ScenarioDocument {
           location: fileName,
           path: "",
           message: `the file is empty; expected a YAML or JSON scenario such as "name: my-crash" with the fields of its model (deleverage schema lists them)`,
+        },
+      ]);
+    }
+    const past = offsetPastEntries(text, maxEntries);
+    if (past >= 0) {
+      const { line, column } = positionOfOffset(bytes, Buffer.byteLength(text.slice(0, past)));
+      throw new ScenarioError([
+        {
+          location: `${fileName}:${line}:${column}`,
+          path: "",
+          message: `the file holds more than ${maxEntries.toLocaleString("en-US")} fields and list items (this is the next one); refused before it is parsed: a scenario has a few hundred, and positions belong in a CSV file (positions.csv)`,
         },
       ]);
     }
@@ -642,6 +660,29 @@ function replaceNumberAliases(
     changed = true;
   }
   return changed;
+}
+
+/**
+ * Offset of the entry past the first `limit` in YAML or JSON text, or −1 if it holds no more. An
+ * entry is counted at each ":" followed by a blank or the end (a field), "," (a flow item) and
+ * "- " (a block list item), so quoted text can only over-count; the count takes one pass over the
+ * characters, before any node is made.
+ */
+function offsetPastEntries(text: string, limit: number): number {
+  if (!Number.isFinite(limit)) return -1;
+  let count = 0;
+  const length = text.length;
+  for (let offset = 0; offset < length; offset++) {
+    const code = text.charCodeAt(offset);
+    let entry = code === 44; // ","
+    if (code === 58 || code === 45) {
+      // ":" or "-" followed by a space, tab, line end or the end of the text.
+      const next = offset + 1 < length ? text.charCodeAt(offset + 1) : 10;
+      entry = next === 32 || next === 9 || next === 10 || next === 13;
+    }
+    if (entry && ++count > limit) return offset;
+  }
+  return -1;
 }
 
 /** Nesting deeper than this is refused: scenarios are about ten levels deep. */

@@ -39,6 +39,12 @@ export interface ScenarioRequestSpec {
 /** What the dashboard runs: perp scenarios (with charts) and lending scenarios (with their report). */
 export type DashboardScenario = LoadedScenario | LoadedLendingScenario;
 
+/**
+ * Fields and list items an upload may hold: presets have a few hundred; past this the upload is
+ * refused before it is parsed, so a 1 MB file of 100,000 keys is answered at once.
+ */
+export const maxUploadEntries = 20_000;
+
 export async function loadRequested(spec: ScenarioRequestSpec): Promise<DashboardScenario> {
   const options: LoadOptions = {
     overrides: [...spec.overrides],
@@ -65,6 +71,7 @@ export async function loadRequested(spec: ScenarioRequestSpec): Promise<Dashboar
         ...options,
         cwd: directory,
         dataFiles: { scope },
+        maxEntries: maxUploadEntries,
       },
     );
   }

@@ -118,6 +118,28 @@ describe("parser limits", () => {
     expect(seconds).toBeLessThan(60);
   });
 
+  it("past maxEntries (the dashboard's uploads) a file is refused at the entry, block or flow", async () => {
+    const load = (text: string) =>
+      loadScenarioBytes(Buffer.from(text), path.join(presets, "hostile.yaml"), {
+        cwd: presets,
+        maxEntries: 1_000,
+      });
+    await expect(load(example)).resolves.toBeDefined();
+    const block = `${example}${Array.from({ length: 2_000 }, (_, key) => `k${key}: 1\n`).join("")}`;
+    const flow = `{"name": "x", ${Array.from({ length: 2_000 }, (_, key) => `"k${key}": [1, 2]`).join(", ")}}`;
+    for (const text of [block, flow]) {
+      const error = await load(text).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(ScenarioError);
+      const issues = (error as ScenarioError).issues;
+      expect(issues).toHaveLength(1);
+      expect(issues[0].location).toMatch(/^hostile\.yaml:\d+:\d+$/);
+      expect(issues[0].message).toMatch(/^the file holds more than 1,000 fields and list items/);
+    }
+  });
+
   it("a scenario file over 8 MiB is refused before it is parsed", async () => {
     const folder = mkdtempSync(path.join(tmpdir(), "deleverage-big-"));
     const file = path.join(folder, "big.yaml");

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { fileFieldPatterns } from "../../src/scenario/fileFields.ts";
 import { type ErrorResponse, isFinished, type RunStatus } from "../../src/server/protocol.ts";
+import { maxUploadEntries } from "../../src/server/scenarioRequest.ts";
 import {
   dashboardMaker,
   postJson as postJsonTo,
@@ -136,21 +137,28 @@ describe("uploads name data files only inside the data directory, every model's"
   });
 });
 
-describe("a 100,000-key upload", () => {
-  it("is answered with 50 issues and a count, while other requests are answered", async () => {
-    let text = readFileSync(join(root, "scenarios/example.yaml"), "utf8");
-    let keys = 0;
-    for (;;) {
-      const line = `k${keys}: 1\n`;
-      if (text.length + line.length > 1024 * 1024) break;
-      text += line;
-      keys++;
-    }
+/** example.yaml with `keys` unknown top-level keys added (within `maxBytes`, if given). */
+function withKeys(
+  keys: number,
+  maxBytes = Number.POSITIVE_INFINITY,
+): { text: string; keys: number } {
+  let text = readFileSync(join(root, "scenarios/example.yaml"), "utf8");
+  let added = 0;
+  while (added < keys) {
+    const line = `k${added}: 1\n`;
+    if (text.length + line.length > maxBytes) break;
+    text += line;
+    added++;
+  }
+  return { text, keys: added };
+}
+
+describe("uploads of many keys", () => {
+  it("a 1 MB upload of 100,000 keys is refused before it is parsed, while other requests are answered", async () => {
+    const { text, keys } = withKeys(Number.POSITIVE_INFINITY, 1024 * 1024);
     expect(keys).toBeGreaterThan(100_000);
-    const form = new FormData();
-    form.append("file", new File([text], "keys.yaml"));
     const started = performance.now();
-    const pending = main.app.request("/api/uploads", { method: "POST", body: form });
+    const pending = upload("keys.yaml", text);
     // The request thread is free while the upload is validated: a small request overtakes it.
     const presets = await main.app.request("/api/presets");
     const presetsAnswered = performance.now();
@@ -160,13 +168,27 @@ describe("a 100,000-key upload", () => {
     expect(presetsAnswered).toBeLessThan(answered);
     expect(response.status).toBe(400);
     const body = (await response.json()) as ErrorResponse;
+    expect(body.issues.map((issue) => issue.text)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^keys\\.yaml:\\d+:\\d+: the file holds more than ${maxUploadEntries.toLocaleString("en-US")} fields and list items`,
+        ),
+      ),
+    ]);
+    process.stderr.write(
+      `100,000-key upload answered in ${((answered - started) / 1000).toFixed(2)} s (load ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]})\n`,
+    );
+  });
+
+  it("an upload of 15,000 unknown keys (within the entry limit) gets the first 50 issues and a count", async () => {
+    const { text, keys } = withKeys(15_000);
+    const response = await upload("keys.yaml", text);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorResponse;
     expect(body.issues).toHaveLength(50);
     expect(body.omitted).toBe(keys - 50);
     expect(body.issues[0].text).toMatch(/^keys\.yaml:\d+:1: k0: unknown field "k0"/);
     expect(JSON.stringify(body).length).toBeLessThan(30_000);
-    process.stderr.write(
-      `100,000-key upload answered in ${((answered - started) / 1000).toFixed(2)} s (load ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]})\n`,
-    );
   });
 });
 
