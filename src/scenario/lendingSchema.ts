@@ -230,9 +230,9 @@ export const aaveVenueSchema = z.strictObject({
   name: z.string().regex(/^[\w-]+$/, "letters, digits, _ and - only"),
   version: z
     .enum(["v3.0", "v3.3"])
-    .default("v3.0")
+    .default("v3.3")
     .describe(
-      "Liquidation rules: v3.0 (aave-v3-core: 50 % close factor above HF 0.95) or v3.3 (aave-v3-origin: 100 % under $2,000, 50 % of the total debt, no partial liquidation leaving under $1,000).",
+      "Liquidation rules: v3.3 (aave-v3-origin, the rules in force: 100 % under $2,000, 50 % of the total debt, no partial liquidation leaving under $1,000) or v3.0 (aave-v3-core: 50 % close factor above HF 0.95, as v2 had).",
     ),
   reserves: z.array(aaveReserveSchema).min(1),
   eModes: z.array(eModeSchema).default([]),
