@@ -447,6 +447,10 @@ export class Simulation {
       const market = store.market[id];
       lists[market][counts[market]++] = id;
     }
+    for (const market of this.markets) {
+      market.adlQueues?.long.assignPositions(store, market.positions);
+      market.adlQueues?.short.assignPositions(store, market.positions);
+    }
   }
 
   private syncMarks(): void {
@@ -2001,7 +2005,6 @@ export class Simulation {
       const available = queue.isCapped
         ? queue.admissible(
             store,
-            market.positions,
             mark,
             this.marginOfPosition,
             Math.abs(pool.size),
@@ -2009,8 +2012,7 @@ export class Simulation {
             quantity,
             haircut,
           )
-        : queue.totalWinnerSize(store, market.positions, mark, this.marginOfPosition) -
-          Math.abs(pool.size);
+        : queue.totalWinnerSize(store, mark, this.marginOfPosition) - Math.abs(pool.size);
       const taken = Math.min(quantity, available);
       if (!(taken > 0)) return 0;
       this.noteShortfall(market, side, taken, bankrupt);
@@ -2022,7 +2024,7 @@ export class Simulation {
     const capped = queue.isCapped;
     let realised = 0;
     while (remaining > 0) {
-      const winner = queue.nextWinner(store, market.positions, mark, this.marginOfPosition, id);
+      const winner = queue.nextWinner(store, mark, this.marginOfPosition, id);
       if (winner < 0) break;
       let closed = Math.min(store.size[winner], remaining);
       if (capped && haircut > 0) {
@@ -2143,12 +2145,7 @@ export class Simulation {
       if (pool.size === 0) continue;
       const winnerSide = pool.size > 0 ? -1 : 1;
       const queue = winnerSide > 0 ? queues.long : queues.short;
-      const winners = queue.allWinners(
-        this.store,
-        market.positions,
-        market.mark,
-        this.marginOfPosition,
-      );
+      const winners = queue.allWinners(this.store, market.mark, this.marginOfPosition);
       if (queue.isCapped) this.settleCapped(queue, market.mark, pool, winnerSide, winners);
       else this.settleBySize(pool, winnerSide, winners);
     }

@@ -103,11 +103,10 @@ describe("Binance ADL FAQ: LeveragePnL", () => {
       (1_000_000 / 1_100_000) * (283_700 / 2_100_000),
       1e-12,
     );
-    const positions = Int32Array.of(0, 1);
     const margin = (id: number) => store.collateral[id];
-    expect(
-      new AdlQueue("binance", 1, () => btcusdt).nextWinner(store, positions, 110, margin, -1),
-    ).toBe(1);
+    const queue = new AdlQueue("binance", 1, () => btcusdt);
+    queue.assignPositions(store, Int32Array.of(0, 1));
+    expect(queue.nextWinner(store, 110, margin, -1)).toBe(1);
   });
 
   it("dev.binance.vision 'How to caculating Leverage Pnl Quantile': 40.2 / 4.27 × 13.42 % = 1.26", () => {

@@ -100,6 +100,7 @@ const maxWeightLeverage = 1_000;
  */
 export class AdlQueue {
   private readonly heap: MaxHeap;
+  private positions = new Int32Array(0);
   private winners = new Int32Array(0);
   private winnerCount = 0;
   /** Pooled: total size of the round's winners when the list was built. */
@@ -133,12 +134,25 @@ export class AdlQueue {
     this.built = false;
   }
 
-  private build(
-    store: PositionStore,
-    positions: Int32Array,
-    markPrice: number,
-    marginOf: MarginOf,
-  ): void {
+  /**
+   * The market's positions on this queue's side, in id order (once every position exists;
+   * sides never change). Each round's ranking scans only these: a queue of winning shorts does
+   * not read the four longs to every short of a long-heavy book.
+   */
+  assignPositions(store: PositionStore, positions: Int32Array): void {
+    let count = 0;
+    for (let index = 0; index < positions.length; index++) {
+      if (store.side[positions[index]] === this.side) count++;
+    }
+    this.positions = new Int32Array(count);
+    count = 0;
+    for (let index = 0; index < positions.length; index++) {
+      if (store.side[positions[index]] === this.side) this.positions[count++] = positions[index];
+    }
+  }
+
+  private build(store: PositionStore, markPrice: number, marginOf: MarginOf): void {
+    const positions = this.positions;
     this.built = true;
     this.heap.clear();
     this.winnerCount = 0;
@@ -154,7 +168,7 @@ export class AdlQueue {
     const tiers = this.tiers();
     for (let index = 0; index < positions.length; index++) {
       const id = positions[index];
-      if (store.side[id] !== this.side || store.size[id] === 0) continue;
+      if (store.size[id] === 0) continue;
       if (store.side[id] * (markPrice - store.entryPrice[id]) <= 0) continue;
       if (!ranked) {
         this.winners[this.winnerCount++] = id;
@@ -225,14 +239,8 @@ export class AdlQueue {
   }
 
   /** Highest-ranked winner still holding a position, or −1 when none is left. */
-  nextWinner(
-    store: PositionStore,
-    positions: Int32Array,
-    markPrice: number,
-    marginOf: MarginOf,
-    exclude: number,
-  ): number {
-    if (!this.built) this.build(store, positions, markPrice, marginOf);
+  nextWinner(store: PositionStore, markPrice: number, marginOf: MarginOf, exclude: number): number {
+    if (!this.built) this.build(store, markPrice, marginOf);
     const heap = this.heap;
     while (heap.size > 0) {
       const id = heap.topId();
@@ -248,13 +256,8 @@ export class AdlQueue {
   }
 
   /** Total size the round's winners held when ranked (pooled). */
-  totalWinnerSize(
-    store: PositionStore,
-    positions: Int32Array,
-    markPrice: number,
-    marginOf: MarginOf,
-  ): number {
-    if (!this.built) this.build(store, positions, markPrice, marginOf);
+  totalWinnerSize(store: PositionStore, markPrice: number, marginOf: MarginOf): number {
+    if (!this.built) this.build(store, markPrice, marginOf);
     return this.winnerSize;
   }
 
@@ -285,7 +288,6 @@ export class AdlQueue {
    */
   admissible(
     store: PositionStore,
-    positions: Int32Array,
     markPrice: number,
     marginOf: MarginOf,
     pooled: number,
@@ -293,7 +295,7 @@ export class AdlQueue {
     quantity: number,
     haircut: number,
   ): number {
-    if (!this.built) this.build(store, positions, markPrice, marginOf);
+    if (!this.built) this.build(store, markPrice, marginOf);
     if (this.fits(pooled, pooledHaircut, quantity, haircut)) return quantity;
     let low = 0;
     let high = quantity;
@@ -331,13 +333,8 @@ export class AdlQueue {
   }
 
   /** Every winner of the round (pooled), closed or not. */
-  allWinners(
-    store: PositionStore,
-    positions: Int32Array,
-    markPrice: number,
-    marginOf: MarginOf,
-  ): Int32Array {
-    if (!this.built) this.build(store, positions, markPrice, marginOf);
+  allWinners(store: PositionStore, markPrice: number, marginOf: MarginOf): Int32Array {
+    if (!this.built) this.build(store, markPrice, marginOf);
     return this.winners.subarray(0, this.winnerCount);
   }
 

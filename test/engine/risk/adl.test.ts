@@ -55,7 +55,8 @@ describe("ADL ranking", () => {
       15,
     );
     const queue = new AdlQueue("binance", 1, currentTiers);
-    expect(queue.nextWinner(store, Int32Array.of(0, 1), 110, ownMargin(store), -1)).toBe(1);
+    queue.assignPositions(store, Int32Array.of(0, 1));
+    expect(queue.nextWinner(store, 110, ownMargin(store), -1)).toBe(1);
   });
 
   it("Hyperliquid: (entry / mark for shorts) × notional / account value", () => {
@@ -69,18 +70,20 @@ describe("ADL ranking", () => {
   it("ranks the more profitable, more levered short first and skips losers", () => {
     const store = shorts();
     const queue = new AdlQueue("binance", -1, currentTiers);
+    queue.assignPositions(store, all);
     const margin = ownMargin(store);
-    expect(queue.nextWinner(store, all, 100_000, margin, 3)).toBe(1);
+    expect(queue.nextWinner(store, 100_000, margin, 3)).toBe(1);
     store.size[1] = 0;
-    expect(queue.nextWinner(store, all, 100_000, margin, 3)).toBe(0);
+    expect(queue.nextWinner(store, 100_000, margin, 3)).toBe(0);
     store.size[0] = 0;
-    expect(queue.nextWinner(store, all, 100_000, margin, 3)).toBe(-1);
+    expect(queue.nextWinner(store, 100_000, margin, 3)).toBe(-1);
   });
 
   it("pro rata lists every winner", () => {
     const queue = new AdlQueue("proRata", -1, currentTiers);
     const store = shorts();
-    expect(Array.from(queue.allWinners(store, all, 100_000, ownMargin(store)))).toEqual([0, 1]);
+    queue.assignPositions(store, all);
+    expect(Array.from(queue.allWinners(store, 100_000, ownMargin(store)))).toEqual([0, 1]);
   });
 
   it("budgeted: least profit per unit first (longs at 99 before 90, mark 100)", () => {
@@ -90,10 +93,10 @@ describe("ADL ranking", () => {
     store.add(1, 1, 95, 10, false);
     expect(budgetedScore(store, 1, 100, 0, tiers)).toBe(-1);
     const queue = new AdlQueue("budgeted", 1, currentTiers);
-    const positions = Int32Array.of(0, 1, 2);
-    expect(queue.nextWinner(store, positions, 100, ownMargin(store), -1)).toBe(1);
+    queue.assignPositions(store, Int32Array.of(0, 1, 2));
+    expect(queue.nextWinner(store, 100, ownMargin(store), -1)).toBe(1);
     queue.dropTop();
-    expect(queue.nextWinner(store, positions, 100, ownMargin(store), -1)).toBe(2);
+    expect(queue.nextWinner(store, 100, ownMargin(store), -1)).toBe(2);
   });
 
   it("capped pro rata: capacity at a haircut is Σ min(size, PnL / haircut)", () => {
@@ -102,13 +105,13 @@ describe("ADL ranking", () => {
     store.add(-1, 10, 100.1, 1_000, false);
     store.add(-1, 1, 200, 1_000, false);
     const queue = new AdlQueue("pnlProRata", -1, currentTiers);
-    const positions = Int32Array.of(0, 1);
-    expect(queue.totalWinnerSize(store, positions, 100, ownMargin(store))).toBe(11);
+    queue.assignPositions(store, Int32Array.of(0, 1));
+    expect(queue.totalWinnerSize(store, 100, ownMargin(store))).toBe(11);
     // At 1 per unit A can pay for 1 unit (its PnL is 1), B for its whole 1 unit: 2.
     expect(queue.capacityAt(1)).toBeCloseTo(2, 9);
     expect(queue.capacityAt(0.05)).toBeCloseTo(11, 9);
     expect(queue.capacityAt(-1)).toBe(11);
     // With nothing pooled yet, 5 units at 1 per unit: only 2 fit.
-    expect(queue.admissible(store, positions, 100, ownMargin(store), 0, 0, 5, 1)).toBeCloseTo(2, 9);
+    expect(queue.admissible(store, 100, ownMargin(store), 0, 0, 5, 1)).toBeCloseTo(2, 9);
   });
 });
