@@ -200,8 +200,12 @@ export class AdlMetrics {
   private readonly exchange = new Tally();
   /** Positions (per-market figures: a market's accounts are its positions). */
   private readonly positions: HitBook;
-  /** Accounts: position id for a standalone position, positionCount + index for a cross account. */
-  private readonly accounts: HitBook;
+  /**
+   * Accounts: position id for a standalone position, positionCount + index for a cross account.
+   * Without accounts across markets every account is one position, so the positions' book is
+   * the accounts' too and none is kept (it would hold the same keys and sums).
+   */
+  private readonly accounts: HitBook | null;
   /** Positive PnL a winner may still pay in the current round, reset on its first close in a round. */
   private room = new Float64Array(0);
   private roomRound = new Int32Array(0);
@@ -214,7 +218,7 @@ export class AdlMetrics {
   ) {
     this.markets = Array.from({ length: marketCount }, () => new Tally());
     this.positions = new HitBook(positionCount);
-    this.accounts = new HitBook(positionCount + crossAccountCount);
+    this.accounts = crossAccountCount > 0 ? new HitBook(positionCount + crossAccountCount) : null;
   }
 
   addShortfall(market: number, amount: number): void {
@@ -268,7 +272,7 @@ export class AdlMetrics {
     this.markets[market].addClose(taken, haircut, beyond, round);
     this.exchange.addClose(taken, haircut, beyond, round);
     this.positions.record(id, haircut, profit, leverage);
-    this.accounts.record(
+    this.accounts?.record(
       account < 0 ? id : this.positionCount + account,
       haircut,
       profit,
@@ -308,12 +312,20 @@ export class AdlMetrics {
       }
       return first;
     };
+    const accountFigures =
+      this.accounts !== null
+        ? this.accounts.figures(this.innocentLeverage, 1, (key) =>
+            key >= this.positionCount || !isCounterparty(key) ? 0 : -1,
+          )[0]
+        : this.markets.length === 1
+          ? positionFigures[0]
+          : this.positions.figures(this.innocentLeverage, 1, (id) =>
+              isCounterparty(id) ? -1 : 0,
+            )[0];
     return {
       exchange: figuresOf(
         this.exchange,
-        this.accounts.figures(this.innocentLeverage, 1, (key) =>
-          key >= this.positionCount || !isCounterparty(key) ? 0 : -1,
-        )[0],
+        accountFigures,
         delay(firstOf("liquidation"), firstOf("adl")),
       ),
       markets,
