@@ -312,24 +312,32 @@ export class AdlMetrics {
       }
       return first;
     };
-    const accountFigures =
-      this.accounts !== null
-        ? this.accounts.figures(this.innocentLeverage, 1, (key) =>
-            key >= this.positionCount || !isCounterparty(key) ? 0 : -1,
-          )[0]
-        : this.markets.length === 1
-          ? positionFigures[0]
-          : this.positions.figures(this.innocentLeverage, 1, (id) =>
-              isCounterparty(id) ? -1 : 0,
-            )[0];
     return {
       exchange: figuresOf(
         this.exchange,
-        accountFigures,
+        this.exchangeHits(positionFigures, isCounterparty),
         delay(firstOf("liquidation"), firstOf("adl")),
       ),
       markets,
     };
+  }
+
+  /** Concentration and innocents over the exchange's hit accounts, counterparties left out. */
+  private exchangeHits(
+    positionFigures: HitFigures[],
+    isCounterparty: (id: number) => boolean,
+  ): HitFigures {
+    if (this.accounts !== null) {
+      return this.accounts.figures(this.innocentLeverage, 1, (key) =>
+        key >= this.positionCount || !isCounterparty(key) ? 0 : -1,
+      )[0];
+    }
+    // Every account is one position: the exchange's hits are all the markets' together, which
+    // on one market are that market's.
+    if (positionFigures.length === 1) return positionFigures[0];
+    return this.positions.figures(this.innocentLeverage, 1, (id) =>
+      isCounterparty(id) ? -1 : 0,
+    )[0];
   }
 }
 
