@@ -732,7 +732,13 @@ export const tfgParametersSchema = z
       .describe(
         "b: investor flows per unit of excess performance (paper 0.15; public codes 0.10).",
       ),
-    benchmarkReturn: finite.default(0.005).describe("r_b: the benchmark return of investors."),
+    benchmarkReturn: finite
+      .refine((value) => value >= 0, {
+        message:
+          "must be at least 0 (the paper uses 0.005; a benchmark below zero pays the funds inflows that compound until fund wealth overflows)",
+      })
+      .default(0.005)
+      .describe("r_b: the benchmark return of investors, per step."),
     priceBracket: z
       .strictObject({ low: positive, high: positive })
       .refine((bracket) => bracket.high > bracket.low, {

@@ -39,10 +39,29 @@ describe("non-finite results", () => {
       overrides: ["steps=2000", "statistics.burnIn=0"],
     });
     if (loaded.model !== "tfg") throw new Error("expected tfg");
-    const parameters = { ...loaded.parameters, flowSensitivity: 1e15 };
+    // With r_b = 0.005 every fund is emptied and defaults; a benchmark below the funds'
+    // returns turns the same sensitivity into inflows that overflow.
+    const parameters = { ...loaded.parameters, flowSensitivity: 1e15, benchmarkReturn: -0.01 };
     const run = () => runTfg(parameters, runStreams(loaded.scenario.seed, 0).tfg, { steps: 2000 });
     expect(run).toThrow(EngineNumericError);
     expect(run).toThrow(/^step \d+: funds: \w+ became (-?Infinity|NaN); the run was stopped/);
+  });
+
+  it("tfg with a negative benchmarkReturn is refused; a benchmark of 1e12 empties the funds, which default", async () => {
+    // Found by the fuzz on a clone without ../shared/data: r_b = 1e12 made every flow −W, and a
+    // fund left with holdings and no wealth read as infinitely levered.
+    expect(await refusal("tfg-2012", ["tfg.benchmarkReturn=-0.5"])).toMatch(
+      /^--set tfg\.benchmarkReturn: -0\.5 is not allowed; must be at least 0/,
+    );
+    const loaded = await loadAnyScenario("tfg-2012", {
+      overrides: ["steps=2000", "statistics.burnIn=0", "tfg.benchmarkReturn=1e12"],
+    });
+    if (loaded.model !== "tfg") throw new Error("expected tfg");
+    const result = runTfg(loaded.parameters, runStreams(loaded.scenario.seed, 0).tfg, {
+      steps: 2000,
+    });
+    expect(result.series.maxLeverage.every(Number.isFinite)).toBe(true);
+    expect(result.defaultsByFund.every((count) => count > 0)).toBe(true);
   });
 
   it("cross-venue with dt 1e9 is refused; the world stops at the step and column of an overflow", async () => {

@@ -323,7 +323,11 @@ function record(model: TfgModel, series: TfgSeries, step: number, defaults: numb
     const fundHoldings = model.holdings[fund];
     wealth += fundWealth;
     holdings += fundHoldings;
-    if (fundHoldings > 0) maxLeverage = Math.max(maxLeverage, (fundHoldings * price) / fundWealth);
+    // Investors may withdraw everything (R5's flow floor of −W): a fund left with no wealth has
+    // no leverage ratio, and it defaults when it next settles.
+    if (fundHoldings > 0 && fundWealth > 0) {
+      maxLeverage = Math.max(maxLeverage, (fundHoldings * price) / fundWealth);
+    }
   }
   // A diverging model (e.g. flowSensitivity 1e15) stops here, at the step, instead of writing
   // NaN statistics; the price is checked where it clears.
