@@ -447,9 +447,10 @@ export class Simulation {
       const market = store.market[id];
       lists[market][counts[market]++] = id;
     }
+    const reopenable = this.agents !== null;
     for (const market of this.markets) {
-      market.adlQueues?.long.assignPositions(store, market.positions);
-      market.adlQueues?.short.assignPositions(store, market.positions);
+      market.adlQueues?.long.assignPositions(store, market.positions, reopenable);
+      market.adlQueues?.short.assignPositions(store, market.positions, reopenable);
     }
   }
 

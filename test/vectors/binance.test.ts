@@ -105,7 +105,7 @@ describe("Binance ADL FAQ: LeveragePnL", () => {
     );
     const margin = (id: number) => store.collateral[id];
     const queue = new AdlQueue("binance", 1, () => btcusdt);
-    queue.assignPositions(store, Int32Array.of(0, 1));
+    queue.assignPositions(store, Int32Array.of(0, 1), false);
     expect(queue.nextWinner(store, 110, margin, -1)).toBe(1);
   });
 

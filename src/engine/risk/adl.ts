@@ -135,11 +135,18 @@ export class AdlQueue {
   }
 
   /**
+   * Whether a closed position may open again (accumulation agents buy back in); otherwise each
+   * build drops the positions it finds closed, so later rounds do not read them again.
+   */
+  private reopenable = true;
+
+  /**
    * The market's positions on this queue's side, in id order (once every position exists;
    * sides never change). Each round's ranking scans only these: a queue of winning shorts does
    * not read the four longs to every short of a long-heavy book.
    */
-  assignPositions(store: PositionStore, positions: Int32Array): void {
+  assignPositions(store: PositionStore, positions: Int32Array, reopenable: boolean): void {
+    this.reopenable = reopenable;
     let count = 0;
     for (let index = 0; index < positions.length; index++) {
       if (store.side[positions[index]] === this.side) count++;
@@ -166,8 +173,12 @@ export class AdlQueue {
           ? budgetedScore
           : binanceScore;
     const tiers = this.tiers();
+    const keepClosed = this.reopenable;
+    let open = 0;
     for (let index = 0; index < positions.length; index++) {
       const id = positions[index];
+      if (store.size[id] === 0 && !keepClosed) continue;
+      positions[open++] = id;
       if (store.size[id] === 0) continue;
       if (store.side[id] * (markPrice - store.entryPrice[id]) <= 0) continue;
       if (!ranked) {
@@ -177,6 +188,7 @@ export class AdlQueue {
         this.heap.append(score(store, id, markPrice, 0, tiers), id);
       } else this.heap.append(score(store, id, markPrice, marginOf(id), tiers), id);
     }
+    this.positions = positions.subarray(0, open);
     this.heap.heapify();
     if (this.capped && !ranked) this.weighWinners(store, markPrice, marginOf);
   }

@@ -55,7 +55,7 @@ describe("ADL ranking", () => {
       15,
     );
     const queue = new AdlQueue("binance", 1, currentTiers);
-    queue.assignPositions(store, Int32Array.of(0, 1));
+    queue.assignPositions(store, Int32Array.of(0, 1), false);
     expect(queue.nextWinner(store, 110, ownMargin(store), -1)).toBe(1);
   });
 
@@ -70,7 +70,7 @@ describe("ADL ranking", () => {
   it("ranks the more profitable, more levered short first and skips losers", () => {
     const store = shorts();
     const queue = new AdlQueue("binance", -1, currentTiers);
-    queue.assignPositions(store, all);
+    queue.assignPositions(store, all, false);
     const margin = ownMargin(store);
     expect(queue.nextWinner(store, 100_000, margin, 3)).toBe(1);
     store.size[1] = 0;
@@ -79,10 +79,25 @@ describe("ADL ranking", () => {
     expect(queue.nextWinner(store, 100_000, margin, 3)).toBe(-1);
   });
 
+  it("a rebuild leaves closed positions out, unless closed positions may reopen", () => {
+    for (const reopenable of [false, true]) {
+      const store = shorts();
+      const queue = new AdlQueue("binance", -1, currentTiers);
+      queue.assignPositions(store, all, reopenable);
+      const margin = ownMargin(store);
+      store.size[1] = 0;
+      expect(queue.nextWinner(store, 100_000, margin, 3)).toBe(0);
+      // An accumulation agent buys back in: only a queue that kept it can rank it again.
+      store.size[1] = 1;
+      queue.invalidate();
+      expect(queue.nextWinner(store, 100_000, margin, 3)).toBe(reopenable ? 1 : 0);
+    }
+  });
+
   it("pro rata lists every winner", () => {
     const queue = new AdlQueue("proRata", -1, currentTiers);
     const store = shorts();
-    queue.assignPositions(store, all);
+    queue.assignPositions(store, all, false);
     expect(Array.from(queue.allWinners(store, 100_000, ownMargin(store)))).toEqual([0, 1]);
   });
 
@@ -93,7 +108,7 @@ describe("ADL ranking", () => {
     store.add(1, 1, 95, 10, false);
     expect(budgetedScore(store, 1, 100, 0, tiers)).toBe(-1);
     const queue = new AdlQueue("budgeted", 1, currentTiers);
-    queue.assignPositions(store, Int32Array.of(0, 1, 2));
+    queue.assignPositions(store, Int32Array.of(0, 1, 2), false);
     expect(queue.nextWinner(store, 100, ownMargin(store), -1)).toBe(1);
     queue.dropTop();
     expect(queue.nextWinner(store, 100, ownMargin(store), -1)).toBe(2);
@@ -105,7 +120,7 @@ describe("ADL ranking", () => {
     store.add(-1, 10, 100.1, 1_000, false);
     store.add(-1, 1, 200, 1_000, false);
     const queue = new AdlQueue("pnlProRata", -1, currentTiers);
-    queue.assignPositions(store, Int32Array.of(0, 1));
+    queue.assignPositions(store, Int32Array.of(0, 1), false);
     expect(queue.totalWinnerSize(store, 100, ownMargin(store))).toBe(11);
     // At 1 per unit A can pay for 1 unit (its PnL is 1), B for its whole 1 unit: 2.
     expect(queue.capacityAt(1)).toBeCloseTo(2, 9);
