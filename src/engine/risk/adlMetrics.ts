@@ -108,36 +108,46 @@ class Tally {
   }
 }
 
-/** Per-holder figures of hit accounts or positions, grown on first use. */
+/**
+ * Per-holder figures of hit accounts or positions. Holders get a slot in the order of their first
+ * hit, and the figures live by slot: hit holders' figures stay together in memory instead
+ * of scattered over arrays as long as every position.
+ */
 class HitBook {
-  haircut = new Float64Array(0);
-  pnl = new Float64Array(0);
-  leverage = new Float64Array(0);
-  hit = new Uint8Array(0);
+  /** Slot + 1 of each key, 0 while the key has not been hit; allocated on first use. */
+  private slotOf = new Int32Array(0);
+  haircut = new Float64Array(64);
+  pnl = new Float64Array(64);
+  leverage = new Float64Array(64);
   list = new Int32Array(64);
   count = 0;
 
   constructor(private readonly capacity: number) {}
 
   record(key: number, haircut: number, pnl: number, leverage: number): void {
-    if (this.hit.length === 0) {
-      this.haircut = new Float64Array(this.capacity);
-      this.pnl = new Float64Array(this.capacity);
-      this.leverage = new Float64Array(this.capacity);
-      this.hit = new Uint8Array(this.capacity);
+    if (this.slotOf.length === 0) this.slotOf = new Int32Array(this.capacity);
+    let slot = this.slotOf[key] - 1;
+    if (slot < 0) {
+      slot = this.count++;
+      this.slotOf[key] = this.count;
+      if (slot === this.list.length) this.grow();
+      this.list[slot] = key;
+      this.pnl[slot] = pnl;
+      this.leverage[slot] = leverage;
     }
-    if (this.hit[key] === 0) {
-      this.hit[key] = 1;
-      this.pnl[key] = pnl;
-      this.leverage[key] = leverage;
-      if (this.count === this.list.length) {
-        const list = new Int32Array(2 * this.list.length);
-        list.set(this.list);
-        this.list = list;
-      }
-      this.list[this.count++] = key;
+    this.haircut[slot] += haircut;
+  }
+
+  private grow(): void {
+    const length = 2 * this.list.length;
+    const list = new Int32Array(length);
+    list.set(this.list);
+    this.list = list;
+    for (const column of ["haircut", "pnl", "leverage"] as const) {
+      const grown = new Float64Array(length);
+      grown.set(this[column]);
+      this[column] = grown;
     }
-    this.haircut[key] += haircut;
   }
 
   /**
@@ -161,15 +171,14 @@ class HitBook {
     const haircuts = new Float64Array(starts[groupCount]);
     const ratios = new Float64Array(starts[groupCount]);
     const innocents = new Int32Array(groupCount);
-    for (let index = 0; index < this.count; index++) {
-      const group = groups[index];
+    for (let slot = 0; slot < this.count; slot++) {
+      const group = groups[slot];
       if (group < 0) continue;
-      const key = this.list[index];
-      const haircut = Math.max(0, this.haircut[key]);
+      const haircut = Math.max(0, this.haircut[slot]);
       const at = filled[group]++;
       haircuts[at] = haircut;
-      ratios[at] = this.pnl[key] > 0 ? haircut / this.pnl[key] : 0;
-      if (this.leverage[key] < innocentLeverage) innocents[group]++;
+      ratios[at] = this.pnl[slot] > 0 ? haircut / this.pnl[slot] : 0;
+      if (this.leverage[slot] < innocentLeverage) innocents[group]++;
     }
     return Array.from({ length: groupCount }, (_, group) => {
       const sortedHaircuts = haircuts.subarray(starts[group], starts[group + 1]).sort();
