@@ -181,6 +181,9 @@ export class Simulation {
   private readonly adlOnline: OnlineAdl | null;
   private readonly adlLogWeightOf = (id: number): number => this.adlOnline?.logWeight(id) ?? 0;
   private readonly batch: number[] = [];
+  /** Socialised loss: the round's positions in profit in one market, and their profits. */
+  private profitable = new Int32Array(0);
+  private profits = new Float64Array(0);
   private readonly accountBatch: number[] = [];
   /** Positions still liquidatable when capacity ran out or the book was empty: first next step. */
   private pending: number[] = [];
@@ -1877,20 +1880,29 @@ export class Simulation {
     const store = this.store;
     const mark = market.mark;
     const positions = market.positions;
+    if (this.profitable.length < positions.length) {
+      this.profitable = new Int32Array(positions.length);
+      this.profits = new Float64Array(positions.length);
+    }
+    const profitable = this.profitable;
+    const profits = this.profits;
+    let count = 0;
     let totalProfit = 0;
     for (let index = 0; index < positions.length; index++) {
       const id = positions[index];
+      if (store.size[id] === 0) continue;
       const profit = store.side[id] * store.size[id] * (mark - store.entryPrice[id]);
-      if (store.size[id] > 0 && profit > 0) totalProfit += profit;
+      if (!(profit > 0)) continue;
+      totalProfit += profit;
+      profitable[count] = id;
+      profits[count++] = profit;
     }
     const share = totalProfit > 0 ? Math.min(1, owed / totalProfit) : 0;
     let collected = 0;
     if (share > 0) {
-      for (let index = 0; index < positions.length; index++) {
-        const id = positions[index];
-        const profit = store.side[id] * store.size[id] * (mark - store.entryPrice[id]);
-        if (store.size[id] === 0 || profit <= 0) continue;
-        const haircut = profit * share;
+      for (let index = 0; index < count; index++) {
+        const id = profitable[index];
+        const haircut = profits[index] * share;
         store.collateral[id] -= haircut;
         collected += haircut;
         this.markForReindex(id);
