@@ -92,6 +92,12 @@ export function perpEventTotals(events: EventLog): PerpEventTotals {
   const adlLiquidation = code("adl_liquidation");
   const unfilled = code("unfilled");
   const stopLoss = code("stop_loss");
+  const badDebt = code("bad_debt");
+  const fundCover = code("insurance_fund_cover");
+  const fee = code("liquidation_fee");
+  const adl = code("adl");
+  const socialized = code("socialized_loss");
+  const exchangeLoss = code("exchange_loss");
   const totals: PerpEventTotals = {
     bookNotional: 0,
     backstopNotional: 0,
@@ -111,10 +117,26 @@ export function perpEventTotals(events: EventLog): PerpEventTotals {
     stopLossNotional: 0,
     stopLossPositions: 0,
   };
-  const liquidated = new Set<number>();
-  const winners = new Set<number>();
-  const bankrupt = new Set<number>();
-  const stopped = new Set<number>();
+  // Distinct positions by a flag per position id (−1 for rows without one): a million-row log
+  // would spend most of its pass hashing into sets.
+  let lowest = 0;
+  let highest = 0;
+  for (let index = 0; index < events.length; index++) {
+    lowest = Math.min(lowest, events.account[index]);
+    highest = Math.max(highest, events.account[index]);
+  }
+  const seen = new Uint8Array(highest - lowest + 1);
+  const distinct = new Int32Array(4);
+  const note = (account: number, kind: number): void => {
+    const bit = 1 << kind;
+    if ((seen[account - lowest] & bit) !== 0) return;
+    seen[account - lowest] |= bit;
+    distinct[kind]++;
+  };
+  const liquidated = 0;
+  const winners = 1;
+  const bankrupt = 2;
+  const stopped = 3;
   let step = -1;
   let highestRound = 0;
   for (let index = 0; index < events.length; index++) {
@@ -133,32 +155,32 @@ export function perpEventTotals(events: EventLog): PerpEventTotals {
     else if (type === takeover) totals.backstopNotional += notional;
     else if (type === adlLiquidation) {
       totals.adlLiquidatedNotional += notional;
-      bankrupt.add(account);
-    } else if (type === code("bad_debt")) totals.badDebt += amount;
-    else if (type === code("insurance_fund_cover")) totals.fundCover += amount;
-    else if (type === code("liquidation_fee")) totals.fees += amount;
-    else if (type === code("adl")) {
+      note(account, bankrupt);
+    } else if (type === badDebt) totals.badDebt += amount;
+    else if (type === fundCover) totals.fundCover += amount;
+    else if (type === fee) totals.fees += amount;
+    else if (type === adl) {
       totals.adlNotional += notional;
       totals.adlCloses++;
-      winners.add(account);
-    } else if (type === code("socialized_loss")) totals.socializedLoss += amount;
-    else if (type === code("exchange_loss")) totals.exchangeLoss += amount;
+      note(account, winners);
+    } else if (type === socialized) totals.socializedLoss += amount;
+    else if (type === exchangeLoss) totals.exchangeLoss += amount;
     else if (type === stopLoss) {
       totals.stopLossNotional += notional;
-      stopped.add(account);
+      note(account, stopped);
     }
     if (type === liquidation || type === partial || type === takeover || type === adlLiquidation) {
       totals.liquidationRows++;
-      liquidated.add(account);
+      note(account, liquidated);
     } else if (type === unfilled) {
-      liquidated.add(account);
+      note(account, liquidated);
     }
   }
   totals.cascadeRounds += highestRound;
-  totals.liquidatedPositions = liquidated.size;
-  totals.adlWinners = winners.size;
-  totals.adlBankrupt = bankrupt.size;
-  totals.stopLossPositions = stopped.size;
+  totals.liquidatedPositions = distinct[liquidated];
+  totals.adlWinners = distinct[winners];
+  totals.adlBankrupt = distinct[bankrupt];
+  totals.stopLossPositions = distinct[stopped];
   return totals;
 }
 
