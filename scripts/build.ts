@@ -9,6 +9,8 @@
  *   and worker-spawning packages stay external and load from node_modules.
  * - The browser scripts a report or the dashboard inlines, built by the same `browserBundle` the
  *   sources use at run time, so the bytes are the same either way (dist/browser/).
+ * - The scenario JSON Schema as `deleverage schema` prints it (dist/scenario.schema.json), so the
+ *   compiled command prints a file instead of loading zod to convert the schema.
  * - dist/build-inputs.json: when the build started and the files it depends on (all of src/ and
  *   the build's own configuration). bin/deleverage.js runs the compiled program only while none
  *   of them changed since, and the sources through tsx otherwise, so an edit never runs against
@@ -19,8 +21,10 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
+import { prebuiltSchemaPath } from "../src/cli/schema.ts";
 import { compiledFolder, packageRoot } from "../src/packageFiles.ts";
 import { browserBundle, prebuiltBundlePath, reportClientEntry } from "../src/report/assets.ts";
+import { scenarioJsonSchemaText } from "../src/scenario/jsonSchema.ts";
 import { dashboardEntry } from "../src/server/page.ts";
 
 /**
@@ -86,6 +90,10 @@ async function buildProgram(): Promise<void> {
       const target = path.join(staging, path.relative(compiledFolder, prebuiltBundlePath(entry)));
       writeFileSync(target, browserBundle(entry));
     }
+    writeFileSync(
+      path.join(staging, path.relative(compiledFolder, prebuiltSchemaPath)),
+      scenarioJsonSchemaText(),
+    );
     const inputs = [...sourceFiles("src"), ...otherInputs].sort();
     writeFileSync(
       path.join(staging, "build-inputs.json"),

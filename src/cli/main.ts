@@ -97,7 +97,7 @@ program
   .description("Print the JSON Schema of scenario files.")
   .action(async () => {
     const { schemaCommand } = await import("./schema.ts");
-    schemaCommand();
+    await schemaCommand();
   });
 
 program

@@ -18,3 +18,8 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     title: "deleverage scenario",
   };
 }
+
+/** The schema as `deleverage schema` prints it (and as the build stores it, src/cli/schema.ts). */
+export function scenarioJsonSchemaText(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
+import { scenarioJsonSchemaText } from "../../src/scenario/jsonSchema.ts";
 import { deleverage, repositoryRoot, scratchFolder } from "../support/cli.ts";
 
 const fixtures = join(repositoryRoot, "test/fixtures/scenarios");
@@ -182,9 +183,10 @@ describe("deleverage run", () => {
 });
 
 describe("deleverage schema and heatmap", () => {
-  it("prints the scenario JSON Schema", async () => {
+  it("prints the scenario JSON Schema, the compiled command's stored copy equal to the sources'", async () => {
     const outcome = await deleverage("schema");
     expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toBe(scenarioJsonSchemaText());
     const schema = JSON.parse(outcome.stdout);
     expect(Object.keys(schema.oneOf[0].properties)).toEqual(
       expect.arrayContaining(["asset", "market", "exchange", "positions", "shock"]),
