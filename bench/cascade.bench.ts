@@ -4,18 +4,18 @@
  * and issue 12's whole-job figures next to the same sort: start-up of the compiled command line,
  * loading a 1,000,000-row positions CSV (W1, bench/w1Workload.ts), and whole `deleverage run`
  * processes of both 1M workloads, outputs included (wall time and peak RSS by /usr/bin/time).
+ * Each cascade workload (standard, 20 markets) is timed in a process of its own
+ * (bench/cascadeSamples.ts), as a user's run has its scenario to itself.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { do_not_optimize, measure } from "mitata";
-import { Simulation } from "../src/engine/sim.ts";
 import { loadScenario } from "../src/scenario/load.ts";
 import { writeMarketsCsv } from "./marketsCsvWorkload.ts";
-import { marketsWorkload } from "./marketsWorkload.ts";
+import { type Stats, statsOf } from "./stats.ts";
 import { writeW1 } from "./w1Workload.ts";
-import { standardWorkload } from "./workload.ts";
 
 const count = 1_000_000;
 const options = { min_samples: 5, max_samples: 12, min_cpu_time: 1e9 };
@@ -45,35 +45,25 @@ const sort = await measure(function* () {
   };
 }, options);
 
-const workload = standardWorkload(count);
-const setup = await measure(() => do_not_optimize(new Simulation(workload, { seed: 1 })), options);
-const cascade = await measure(function* () {
-  yield {
-    0() {
-      return new Simulation(workload, { seed: 1 });
-    },
-    bench(simulation: Simulation) {
-      do_not_optimize(simulation.run());
-    },
-  };
-}, options);
-
+/** Setup and cascade of one workload in a process of its own (bench/cascadeSamples.ts). */
+function cascadeSamples(workload: "standard" | "markets"): Record<"setup" | "cascade", Stats> {
+  return JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--import",
+        "tsx",
+        resolve(import.meta.dirname, "cascadeSamples.ts"),
+        workload,
+      ],
+      { encoding: "utf8" },
+    ),
+  );
+}
+const { setup, cascade } = cascadeSamples("standard");
 // Issue 10: 1,000,000 positions over 20 markets, half on cross margin (bench/marketsWorkload.ts).
-const markets = marketsWorkload(count);
-const marketsSetup = await measure(
-  () => do_not_optimize(new Simulation(markets, { seed: 1 })),
-  options,
-);
-const marketsCascade = await measure(function* () {
-  yield {
-    0() {
-      return new Simulation(markets, { seed: 1 });
-    },
-    bench(simulation: Simulation) {
-      do_not_optimize(simulation.run());
-    },
-  };
-}, options);
+const { setup: marketsSetup, cascade: marketsCascade } = cascadeSamples("markets");
 const marketsOnce = JSON.parse(
   execFileSync(
     process.execPath,
@@ -160,14 +150,14 @@ process.stdout.write(
     "| measurement | avg ms | p50 ms | min ms | max ms | samples |",
     "|---|---|---|---|---|---|",
     ...[
-      ["sort 1,000,000 doubles (Float64Array.sort)", sort],
+      ["sort 1,000,000 doubles (Float64Array.sort)", statsOf(sort)],
       ["setup: generate 1,000,000 positions + index", setup],
       ["cascade: 10 % drop to the end (60 steps)", cascade],
       ["20 markets: setup (1,000,000 positions, half cross)", marketsSetup],
       ["20 markets: cascade (10 % factor drop, betas 0.8-1.6)", marketsCascade],
     ].map(
       ([name, stats]) =>
-        `| ${name as string} | ${milliseconds((stats as typeof sort).avg)} | ${milliseconds((stats as typeof sort).p50)} | ${milliseconds((stats as typeof sort).min)} | ${milliseconds((stats as typeof sort).max)} | ${(stats as typeof sort).samples.length} |`,
+        `| ${name as string} | ${milliseconds((stats as Stats).avg)} | ${milliseconds((stats as Stats).p50)} | ${milliseconds((stats as Stats).min)} | ${milliseconds((stats as Stats).max)} | ${(stats as Stats).samples} |`,
     ),
     "",
     `cascade / sort: ${ratio.toFixed(2)}x (goal ≤ 3x); setup + cascade / sort: ${endToEnd.toFixed(2)}x`,
