@@ -34,68 +34,66 @@ export function numberFromText(text: string): number {
   return numberPattern.test(text) ? Number(text) : Number.NaN;
 }
 
+/**
+ * Where parseNumber leaves its value: a typed array slot hands a double over without the heap
+ * number a returned one costs when the call is not inlined (parseNumber is too long for that).
+ */
+const parsed = new Float64Array(1);
+
 /** Bytes [start, end) as a number, exactly as `numberFromText` would read their text, or NaN. */
 export function numberFromBytes(bytes: Buffer, start: number, end: number): number {
   // Every byte of a valid number is an ASCII digit, sign, point or e, so latin1 is its text.
-  return exactNumber(bytes, start, end) ?? Number(bytes.toString("latin1", start, end));
+  return parseNumber(bytes, start, end) ? parsed[0] : Number(bytes.toString("latin1", start, end));
 }
 
+/** Every integer below this is a double, exactly. */
+const exactIntegerLimit = 2 ** 53;
+
 /**
- * Bytes [start, end) as a number, NaN when they are not one, undefined when they are but need
- * Number() on their text. Up to 15 significant digits and a decimal exponent within ±22 take
- * Clinger's fast path: the digits are an exact integer and the power of ten an exact double, so
- * one multiplication or division is the correctly rounded result, which is what Number()
- * returns.
+ * Reads bytes [start, end) as a number into parsed[0], NaN when they are not one; false when they
+ * are one but need Number() on their text. Clinger's fast path takes digits that form an exact
+ * integer (up to 15 significant digits, or 16 below 2^53) with a decimal exponent within ±22:
+ * the power of ten is an exact double too, so one multiplication or division is the correctly
+ * rounded result, which is what Number() returns. The other 16- and 17-digit numbers go to
+ * decimalToDouble.
  */
-function exactNumber(bytes: Uint8Array, start: number, end: number): number | undefined {
+function parseNumber(bytes: Uint8Array, start: number, end: number): boolean {
   let index = start;
   let negative = false;
   if (index < end && (bytes[index] === 0x2b || bytes[index] === 0x2d)) {
     negative = bytes[index] === 0x2d;
     index++;
   }
-  let mantissa = 0;
-  let significant = 0;
-  let exponent = 0;
-  let digits = 0;
-  let exact = true;
-  // The 16th and 17th significant digits, for decimalToDouble.
+  // The significant digits in integer parts: the 1st to 8th, the 9th to 15th, then the 16th
+  // and 17th for decimalToDouble; any more leave the number to Number(). Integer arithmetic keeps
+  // the digit loop off the latency of floating-point multiply-adds.
+  let upper = 0;
+  let lower = 0;
   let tail = 0;
-  while (index < end && bytes[index] >= 0x30 && bytes[index] <= 0x39) {
-    const digit = bytes[index++] - 0x30;
-    digits++;
-    if (mantissa === 0 && digit === 0) continue;
-    if (significant < 15) {
-      mantissa = mantissa * 10 + digit;
-    } else if (significant < 17) {
-      tail = tail * 10 + digit;
-    } else {
-      exact = false;
-    }
-    significant++;
-  }
-  if (index < end && bytes[index] === 0x2e) {
-    index++;
-    while (index < end && bytes[index] >= 0x30 && bytes[index] <= 0x39) {
-      const digit = bytes[index++] - 0x30;
-      digits++;
-      if (mantissa === 0 && digit === 0) {
-        exponent--;
-        continue;
-      }
-      if (significant < 15) {
-        mantissa = mantissa * 10 + digit;
-        exponent--;
-      } else if (significant < 17) {
-        tail = tail * 10 + digit;
-        exponent--;
-      } else {
-        exact = false;
-      }
+  let significant = 0;
+  const digitsStart = index;
+  let point = -1;
+  for (; index < end; index++) {
+    const digit = bytes[index] - 0x30;
+    if (digit >= 0 && digit <= 9) {
+      if (significant === 0 && digit === 0) continue;
+      if (significant < 8) upper = upper * 10 + digit;
+      else if (significant < 15) lower = lower * 10 + digit;
+      else if (significant < 17) tail = tail * 10 + digit;
       significant++;
+    } else if (bytes[index] === 0x2e && point < 0) {
+      point = index;
+    } else {
+      break;
     }
   }
-  if (digits === 0) return Number.NaN;
+  const digits = point < 0 ? index - digitsStart : index - digitsStart - 1;
+  // Every digit after the point is a power of ten down while all are kept (17 or fewer).
+  let exponent = point < 0 ? 0 : point + 1 - index;
+  if (digits === 0) {
+    parsed[0] = Number.NaN;
+    return true;
+  }
   if (index < end && (bytes[index] === 0x65 || bytes[index] === 0x45)) {
     index++;
     let exponentNegative = false;
@@ -105,21 +103,37 @@ function exactNumber(bytes: Uint8Array, start: number, end: number): number | un
     }
     let written = 0;
     let exponentDigits = 0;
-    while (index < end && bytes[index] >= 0x30 && bytes[index] <= 0x39) {
-      if (written < 1e6) written = written * 10 + (bytes[index] - 0x30);
+    while (index < end) {
+      const digit = bytes[index] - 0x30;
+      if (digit < 0 || digit > 9) break;
+      // Past a million the value is 0 or Infinity, and Number() has the last word anyway.
+      if (written < 1e6) written = written * 10 + digit;
       index++;
       exponentDigits++;
     }
-    if (exponentDigits === 0) return Number.NaN;
+    if (exponentDigits === 0) {
+      parsed[0] = Number.NaN;
+      return true;
+    }
     exponent += exponentNegative ? -written : written;
   }
-  if (index !== end) return Number.NaN;
-  if (!exact) return undefined;
-  if (significant > 15) {
-    const value = decimalToDouble(mantissa, significant - 15, tail, exponent);
-    return value === undefined || !negative ? value : -value;
+  if (index !== end) {
+    parsed[0] = Number.NaN;
+    return true;
   }
-  if (exponent < -22 || exponent > 22) return undefined;
+  if (significant > 17) return false;
+  const head =
+    significant <= 8 ? upper : upper * exactPowersOfTen[Math.min(significant, 15) - 8] + lower;
+  let mantissa = head;
+  if (significant === 16 && head * 10 + tail < exactIntegerLimit) {
+    mantissa = head * 10 + tail;
+  } else if (significant > 15) {
+    const value = decimalToDouble(head, significant - 15, tail, exponent);
+    if (value === undefined) return false;
+    parsed[0] = negative ? -value : value;
+    return true;
+  }
+  if (exponent < -22 || exponent > 22) return false;
   let value = mantissa;
   if (mantissa !== 0) {
     value =
@@ -127,7 +141,8 @@ function exactNumber(bytes: Uint8Array, start: number, end: number): number | un
         ? mantissa * exactPowersOfTen[exponent]
         : mantissa / exactPowersOfTen[-exponent];
   }
-  return negative ? -value : value;
+  parsed[0] = negative ? -value : value;
+  return true;
 }
 
 /** Reads lines and cells of one CSV file. Cell bounds are reused from line to line. */
@@ -275,8 +290,7 @@ export class CsvBytes {
     if (this.textual[cell] === 1) return numberFromText(this.text(cell));
     const start = this.start[cell];
     const end = this.end[cell];
-    const value = exactNumber(this.bytes, start, end);
-    if (value !== undefined) return value;
+    if (parseNumber(this.bytes, start, end)) return parsed[0];
     // One string per line rather than one per cell: long numbers cost a Number() each anyway.
     if (this.lineLatin1 === undefined) {
       this.lineLatin1 = this.bytes.toString("latin1", this.lineStart, this.lineEnd);

@@ -1,13 +1,13 @@
 /**
  * A decimal of 16 or 17 significant digits as the double Number() reads it, without making its
- * text. Files written by `String(x)` hold such numbers in most cells, past the fast path of
- * csvBytes.ts (15 digits: an exact integer times an exact power of ten, one rounding). Here the
- * digits N = head·10^t + tail (head of 15 digits, t ≤ 2) are an exact sum of two doubles s + low
- * (Dekker's product, then an exact sum); for N·10^-k with k ≤ 22 the quotient r = s / 10^k is
- * checked against the exact value: the remainder s + low − r·10^k is computed (again by Dekker's
- * product) and measured in half ulps of r. Inside (−1, 1) by more than 2^-30, r is the correctly
- * rounded result, as Number() returns it; outside, r moves to its neighbour and is checked again;
- * anything closer to a tie is left to Number() on the text.
+ * text. Files written by `String(x)` hold such numbers in most cells, many past the fast path of
+ * csvBytes.ts (an exact integer, 15 digits or 16 below 2^53, times an exact power of ten, one
+ * rounding). Here the digits N = head·10^t + tail (head of 15 digits, t ≤ 2) are an exact sum of
+ * two doubles s + low (Dekker's product, then an exact sum); for N·10^-k with k ≤ 22 the
+ * quotient r = s / 10^k is checked against the exact value: the remainder s + low − r·10^k is
+ * computed (again by Dekker's product) and measured in half ulps of r. Inside (−1, 1) by more
+ * than 2^-30, r is the correctly rounded result, as Number() returns it; outside, r moves to its
+ * neighbour and is checked again; anything closer to a tie is left to Number() on the text.
  */
 
 const splitter = 134217729;
@@ -20,6 +20,7 @@ const margin = 2 ** -30;
 /** 10^k for k ≤ 22, by exact multiplications. */
 const powersOfTen = [1];
 for (let power = 1; power <= 22; power++) powersOfTen.push(powersOfTen[power - 1] * 10);
+const inversePowersOfTen = powersOfTen.map((power) => 1 / power);
 
 /** a·b − product exactly, where product = a·b rounded (Dekker), for |a·b| far from overflow. */
 function productError(a: number, b: number, product: number): number {
@@ -76,13 +77,14 @@ export function decimalToDouble(
     // sum − back is exact (the two are within a factor of 2), the rest is far below half an ulp.
     const remainder = sum - back - productError(r, divisor, back) + low;
     float[0] = r;
-    const mantissaHigh = words[highWord] & 0xfffff;
-    const mantissaLow = words[lowWord];
-    const mantissa = (mantissaHigh + 0x100000) * 4294967296 + mantissaLow;
-    // r / (2·mantissa) = half an ulp of r, a power of two, so the division is exact.
-    const halfUlp = r / (2 * mantissa);
-    const halfUlps = remainder / divisor / halfUlp;
-    const powerOfTwo = mantissaHigh === 0 && mantissaLow === 0;
+    const high = words[highWord];
+    const powerOfTwo = (high & 0xfffff) === 0 && words[lowWord] === 0;
+    // Half an ulp of r is 2^(E − 1076) for its biased exponent E, so its inverse is a double
+    // of exponent bits 2099 − E and no mantissa bits: multiplications instead of divisions.
+    words[lowWord] = 0;
+    words[highWord] = (2099 - (high >>> 20)) << 20;
+    // 1/10^k is rounded, off by far less than the margin.
+    const halfUlps = remainder * inversePowersOfTen[-exponent] * float[0];
     if (Math.abs(halfUlps) < 1 - margin && !(powerOfTwo && halfUlps < 0)) return r;
     if (Math.abs(Math.abs(halfUlps) - 1) <= margin) return undefined;
     r = neighbour(r, halfUlps > 0 ? 1 : -1);
