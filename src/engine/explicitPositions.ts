@@ -38,6 +38,17 @@ function grown<T extends Int32Array | Uint16Array | Int8Array | Uint8Array | Flo
   return next;
 }
 
+/**
+ * The first `length` elements of `column`, copied only when it is longer: a view would keep the
+ * rest alive and travel with it to worker threads.
+ */
+function exactLength<T extends Int32Array | Uint16Array | Int8Array | Uint8Array | Float64Array>(
+  column: T,
+  length: number,
+): T {
+  return column.length === length ? column : (column.slice(0, length) as T);
+}
+
 /** Appends positions column by column; account names are interned as they come. */
 export class ExplicitPositionsBuilder {
   count = 0;
@@ -58,14 +69,17 @@ export class ExplicitPositionsBuilder {
   private slots = new Int32Array(2048);
   private slotHashes = new Uint32Array(2048);
 
-  /** Makes room for `positions` more positions (and as many accounts) at once, not by doubling. */
-  reserve(positions: number): void {
+  /**
+   * Makes room for `positions` more positions and `newAccounts` more accounts at once, not by
+   * doubling; columns reserved to the last position are handed over by finish() as they are.
+   */
+  reserve(positions: number, newAccounts = positions): void {
     const needed = this.count + positions;
     if (needed > this.capacity) {
       this.capacity = needed;
       this.resizeColumns();
     }
-    const accounts = this.accountCount + positions;
+    const accounts = this.accountCount + newAccounts;
     if (accounts + 1 > this.nameOffsets.length) {
       this.nameOffsets = grown(this.nameOffsets, accounts + 1);
     }
@@ -187,22 +201,25 @@ export class ExplicitPositionsBuilder {
     this.cross = grown(this.cross, this.capacity);
   }
 
-  /** The positions so far, in exact-length columns of their own. */
+  /**
+   * The positions so far, in exact-length columns of their own: a column already that long is
+   * handed over as it is (no copy of 32 bytes per position), so the builder is done after this.
+   */
   finish(): ExplicitPositions {
     const count = this.count;
     return {
       count,
-      account: this.account.slice(0, count),
+      account: exactLength(this.account, count),
       accountCount: this.accountCount,
-      market: this.market.slice(0, count),
-      side: this.side.slice(0, count),
-      size: this.size.slice(0, count),
-      entryPrice: this.entryPrice.slice(0, count),
-      collateral: this.collateral.slice(0, count),
-      cross: this.cross.slice(0, count),
+      market: exactLength(this.market, count),
+      side: exactLength(this.side, count),
+      size: exactLength(this.size, count),
+      entryPrice: exactLength(this.entryPrice, count),
+      collateral: exactLength(this.collateral, count),
+      cross: exactLength(this.cross, count),
       accountNames: {
-        bytes: this.nameBytes.slice(0, this.nameLength),
-        offsets: this.nameOffsets.slice(0, this.accountCount + 1),
+        bytes: exactLength(this.nameBytes, this.nameLength),
+        offsets: exactLength(this.nameOffsets, this.accountCount + 1),
       },
     };
   }

@@ -189,6 +189,24 @@ export class CsvBytes {
     return true;
   }
 
+  /**
+   * How many lines after the current one hold at least `minimumLength` bytes: when no row can be
+   * shorter, the most rows still to come, so that columns are allocated once at their size.
+   */
+  linesAhead(minimumLength: number): number {
+    const bytes = this.bytes;
+    let count = 0;
+    let start = this.next;
+    while (start < bytes.length) {
+      const feed = bytes.indexOf(lineFeed, start);
+      const end = feed < 0 ? bytes.length : feed;
+      if (end - start >= minimumLength) count++;
+      if (feed < 0) break;
+      start = feed + 1;
+    }
+    return count;
+  }
+
   /** The line holds nothing but white space. */
   isBlank(): boolean {
     for (let index = this.lineStart; index < this.lineEnd; index++) {

@@ -157,11 +157,14 @@ export function parsePositionsCsv(
     bytes: utf8(symbol),
   }));
   const walletAccounts = options.walletAccounts;
-  // Rows of such files run to 40-70 bytes: room for most files at once, doubling for the rest.
-  const expected = Math.ceil(bytes.length / 64);
-  builder.reserve(expected);
+  // A row that is added has the header's cells, so its commas, and an account, a size and an
+  // entry price of a byte at least: counting the lines that long bounds the rows, and every
+  // column is allocated once at that size. A file was checked against the data-file size limit
+  // and the work budget before it was read, and this is at most one row per cells + 3 bytes.
+  const rows = csv.linesAhead(cells + 2);
+  builder.reserve(rows);
   const first = builder.count;
-  let lines = new Int32Array(Math.max(1024, expected));
+  const lines = new Int32Array(rows);
   let count = 0;
   let stop = false;
   const fail = (column: PositionColumn, cell: number, allowed: string): void => {
@@ -278,11 +281,6 @@ export function parsePositionsCsv(
     if (issues.length > issuesBefore) continue;
 
     builder.add(account, market, side, size, entryPrice, collateral, cross);
-    if (count === lines.length) {
-      const next = new Int32Array(2 * lines.length);
-      next.set(lines);
-      lines = next;
-    }
     lines[count++] = csv.line;
   }
 
@@ -299,5 +297,5 @@ export function parsePositionsCsv(
       },
     ]);
   }
-  return { first, count, lines: lines.slice(0, count) };
+  return { first, count, lines: count === rows ? lines : lines.subarray(0, count) };
 }

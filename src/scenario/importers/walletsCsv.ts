@@ -80,12 +80,16 @@ export function parseWalletsCsv(
   }
   if (issues.length > 0) throw new ScenarioError(issues);
 
-  let capacity = 1024;
-  let account = new Int32Array(capacity);
-  let wallet = new Float64Array(capacity);
-  let lines = new Int32Array(capacity);
+  // A row whose account is looked up has the header's cells, so its commas, and an account of a
+  // byte at least: counting the lines that long bounds the rows and new accounts (see
+  // parsePositionsCsv).
+  const rows = csv.linesAhead(cells);
+  builder.reserve(0, rows);
+  const account = new Int32Array(rows);
+  const wallet = new Float64Array(rows);
+  const lines = new Int32Array(rows);
   /** Line of each account's row, by account index (0 = not listed yet). */
-  let listedOn = new Int32Array(1024);
+  const listedOn = new Int32Array(builder.accountCount + rows);
   let count = 0;
   let stop = false;
   while (!stop && csv.nextLine()) {
@@ -111,11 +115,6 @@ export function parseWalletsCsv(
     }
     const name = csv.cellBytes(accountCell);
     const listed = builder.accountOf(name.bytes, name.start, name.end);
-    if (listed >= listedOn.length) {
-      const next = new Int32Array(Math.max(2 * listedOn.length, listed + 1));
-      next.set(listedOn);
-      listedOn = next;
-    }
     const amount = csv.number(walletCell);
     if (listedOn[listed] !== 0) {
       stop = report(
@@ -136,14 +135,6 @@ export function parseWalletsCsv(
       continue;
     }
     listedOn[listed] = csv.line;
-    if (count === capacity) {
-      capacity *= 2;
-      account = grownInt(account, capacity);
-      lines = grownInt(lines, capacity);
-      const nextWallet = new Float64Array(capacity);
-      nextWallet.set(wallet);
-      wallet = nextWallet;
-    }
     account[count] = listed;
     wallet[count] = amount;
     lines[count] = csv.line;
@@ -158,17 +149,11 @@ export function parseWalletsCsv(
   return {
     fileName,
     count,
-    account: account.slice(0, count),
-    wallet: wallet.slice(0, count),
-    lines: lines.slice(0, count),
+    account: count === rows ? account : account.subarray(0, count),
+    wallet: count === rows ? wallet : wallet.subarray(0, count),
+    lines: count === rows ? lines : lines.subarray(0, count),
     walletAccounts,
   };
-}
-
-function grownInt(column: Int32Array, length: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(length);
-  next.set(column);
-  return next;
 }
 
 /**

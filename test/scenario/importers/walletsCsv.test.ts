@@ -67,6 +67,32 @@ describe("positions.wallets", () => {
     expect(Array.from(positions.collateral)).toEqual([500]);
   });
 
+  it("reads rows as short as rows can be, up to a last line without a line feed (rows are counted before columns are allocated)", () => {
+    const builder = new ExplicitPositionsBuilder();
+    const wallets = parseWalletsCsv(bytes("account,wallet\na,6\n\nb,9"), builder, "w.csv");
+    const rows = parsePositionsCsv(
+      bytes("account,size,entryPrice\na,1,1\nb,-2,3\n \na,1,1"),
+      builder,
+      {
+        fileName: "p.csv",
+        markets: new Map([["BTC", 0]]),
+        defaultCross: true,
+        walletAccounts: wallets.walletAccounts,
+      },
+    );
+    const positions = builder.finish();
+    expect([Array.from(wallets.lines), Array.from(wallets.wallet)]).toEqual([
+      [2, 4],
+      [6, 9],
+    ]);
+    expect(Array.from(rows.lines)).toEqual([2, 3, 5]);
+    expect([positions.count, Array.from(positions.size), Array.from(positions.side)]).toEqual([
+      3,
+      [1, 2, 1],
+      [1, -1, 1],
+    ]);
+  });
+
   it("refuses a collateral next to a wallet, a listed account without cross positions, duplicates and bad wallets", () => {
     expect(
       messages(() =>
