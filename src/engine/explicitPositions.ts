@@ -20,14 +20,17 @@ export function accountNameAt(names: AccountNames, account: number): string {
   return decoder.decode(names.bytes.subarray(names.offsets[account], names.offsets[account + 1]));
 }
 
-/** FNV-1a over bytes [start, end). */
+/** FNV-1a over bytes [start, end), as a signed 32-bit integer. */
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
   for (let index = start; index < end; index++) {
     hash = Math.imul(hash ^ bytes[index], 0x01000193);
   }
-  return hash >>> 0;
+  return hash;
 }
+
+/** Where accountsOf's early reads end up: a read whose value goes nowhere is optimised away. */
+const readSink = new Int32Array(1);
 
 function grown<T extends Int32Array | Uint16Array | Int8Array | Uint8Array | Float64Array>(
   column: T,
@@ -65,9 +68,12 @@ export class ExplicitPositionsBuilder {
   private nameBytes = new Uint8Array(16 * 1024);
   private nameLength = 0;
   private nameOffsets = new Int32Array(1025);
-  /** Open addressing: account index + 1 per slot, 0 = empty; kept at most half full. */
-  private slots = new Int32Array(2048);
-  private slotHashes = new Uint32Array(2048);
+  /**
+   * Open addressing, kept at most half full: slot s holds the account index + 1 at 2s (0 =
+   * empty) and its name's hash at 2s + 1, side by side so that a probe of a table far larger
+   * than the caches misses once, not once per array.
+   */
+  private slots = new Int32Array(2 * 2048);
 
   /**
    * Makes room for `positions` more positions and `newAccounts` more accounts at once, not by
@@ -83,19 +89,63 @@ export class ExplicitPositionsBuilder {
     if (accounts + 1 > this.nameOffsets.length) {
       this.nameOffsets = grown(this.nameOffsets, accounts + 1);
     }
-    let slots = this.slots.length;
+    let slots = this.slots.length / 2;
     while (2 * accounts > slots) slots *= 2;
-    if (slots > this.slots.length) this.rehash(slots);
+    if (2 * slots > this.slots.length) this.rehash(slots);
   }
 
   /** The account named by bytes [start, end) of `bytes` (UTF-8), added if new. */
   accountOf(bytes: Uint8Array, start: number, end: number): number {
-    const hash = hashBytes(bytes, start, end);
-    const mask = this.slots.length - 1;
+    return this.accountOfHashed(bytes, start, end, hashBytes(bytes, start, end));
+  }
+
+  /**
+   * accountOf for `count` names at once, bytes [starts[k], ends[k]) of `bytes`, into
+   * accounts[k], in order. Each name's slot and, if it holds the same hash, its account's name
+   * are read for all of them first: a table far larger than the caches costs a miss per name,
+   * and reads that depend on nothing before them overlap, where one lookup after another waits
+   * for each miss in turn.
+   */
+  accountsOf(
+    bytes: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    count: number,
+    accounts: Int32Array,
+  ): void {
+    const hashes = this.batchHashes;
+    const slots = this.slots;
+    const mask = slots.length / 2 - 1;
+    for (let name = 0; name < count; name++) {
+      hashes[name] = hashBytes(bytes, starts[name], ends[name]);
+    }
+    // Loops of a few instructions a read, so that many reads are under way at once.
+    let touched = 0;
+    for (let name = 0; name < count; name++) touched ^= slots[2 * (hashes[name] & mask)];
+    for (let name = 0; name < count; name++) {
+      const slot = hashes[name] & mask;
+      const entry = slots[2 * slot];
+      if (entry !== 0 && slots[2 * slot + 1] === hashes[name]) {
+        touched ^= this.nameBytes[this.nameOffsets[entry - 1]];
+      }
+    }
+    readSink[0] = touched;
+    for (let name = 0; name < count; name++) {
+      accounts[name] = this.accountOfHashed(bytes, starts[name], ends[name], hashes[name]);
+    }
+  }
+
+  /** Names accountsOf takes at once, at most. */
+  static readonly batchSize = 256;
+  private readonly batchHashes = new Int32Array(ExplicitPositionsBuilder.batchSize);
+
+  private accountOfHashed(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const slots = this.slots;
+    const mask = slots.length / 2 - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot];
+      const entry = slots[2 * slot];
       if (entry === 0) return this.addAccount(bytes, start, end, hash, slot);
-      if (this.slotHashes[slot] === hash && this.sameName(entry - 1, bytes, start, end)) {
+      if (slots[2 * slot + 1] === hash && this.sameName(entry - 1, bytes, start, end)) {
         return entry - 1;
       }
     }
@@ -138,26 +188,27 @@ export class ExplicitPositionsBuilder {
       this.nameOffsets = grown(this.nameOffsets, 2 * this.nameOffsets.length);
     }
     this.nameOffsets[this.accountCount] = this.nameLength;
-    this.slots[slot] = account + 1;
-    this.slotHashes[slot] = hash;
-    if (2 * this.accountCount > this.slots.length) this.rehash(2 * this.slots.length);
+    this.slots[2 * slot] = account + 1;
+    this.slots[2 * slot + 1] = hash;
+    if (4 * this.accountCount > this.slots.length) this.rehash(this.slots.length);
     return account;
   }
 
-  private rehash(length: number): void {
-    const slots = new Int32Array(length);
-    const hashes = new Uint32Array(slots.length);
-    const mask = slots.length - 1;
-    for (let old = 0; old < this.slots.length; old++) {
-      const entry = this.slots[old];
+  /** Moves the accounts to a table of `slotCount` slots (a power of two). */
+  private rehash(slotCount: number): void {
+    const slots = new Int32Array(2 * slotCount);
+    const mask = slotCount - 1;
+    const old = this.slots;
+    for (let index = 0; index < old.length; index += 2) {
+      const entry = old[index];
       if (entry === 0) continue;
-      let slot = this.slotHashes[old] & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry;
-      hashes[slot] = this.slotHashes[old];
+      const hash = old[index + 1];
+      let slot = hash & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = entry;
+      slots[2 * slot + 1] = hash;
     }
     this.slots = slots;
-    this.slotHashes = hashes;
   }
 
   add(
@@ -179,6 +230,11 @@ export class ExplicitPositionsBuilder {
     this.collateral[index] = collateral;
     this.cross[index] = cross ? 1 : 0;
     return index;
+  }
+
+  /** Position `index`'s account, set after the row was added (accountsOf). */
+  setAccount(index: number, account: number): void {
+    this.account[index] = account;
   }
 
   /** Position `index`'s collateral, set after the row was added (wallet shares). */

@@ -10,7 +10,7 @@
  * listed in positions.wallets may leave collateral empty or 0: it gets its share of that wallet
  * (walletsCsv.ts), so the collateral column may then be absent altogether.
  */
-import type { ExplicitPositionsBuilder } from "../../engine/explicitPositions.ts";
+import { ExplicitPositionsBuilder } from "../../engine/explicitPositions.ts";
 import { describeValue, listOptions, ScenarioError, type ScenarioIssue } from "../errors.ts";
 import { CsvBytes, utf8 } from "./csvBytes.ts";
 
@@ -167,6 +167,25 @@ export function parsePositionsCsv(
   const lines = new Int32Array(rows);
   let count = 0;
   let stop = false;
+  // Without wallets no check of a row depends on its account, so the names of plain cells wait
+  // to be looked up a batch at a time (ExplicitPositionsBuilder.accountsOf) and their positions
+  // get their accounts then; a quoted or non-ASCII name is looked up at once, after the waiting
+  // ones, so accounts are numbered in the order of the names' first rows either way.
+  const batched = walletAccounts === undefined;
+  const batchSize = ExplicitPositionsBuilder.batchSize;
+  const nameStarts = new Int32Array(batchSize);
+  const nameEnds = new Int32Array(batchSize);
+  /** Position of each waiting name, −1 for a row with an issue (its name is an account still). */
+  const namePositions = new Int32Array(batchSize);
+  const nameAccounts = new Int32Array(batchSize);
+  let waiting = 0;
+  const lookUpWaiting = (): void => {
+    builder.accountsOf(csv.bytes, nameStarts, nameEnds, waiting, nameAccounts);
+    for (let name = 0; name < waiting; name++) {
+      if (namePositions[name] >= 0) builder.setAccount(namePositions[name], nameAccounts[name]);
+    }
+    waiting = 0;
+  };
   const fail = (column: PositionColumn, cell: number, allowed: string): void => {
     stop ||= report(
       csv.line,
@@ -177,6 +196,7 @@ export function parsePositionsCsv(
   };
 
   while (!stop && csv.nextLine()) {
+    if (waiting === batchSize) lookUpWaiting();
     if (csv.isBlank()) continue;
     csv.splitCells();
     if (csv.cellCount !== cells) {
@@ -192,10 +212,19 @@ export function parsePositionsCsv(
     const issuesBefore = issues.length;
 
     let account = -1;
+    let waitingName = -1;
     if (csv.isEmpty(accountCell)) fail("account", accountCell, "must not be empty");
     else {
       const name = csv.cellBytes(accountCell);
-      account = builder.accountOf(name.bytes, name.start, name.end);
+      if (batched && name.bytes === csv.bytes) {
+        waitingName = waiting++;
+        nameStarts[waitingName] = name.start;
+        nameEnds[waitingName] = name.end;
+        namePositions[waitingName] = -1;
+      } else {
+        if (waiting > 0) lookUpWaiting();
+        account = builder.accountOf(name.bytes, name.start, name.end);
+      }
     }
     let side = 0;
     if (sideCell >= 0) {
@@ -280,9 +309,11 @@ export function parsePositionsCsv(
     }
     if (issues.length > issuesBefore) continue;
 
-    builder.add(account, market, side, size, entryPrice, collateral, cross);
+    const index = builder.add(account, market, side, size, entryPrice, collateral, cross);
+    if (waitingName >= 0) namePositions[waitingName] = index;
     lines[count++] = csv.line;
   }
+  if (waiting > 0) lookUpWaiting();
 
   if (issues.length >= maxIssues) {
     issues.push({ location: fileName, path: "", message: `stopped after ${maxIssues} issues` });

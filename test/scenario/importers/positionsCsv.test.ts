@@ -87,6 +87,25 @@ describe("parsePositionsCsv", () => {
     ]);
   });
 
+  it("numbers accounts in the order of their names' first rows across batches of lookups, quoted names among them", () => {
+    const names = Array.from({ length: 1000 }, (_, row) =>
+      row % 97 === 0 ? `"q${row % 7}"` : `n${(row * 7919) % 300}`,
+    );
+    const text = [
+      "account,side,size,entryPrice,collateral",
+      ...names.map((name, row) => `${name},long,${row + 1},1,1`),
+    ].join("\n");
+    const { positions } = parse(text);
+    const plain = names.map((name) => name.replaceAll('"', ""));
+    const firstRows = [...new Set(plain)];
+    expect(positions.accountCount).toBe(firstRows.length);
+    expect(Array.from(positions.account)).toEqual(plain.map((name) => firstRows.indexOf(name)));
+    expect(firstRows.map((_, account) => accountNameAt(positions.accountNames, account))).toEqual(
+      firstRows,
+    );
+    expect(positions.size[999]).toBe(1000);
+  });
+
   it("points at each bad cell with line, column, the value and what is allowed", () => {
     const text = [
       "account,side,size,entryPrice,collateral,marginMode",
