@@ -3,6 +3,7 @@
  * Positions are recorded by id; only the writers that print them turn ids into names.
  */
 import { type EventLog, type EventType, eventTypes } from "./result.ts";
+import { grown } from "./typedArrays.ts";
 
 const typeCode = new Map<EventType, number>(eventTypes.map((name, index) => [name, index]));
 
@@ -77,9 +78,7 @@ export class EventRecorder {
   /** Call right after recording an `adl` event, with that winner's standing before the close. */
   recordAdlStanding(effectiveLeverage: number, pnlPercent: number): void {
     if (this.adlStandingLength === this.adlStanding.length) {
-      const next = new Float64Array(Math.max(256, 2 * this.adlStanding.length));
-      next.set(this.adlStanding);
-      this.adlStanding = next;
+      this.adlStanding = grown(this.adlStanding, Math.max(256, 2 * this.adlStanding.length));
     }
     this.adlStanding[this.adlStandingLength++] = effectiveLeverage;
     this.adlStanding[this.adlStandingLength++] = pnlPercent;
@@ -87,25 +86,18 @@ export class EventRecorder {
 
   private grow(): void {
     this.capacity *= 2;
-    const resize = <T extends Int32Array | Uint8Array | Int8Array | Uint16Array | Float64Array>(
-      column: T,
-      make: (length: number) => T,
-    ): T => {
-      const next = make(this.capacity);
-      next.set(column);
-      return next;
-    };
-    this.step = resize(this.step, (n) => new Int32Array(n));
-    this.round = resize(this.round, (n) => new Int32Array(n));
-    this.type = resize(this.type, (n) => new Uint8Array(n));
-    this.position = resize(this.position, (n) => new Int32Array(n));
-    this.side = resize(this.side, (n) => new Int8Array(n));
-    this.market = resize(this.market, (n) => new Uint16Array(n));
-    this.quantity = resize(this.quantity, (n) => new Float64Array(n));
-    this.price = resize(this.price, (n) => new Float64Array(n));
-    this.notional = resize(this.notional, (n) => new Float64Array(n));
-    this.amount = resize(this.amount, (n) => new Float64Array(n));
-    this.insuranceFund = resize(this.insuranceFund, (n) => new Float64Array(n));
+    const capacity = this.capacity;
+    this.step = grown(this.step, capacity);
+    this.round = grown(this.round, capacity);
+    this.type = grown(this.type, capacity);
+    this.position = grown(this.position, capacity);
+    this.side = grown(this.side, capacity);
+    this.market = grown(this.market, capacity);
+    this.quantity = grown(this.quantity, capacity);
+    this.price = grown(this.price, capacity);
+    this.notional = grown(this.notional, capacity);
+    this.amount = grown(this.amount, capacity);
+    this.insuranceFund = grown(this.insuranceFund, capacity);
   }
 
   /** Views of the recorded rows (no copy); positions are named on demand by `accountName`. */

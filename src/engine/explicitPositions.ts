@@ -9,6 +9,7 @@
  * one when an output prints it.
  */
 import type { ExplicitPositions, MarginMode, PositionSpec } from "./config.ts";
+import { exactLength, grown } from "./typedArrays.ts";
 
 type AccountNames = ExplicitPositions["accountNames"];
 
@@ -31,26 +32,6 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
 
 /** Where accountsOf's early reads end up: a read whose value goes nowhere is optimised away. */
 const readSink = new Int32Array(1);
-
-function grown<T extends Int32Array | Uint16Array | Int8Array | Uint8Array | Float64Array>(
-  column: T,
-  length: number,
-): T {
-  const next = new (column.constructor as new (length: number) => T)(length);
-  next.set(column);
-  return next;
-}
-
-/**
- * The first `length` elements of `column`, copied only when it is longer: a view would keep the
- * rest alive and travel with it to worker threads.
- */
-function exactLength<T extends Int32Array | Uint16Array | Int8Array | Uint8Array | Float64Array>(
-  column: T,
-  length: number,
-): T {
-  return column.length === length ? column : (column.slice(0, length) as T);
-}
 
 /** Appends positions column by column; account names are interned as they come. */
 export class ExplicitPositionsBuilder {

@@ -3,6 +3,7 @@
  * `append` then `heapify` (O(n)); `pop` is O(log n). Used where only the first few of many
  * candidates are needed, such as ADL's ranked winners.
  */
+import { grown } from "./typedArrays.ts";
 export class MaxHeap {
   private keys: Float64Array;
   private ids: Int32Array;
@@ -57,12 +58,8 @@ export class MaxHeap {
   }
 
   private grow(): void {
-    const keys = new Float64Array(this.keys.length * 2);
-    keys.set(this.keys);
-    this.keys = keys;
-    const ids = new Int32Array(this.ids.length * 2);
-    ids.set(this.ids);
-    this.ids = ids;
+    this.keys = grown(this.keys, this.keys.length * 2);
+    this.ids = grown(this.ids, this.ids.length * 2);
   }
 
   private siftUp(start: number): void {

@@ -20,6 +20,7 @@ import { ConstantProductAmm } from "../market/amm.ts";
 import { emptyFill, type Market } from "../market/market.ts";
 import { type OracleSpec, PriceOracle } from "../market/oracle.ts";
 import { OrderBookMarket } from "../market/orderBook.ts";
+import { grown } from "../typedArrays.ts";
 import type {
   LendingEvent,
   LendingVenue,
@@ -117,18 +118,13 @@ export class LendingEventLog {
 
   private grow(): void {
     const size = this.step.length * 2;
-    const grown = <T extends Int32Array | Uint8Array | Int16Array | Float64Array>(array: T): T => {
-      const next = new (array.constructor as new (length: number) => T)(size);
-      next.set(array);
-      return next;
-    };
-    this.step = grown(this.step);
-    this.type = grown(this.type);
-    this.venue = grown(this.venue);
-    this.account = grown(this.account);
-    this.asset = grown(this.asset);
-    this.quantity = grown(this.quantity);
-    this.valueUsd = grown(this.valueUsd);
+    this.step = grown(this.step, size);
+    this.type = grown(this.type, size);
+    this.venue = grown(this.venue, size);
+    this.account = grown(this.account, size);
+    this.asset = grown(this.asset, size);
+    this.quantity = grown(this.quantity, size);
+    this.valueUsd = grown(this.valueUsd, size);
   }
 }
 

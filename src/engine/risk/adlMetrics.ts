@@ -18,6 +18,7 @@
  * counterparty of a market stands for the rest of the venue's traders, not one account: its
  * closes count in the totals, not among the hit accounts.
  */
+import { grown } from "../typedArrays.ts";
 
 /** ADL figures of one market, or of the exchange (accounts across markets). */
 export interface AdlFigures {
@@ -140,14 +141,10 @@ class HitBook {
 
   private grow(): void {
     const length = 2 * this.list.length;
-    const list = new Int32Array(length);
-    list.set(this.list);
-    this.list = list;
-    for (const column of ["haircut", "pnl", "leverage"] as const) {
-      const grown = new Float64Array(length);
-      grown.set(this[column]);
-      this[column] = grown;
-    }
+    this.list = grown(this.list, length);
+    this.haircut = grown(this.haircut, length);
+    this.pnl = grown(this.pnl, length);
+    this.leverage = grown(this.leverage, length);
   }
 
   /**

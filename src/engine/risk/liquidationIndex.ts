@@ -15,6 +15,8 @@
  * close, funding, ADL) a new entry is added and the old one is recognised as stale when taken,
  * because it no longer equals the position's current value.
  */
+import { grown } from "../typedArrays.ts";
+
 const bucketWidth = 1e-4;
 /** ±60 % of log-price around the reference: beyond it, entries share the two end buckets. */
 const halfRange = 0.6;
@@ -122,14 +124,8 @@ export class TriggerIndex {
   }
 
   private grow(): void {
-    const values = new Float64Array(this.values.length * 2);
-    values.set(this.values);
-    this.values = values;
-    const ids = new Int32Array(this.ids.length * 2);
-    ids.set(this.ids);
-    this.ids = ids;
-    const next = new Int32Array(this.next.length * 2);
-    next.set(this.next);
-    this.next = next;
+    this.values = grown(this.values, this.values.length * 2);
+    this.ids = grown(this.ids, this.ids.length * 2);
+    this.next = grown(this.next, this.next.length * 2);
   }
 }

@@ -21,6 +21,7 @@ import type {
   VenueSummary,
 } from "../lending/contracts.ts";
 import type { RandomStream } from "../random.ts";
+import { grown } from "../typedArrays.ts";
 import { emptyHistogram, histogramBucket } from "./healthHistogram.ts";
 
 const secondsPerYear = 31_536_000;
@@ -445,19 +446,15 @@ export class MakerVenue implements LendingVenue {
   }
 
   private growAuctions(capacity: number): void {
-    const grow = <T extends Float64Array | Int32Array | Uint8Array>(old: T, fresh: T): T => {
-      fresh.set(old);
-      return fresh;
-    };
-    this.auctionLive = grow(this.auctionLive, new Uint8Array(capacity));
-    this.auctionIlk = grow(this.auctionIlk, new Int32Array(capacity));
-    this.auctionVault = grow(this.auctionVault, new Int32Array(capacity));
-    this.auctionTab = grow(this.auctionTab, new Float64Array(capacity));
-    this.auctionLot = grow(this.auctionLot, new Float64Array(capacity));
-    this.auctionTop = grow(this.auctionTop, new Float64Array(capacity));
-    this.auctionTic = grow(this.auctionTic, new Float64Array(capacity));
-    this.auctionDue = grow(this.auctionDue, new Float64Array(capacity));
-    this.auctionRaised = grow(this.auctionRaised, new Float64Array(capacity));
+    this.auctionLive = grown(this.auctionLive, capacity);
+    this.auctionIlk = grown(this.auctionIlk, capacity);
+    this.auctionVault = grown(this.auctionVault, capacity);
+    this.auctionTab = grown(this.auctionTab, capacity);
+    this.auctionLot = grown(this.auctionLot, capacity);
+    this.auctionTop = grown(this.auctionTop, capacity);
+    this.auctionTic = grown(this.auctionTic, capacity);
+    this.auctionDue = grown(this.auctionDue, capacity);
+    this.auctionRaised = grown(this.auctionRaised, capacity);
     this.auctionCapacity = capacity;
   }
 

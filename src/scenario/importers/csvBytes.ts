@@ -10,6 +10,7 @@
  * other cell is decoded and handled as text by the same rules, so both paths give the same values.
  */
 
+import { grown } from "../../engine/typedArrays.ts";
 import { decimalToDouble } from "./decimalToDouble.ts";
 
 const comma = 0x2c;
@@ -263,15 +264,10 @@ export class CsvBytes {
 
   private growCells(): void {
     const length = 2 * this.start.length;
-    const grow = <T extends Int32Array | Uint8Array>(column: T, make: (n: number) => T): T => {
-      const next = make(length);
-      next.set(column);
-      return next;
-    };
-    this.rawStart = grow(this.rawStart, (n) => new Int32Array(n));
-    this.start = grow(this.start, (n) => new Int32Array(n));
-    this.end = grow(this.end, (n) => new Int32Array(n));
-    this.textual = grow(this.textual, (n) => new Uint8Array(n));
+    this.rawStart = grown(this.rawStart, length);
+    this.start = grown(this.start, length);
+    this.end = grown(this.end, length);
+    this.textual = grown(this.textual, length);
   }
 
   /** The cell's text: unquoted and unescaped, trimmed. */

@@ -11,6 +11,7 @@
  * (walletsCsv.ts), so the collateral column may then be absent altogether.
  */
 import { ExplicitPositionsBuilder } from "../../engine/explicitPositions.ts";
+import { exactLength } from "../../engine/typedArrays.ts";
 import { describeValue, listOptions, ScenarioError, type ScenarioIssue } from "../errors.ts";
 import { CsvBytes, utf8 } from "./csvBytes.ts";
 
@@ -328,5 +329,5 @@ export function parsePositionsCsv(
       },
     ]);
   }
-  return { first, count, lines: count === rows ? lines : lines.subarray(0, count) };
+  return { first, count, lines: exactLength(lines, count) };
 }

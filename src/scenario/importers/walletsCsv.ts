@@ -13,6 +13,7 @@
  */
 import type { ExplicitPositions } from "../../engine/config.ts";
 import type { ExplicitPositionsBuilder } from "../../engine/explicitPositions.ts";
+import { exactLength } from "../../engine/typedArrays.ts";
 import { ScenarioError, type ScenarioIssue } from "../errors.ts";
 import { CsvBytes } from "./csvBytes.ts";
 import { maxIssues, type PositionsCsvRows } from "./positionsCsv.ts";
@@ -149,9 +150,9 @@ export function parseWalletsCsv(
   return {
     fileName,
     count,
-    account: count === rows ? account : account.subarray(0, count),
-    wallet: count === rows ? wallet : wallet.subarray(0, count),
-    lines: count === rows ? lines : lines.subarray(0, count),
+    account: exactLength(account, count),
+    wallet: exactLength(wallet, count),
+    lines: exactLength(lines, count),
     walletAccounts,
   };
 }
