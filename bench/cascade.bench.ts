@@ -149,15 +149,17 @@ process.stdout.write(
     "",
     "| measurement | avg ms | p50 ms | min ms | max ms | samples |",
     "|---|---|---|---|---|---|",
-    ...[
-      ["sort 1,000,000 doubles (Float64Array.sort)", statsOf(sort)],
-      ["setup: generate 1,000,000 positions + index", setup],
-      ["cascade: 10 % drop to the end (60 steps)", cascade],
-      ["20 markets: setup (1,000,000 positions, half cross)", marketsSetup],
-      ["20 markets: cascade (10 % factor drop, betas 0.8-1.6)", marketsCascade],
-    ].map(
+    ...(
+      [
+        ["sort 1,000,000 doubles (Float64Array.sort)", statsOf(sort)],
+        ["setup: generate 1,000,000 positions + index", setup],
+        ["cascade: 10 % drop to the end (60 steps)", cascade],
+        ["20 markets: setup (1,000,000 positions, half cross)", marketsSetup],
+        ["20 markets: cascade (10 % factor drop, betas 0.8-1.6)", marketsCascade],
+      ] satisfies [string, Stats][]
+    ).map(
       ([name, stats]) =>
-        `| ${name as string} | ${milliseconds((stats as Stats).avg)} | ${milliseconds((stats as Stats).p50)} | ${milliseconds((stats as Stats).min)} | ${milliseconds((stats as Stats).max)} | ${(stats as Stats).samples} |`,
+        `| ${name} | ${milliseconds(stats.avg)} | ${milliseconds(stats.p50)} | ${milliseconds(stats.min)} | ${milliseconds(stats.max)} | ${stats.samples} |`,
     ),
     "",
     `cascade / sort: ${ratio.toFixed(2)}x (goal ≤ 3x); setup + cascade / sort: ${endToEnd.toFixed(2)}x`,

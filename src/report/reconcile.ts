@@ -117,20 +117,18 @@ export function perpEventTotals(events: EventLog): PerpEventTotals {
     stopLossNotional: 0,
     stopLossPositions: 0,
   };
-  // Distinct positions by a flag per position id (−1 for rows without one): a million-row log
-  // would spend most of its pass hashing into sets.
-  let lowest = 0;
-  let highest = 0;
+  // Distinct positions by a flag per position id, at id + 1 (rows without a position hold −1): a
+  // million-row log would spend most of its pass hashing into sets.
+  let highest = -1;
   for (let index = 0; index < events.length; index++) {
-    lowest = Math.min(lowest, events.account[index]);
     highest = Math.max(highest, events.account[index]);
   }
-  const seen = new Uint8Array(highest - lowest + 1);
+  const seen = new Uint8Array(highest + 2);
   const distinct = new Int32Array(4);
   const note = (account: number, kind: number): void => {
     const bit = 1 << kind;
-    if ((seen[account - lowest] & bit) !== 0) return;
-    seen[account - lowest] |= bit;
+    if ((seen[account + 1] & bit) !== 0) return;
+    seen[account + 1] |= bit;
     distinct[kind]++;
   };
   const liquidated = 0;

@@ -106,6 +106,11 @@ export class AdlQueue {
   /** Pooled: total size of the round's winners when the list was built. */
   private winnerSize = 0;
   private built = false;
+  /**
+   * Whether a closed position may open again (accumulation agents buy back in); otherwise each
+   * build drops the positions it finds closed, so later rounds do not read them again.
+   */
+  private reopenable = true;
   private readonly capped: boolean;
   // Capped pooled mechanisms, by winner slot (the winner's index in `winners`).
   private profit = new Float64Array(0);
@@ -133,12 +138,6 @@ export class AdlQueue {
   invalidate(): void {
     this.built = false;
   }
-
-  /**
-   * Whether a closed position may open again (accumulation agents buy back in); otherwise each
-   * build drops the positions it finds closed, so later rounds do not read them again.
-   */
-  private reopenable = true;
 
   /**
    * The market's positions on this queue's side, in id order (once every position exists;
@@ -177,9 +176,11 @@ export class AdlQueue {
     let open = 0;
     for (let index = 0; index < positions.length; index++) {
       const id = positions[index];
-      if (store.size[id] === 0 && !keepClosed) continue;
+      if (store.size[id] === 0) {
+        if (keepClosed) positions[open++] = id;
+        continue;
+      }
       positions[open++] = id;
-      if (store.size[id] === 0) continue;
       if (store.side[id] * (markPrice - store.entryPrice[id]) <= 0) continue;
       if (!ranked) {
         this.winners[this.winnerCount++] = id;
